@@ -1,0 +1,221 @@
+import type { Actor } from 'xstate';
+import type { socketMachine } from '../machine/socketMachine.js';
+import { stateNameOf } from '../machine/stateName.js';
+import type { SendData, SocketStateName } from '../machine/types.js';
+import { bindSocket, checkKnownKeys, SOCKET_OPTION_KEYS, type SocketOptions } from './createSocketActor.js';
+import { HeartSocketError } from './errors.js';
+import {
+  HeartSocketCloseEvent,
+  HeartSocketErrorEvent,
+  MessageEventClass,
+  StateChangeEvent,
+  UndeliveredEvent,
+} from './events.js';
+import type { SocketLink } from './socketLink.js';
+import type { UrlSource } from './url.js';
+import { ReadyState } from './webSocketLike.js';
+
+/** Options of `new HeartSocket(url, protocols, options)`. */
+export type HeartSocketOptions = SocketOptions;
+
+/** Which `readyState` each state shows: a socket waiting to retry is, to its user, connecting. */
+const READY_STATE: Record<SocketStateName, number> = {
+  connecting: ReadyState.CONNECTING,
+  reconnectWait: ReadyState.CONNECTING,
+  open: ReadyState.OPEN,
+  awaitingPong: ReadyState.OPEN,
+  closing: ReadyState.CLOSING,
+  closed: ReadyState.CLOSED,
+};
+
+type Handler<E extends Event> = ((this: HeartSocket, event: E) => unknown) | null;
+
+function isSendData(data: unknown): data is SendData {
+  return (
+    typeof data === 'string' ||
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob)
+  );
+}
+
+const utf8 = new TextEncoder();
+
+/** The WebSocket standard's rules for `close(code, reason)`. */
+function checkCloseArguments(code: number | undefined, reason: string | undefined): void {
+  if (code !== undefined && !(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
+    throw new RangeError(`heartsocket: close(code) must be 1000 or 3000–4999, got ${String(code)}.`);
+  }
+  if (reason !== undefined && utf8.encode(reason).byteLength > 123) {
+    throw new SyntaxError('heartsocket: close(code, reason): the reason must be at most 123 bytes of UTF-8.');
+  }
+}
+
+/**
+ * A WebSocket that stays connected: a drop-in for the standard `WebSocket` whose lifecycle is the
+ * `socketMachine` statechart. It sends a ping after `heartbeat.interval` ms of silence, closes
+ * the socket when no reply comes within `heartbeat.timeout`, and reconnects with backoff.
+ *
+ * Events: `open`, `message`, `close` (once per underlying socket, including failed attempts),
+ * `error`, plus `statechange` (the machine moved) and `undelivered` (queued messages that will
+ * never be sent). `send()` while not open queues, in order, up to `queue.max`.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from 'ws'; // Node 20; browsers and Node 22+ need no option
+ * const socket = new HeartSocket('wss://example.com/feed', [], { WebSocket });
+ * socket.onmessage = (event) => console.log(event.data);
+ * socket.addEventListener('statechange', (event) => console.log(event.state));
+ * socket.send('hello'); // queued until open
+ * ```
+ * @public
+ */
+export class HeartSocket extends EventTarget {
+  static readonly CONNECTING = ReadyState.CONNECTING;
+  static readonly OPEN = ReadyState.OPEN;
+  static readonly CLOSING = ReadyState.CLOSING;
+  static readonly CLOSED = ReadyState.CLOSED;
+  readonly CONNECTING = ReadyState.CONNECTING;
+  readonly OPEN = ReadyState.OPEN;
+  readonly CLOSING = ReadyState.CLOSING;
+  readonly CLOSED = ReadyState.CLOSED;
+
+  onopen: Handler<Event> = null;
+  onmessage: Handler<MessageEvent> = null;
+  onclose: Handler<HeartSocketCloseEvent> = null;
+  onerror: Handler<HeartSocketErrorEvent> = null;
+
+  /** The running XState actor: subscribe to it, inspect it, or read its context. */
+  readonly actor: Actor<typeof socketMachine>;
+  readonly #link: SocketLink;
+  readonly #attempt: { url: string; socket: { protocol: string; extensions: string; bufferedAmount: number } | null };
+  #state: SocketStateName;
+
+  /**
+   * @param url a `ws:`/`wss:` URL, or a function (sync or async) called before every attempt.
+   * @param protocols subprotocols, as for `WebSocket`.
+   * @param options the policy and the socket to use; see the README's options table.
+   * @throws {SyntaxError} an invalid URL; {@link TypeError}/{@link RangeError} a bad option.
+   */
+  constructor(url: UrlSource, protocols?: string | string[], options: HeartSocketOptions = {}) {
+    super();
+    checkKnownKeys(options, SOCKET_OPTION_KEYS);
+    const binding = bindSocket(url, protocols, options, {
+      onMessage: (event) => this.#dispatch('message', new MessageEventClass('message', { data: event.data, origin: event.origin ?? '' })),
+      onUndelivered: (messages, error) => this.#dispatch('undelivered', new UndeliveredEvent(messages, error)),
+    });
+    this.actor = binding.actor;
+    this.#link = binding.link;
+    this.#attempt = binding.attempt;
+    this.#state = 'connecting';
+    this.actor.on('open', () => this.#dispatch('open', new Event('open')));
+    this.actor.on('close', ({ code, reason, wasClean }) =>
+      this.#dispatch('close', new HeartSocketCloseEvent({ code, reason, wasClean })),
+    );
+    this.actor.on('error', ({ error }) => this.#dispatch('error', new HeartSocketErrorEvent(error)));
+    this.actor.subscribe((snapshot) => {
+      const state = stateNameOf(snapshot);
+      if (state === this.#state) return;
+      const previous = this.#state;
+      this.#state = state;
+      this.#dispatch('statechange', new StateChangeEvent(state, previous));
+    });
+    this.actor.start();
+  }
+
+  /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */
+  get state(): SocketStateName {
+    return this.#state;
+  }
+
+  /** `CONNECTING` (also while waiting to retry), `OPEN`, `CLOSING` or `CLOSED`. */
+  get readyState(): number {
+    return READY_STATE[this.#state];
+  }
+
+  /** The URL of the latest attempt (for a url function, what it last returned); '' before it. */
+  get url(): string {
+    return this.#attempt.url;
+  }
+
+  /** The subprotocol the server chose on the current connection. */
+  get protocol(): string {
+    return this.#attempt.socket?.protocol ?? '';
+  }
+
+  /** The extensions the server chose on the current connection. */
+  get extensions(): string {
+    return this.#attempt.socket?.extensions ?? '';
+  }
+
+  /** Bytes queued here while not open, plus bytes the current socket has not yet sent. */
+  get bufferedAmount(): number {
+    return this.#link.queue.bytes + (this.#link.socket?.bufferedAmount ?? 0);
+  }
+
+  /** How binary messages arrive; kept across reconnects. Before a socket exists, the socket's default. */
+  get binaryType(): string {
+    return this.#link.binaryType ?? (this.#attempt.socket as { binaryType?: string } | null)?.binaryType ?? 'blob';
+  }
+
+  set binaryType(value: string) {
+    this.#link.binaryType = value;
+    const socket = this.#attempt.socket as { binaryType?: string } | null;
+    if (socket) socket.binaryType = value;
+  }
+
+  /**
+   * Sends now when open; otherwise queues (in order, up to `queue.max`) for the next open.
+   * @throws {TypeError} data that is not a string, ArrayBuffer, typed array, DataView or Blob.
+   * @throws {HeartSocketError} `CLOSED` after `close()` or once the connection has ended for
+   *   good; `QUEUE_FULL` when the queue is full. Either way the message was not taken.
+   */
+  send(data: SendData): void {
+    if (!isSendData(data)) {
+      throw new TypeError(`heartsocket: send() takes a string, ArrayBuffer, typed array, DataView or Blob, got ${typeof data}.`);
+    }
+    if (this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null) {
+      throw new HeartSocketError(
+        'CLOSED',
+        'send() after the connection was closed; call reconnect() first, or create a new HeartSocket.',
+      );
+    }
+    this.#link.send(data);
+  }
+
+  /**
+   * Ends the connection for good: nothing reconnects until `reconnect()`. An open socket does the
+   * closing handshake (abandoned after `closeTimeout`); otherwise the attempt stops at once.
+   * Exactly one `close` event follows; calling it again does nothing.
+   * @throws {RangeError} a code other than 1000 or 3000–4999. {@link SyntaxError}: a reason over 123 bytes.
+   */
+  close(code?: number, reason?: string): void {
+    checkCloseArguments(code, reason);
+    if (this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null) return;
+    this.actor.send({ type: 'CLOSE', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
+  }
+
+  /** Connects again now, with a fresh retry count: from `closed`, while waiting, or replacing the current socket. */
+  reconnect(): void {
+    this.actor.send({ type: 'RECONNECT' });
+  }
+
+  #dispatch(type: 'open' | 'message' | 'close' | 'error' | 'statechange' | 'undelivered', event: Event): void {
+    const handler = (this as unknown as Record<string, Handler<Event>>)[`on${type}`];
+    if (typeof handler === 'function') {
+      try {
+        handler.call(this, event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+    this.dispatchEvent(event);
+  }
+}
+
+/** A throwing user handler must not break the socket: report it as the platform does, later. */
+function reportError(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}

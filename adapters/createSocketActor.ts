@@ -1,0 +1,182 @@
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { POLICY_OPTION_KEYS, resolveSettings, type PolicyOptions } from '../machine/settings.js';
+import { socketMachine } from '../machine/socketMachine.js';
+import type { SendData } from '../machine/types.js';
+import type { HeartSocketError } from './errors.js';
+import { networkStatusLogic } from './networkStatus.js';
+import { createSocketActorLogic } from './socketActor.js';
+import { SocketLink, type LinkHooks } from './socketLink.js';
+import { urlResolver, type UrlSource } from './url.js';
+import type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
+
+/** Options shared by `HeartSocket` and `createSocketActor`, beyond the timing policy. */
+export interface SocketOptions extends PolicyOptions {
+  /**
+   * The WebSocket constructor: `ws`'s `WebSocket` on Node 20, or any WHATWG-compatible one.
+   * @default globalThis.WebSocket (browsers, Node 22+)
+   */
+  WebSocket?: WebSocketConstructor | (new (...args: any[]) => any);
+  /** The queue for messages sent while not open. */
+  queue?: {
+    /** Most messages kept; one more makes `send()` throw `QUEUE_FULL`. @default 1000 */
+    max?: number;
+  };
+  /**
+   * XState's inspection observer, e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`: the live machine shows in the Stately inspector.
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Options of `createSocketActor`. */
+export interface SocketActorOptions extends SocketOptions {
+  /** Subprotocols, as the WebSocket constructor's second argument. */
+  protocols?: string | string[];
+  /** Every incoming message (not pongs). Messages do not pass through the actor. */
+  onMessage?: (event: { data: unknown; origin?: string }) => void;
+  /** Queued messages that will never be sent (the connection ended for good). */
+  onUndelivered?: (messages: SendData[], error: HeartSocketError) => void;
+}
+
+const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect'] as const;
+const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
+
+function checkKnownKeys(options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`heartsocket: unknown option ${key}; the options are ${known.join(', ')}.`);
+    }
+  }
+}
+
+function webSocketConstructor(option: unknown): WebSocketConstructor {
+  const ctor = option ?? (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof ctor !== 'function') {
+    throw new TypeError(
+      option === undefined
+        ? 'heartsocket: this runtime has no global WebSocket (Node before 22): pass one as options.WebSocket, ' +
+            "e.g. `import WebSocket from 'ws'` and `{ WebSocket }`."
+        : `heartsocket: options.WebSocket must be a WebSocket constructor, got ${String(option)}.`,
+    );
+  }
+  return ctor as WebSocketConstructor;
+}
+
+function queueMax(option: SocketOptions['queue']): number {
+  if (option === undefined) return 1000;
+  if (typeof option !== 'object' || option === null) {
+    throw new TypeError(`heartsocket: options.queue must be an object like { max: 1000 }, got ${String(option)}.`);
+  }
+  checkKnownKeys(option, ['max']);
+  const max = option.max ?? 1000;
+  if (typeof max !== 'number' || !(max === Infinity || (Number.isInteger(max) && max >= 0))) {
+    throw new RangeError(`heartsocket: options.queue.max must be a whole number ≥ 0 or Infinity, got ${String(max)}.`);
+  }
+  return max;
+}
+
+function checkProtocols(protocols: unknown): string | string[] | undefined {
+  if (protocols === undefined) return undefined;
+  const list = typeof protocols === 'string' ? [protocols] : protocols;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) {
+    throw new TypeError(`heartsocket: protocols must be a string or an array of strings, got ${String(protocols)}.`);
+  }
+  if (new Set(list).size !== list.length) {
+    throw new SyntaxError(`heartsocket: protocols must not repeat a name, got ${JSON.stringify(list)}.`);
+  }
+  return protocols as string | string[];
+}
+
+/** What `bindSocket` gives the public class: the actor and the state its hot path shares. */
+export interface SocketBinding {
+  readonly actor: Actor<typeof socketMachine>;
+  readonly link: SocketLink;
+  /** The URL of the latest attempt ('' before the first). */
+  readonly attempt: { url: string; socket: WebSocketLike | null };
+}
+
+/**
+ * Validates everything at the call (bad input throws here, never later in a retry loop) and binds
+ * the pure machine to real sockets. The actor is returned unstarted.
+ */
+export function bindSocket(
+  url: UrlSource,
+  protocols: unknown,
+  options: SocketOptions,
+  hooks: LinkHooks,
+): SocketBinding {
+  const resolveUrl = urlResolver(url);
+  const checkedProtocols = checkProtocols(protocols);
+  const settings = resolveSettings(options);
+  const WebSocket = webSocketConstructor(options.WebSocket);
+  const link = new SocketLink(queueMax(options.queue), hooks);
+  const attempt: SocketBinding['attempt'] = { url: '', socket: null };
+
+  const machine = socketMachine.provide({
+    actors: {
+      socket: createSocketActorLogic({
+        WebSocket,
+        protocols: checkedProtocols,
+        resolveUrl,
+        heartbeat: settings.heartbeat,
+        link,
+        onAttempt: (attemptUrl) => (attempt.url = attemptUrl),
+        onSocket: (socket) => (attempt.socket = socket),
+      }),
+      network: networkStatusLogic,
+    },
+    actions: {
+      flushQueue: () => link.flush(),
+      transmit: ({ event }) => {
+        if (event.type !== 'SEND') return;
+        try {
+          link.send(event.data);
+        } catch (error) {
+          hooks.onUndelivered([event.data], error as HeartSocketError);
+        }
+      },
+      discardQueue: ({ context }) =>
+        link.discard(context.closeRequest !== null ? 'close() was called' : 'the connection ended and will not be retried'),
+    },
+  });
+  const { heartbeat, reconnect, connectTimeout, closeTimeout } = options;
+  const actor = createActor(machine, {
+    input: { heartbeat, reconnect, connectTimeout, closeTimeout, silentFor: link.silentFor, random: Math.random },
+    ...(options.inspect !== undefined && { inspect: options.inspect }),
+  });
+  return { actor, link, attempt };
+}
+
+/**
+ * Starts the connection statechart bound to a real WebSocket, as a plain XState actor, for users
+ * who compose actors themselves. Drive it with events — `{ type: 'SEND', data }`,
+ * `{ type: 'CLOSE', code?, reason? }`, `{ type: 'RECONNECT' }` — and observe it with
+ * `actor.subscribe(...)` and `actor.on('open' | 'close' | 'error', ...)`.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from 'ws';
+ * const actor = createSocketActor('ws://127.0.0.1:8080', {
+ *   WebSocket,
+ *   onMessage: (event) => console.log(event.data),
+ * });
+ * actor.on('open', () => actor.send({ type: 'SEND', data: 'hello' }));
+ * ```
+ * @throws {SyntaxError} an invalid URL. {@link TypeError}/{@link RangeError}: a bad option.
+ */
+export function createSocketActor(url: UrlSource, options: SocketActorOptions = {}): Actor<typeof socketMachine> {
+  checkKnownKeys(options, ACTOR_OPTION_KEYS);
+  const { onMessage = () => {}, onUndelivered, protocols, ...socketOptions } = options;
+  const { actor } = bindSocket(url, protocols, socketOptions, {
+    onMessage,
+    onUndelivered:
+      onUndelivered ??
+      ((_messages, error) => {
+        // Nobody asked to hear about it: say it where a developer will see it, never drop quietly.
+        console.warn(error.message);
+      }),
+  });
+  return actor.start();
+}
+
+export { SOCKET_OPTION_KEYS, checkKnownKeys };

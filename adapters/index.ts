@@ -1,0 +1,14 @@
+/**
+ * heartsocket — a WebSocket client that stays connected.
+ *
+ * - `HeartSocket`: a drop-in for `WebSocket` with heartbeat, dead-peer detection and reconnect.
+ * - `createSocketActor`: the same, as a plain XState actor.
+ * - `socketMachine` (also from `heartsocket/machine`): the pure statechart.
+ */
+export { HeartSocket, type HeartSocketOptions } from './HeartSocket.js';
+export { createSocketActor, type SocketActorOptions, type SocketOptions } from './createSocketActor.js';
+export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
+export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
+export type { UrlSource } from './url.js';
+export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
+export * from '../machine/index.js';

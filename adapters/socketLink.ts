@@ -1,0 +1,70 @@
+import type { SendData } from '../machine/types.js';
+import { HeartSocketError } from './errors.js';
+import { SendQueue } from './sendQueue.js';
+import { ReadyState, type WebSocketLike } from './webSocketLike.js';
+
+/** Where a link hands what it cannot keep. */
+export interface LinkHooks {
+  /** Every incoming message that is not a pong. */
+  onMessage(event: { data: unknown; origin?: string }): void;
+  /** Queued messages that will never be sent. */
+  onUndelivered(messages: SendData[], error: HeartSocketError): void;
+}
+
+const now: () => number = () => performance.now();
+
+/**
+ * The state the hot path shares between the socket actor and the public class, with no event
+ * per message: the open socket that `send()` writes to, the time the peer was last heard, and
+ * the queue of messages sent while there was no open socket.
+ */
+export class SocketLink {
+  /** The socket `send()` writes to: set on open, cleared when closing starts or the socket ends. */
+  socket: WebSocketLike | null = null;
+  /** When anything (message, pong, ping) last arrived, in `performance.now()` ms. */
+  lastHeardAt = now();
+  /** Applied to every new socket, so it survives reconnects. */
+  binaryType: string | undefined;
+  readonly queue: SendQueue;
+
+  constructor(
+    queueMax: number,
+    readonly hooks: LinkHooks,
+  ) {
+    this.queue = new SendQueue(queueMax);
+  }
+
+  readonly now = now;
+
+  /** For the machine's heartbeat: milliseconds since the peer was last heard. */
+  readonly silentFor = (): number => now() - this.lastHeardAt;
+
+  heard(): void {
+    this.lastHeardAt = now();
+  }
+
+  /** Sends now when a socket is open, else queues (in order; throws `QUEUE_FULL` when full). */
+  send(data: SendData): void {
+    const socket = this.socket;
+    // A socket that has begun closing silently drops what it is given: queue it for the next one.
+    if (socket !== null && socket.readyState === ReadyState.OPEN) socket.send(data);
+    else this.queue.push(data);
+  }
+
+  /** Writes the queued messages to the socket that just opened, oldest first. */
+  flush(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    for (const data of this.queue.drain()) socket.send(data);
+  }
+
+  /** The connection is over for good: the queued messages are handed back, not dropped. */
+  discard(reason: string): void {
+    if (this.queue.length === 0) return;
+    const messages = this.queue.drain();
+    this.hooks.onUndelivered(
+      messages,
+      new HeartSocketError('UNDELIVERED', `${messages.length} queued message(s) were not sent: ${reason}.`),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * heartsocket/machine — the pure connection statechart: no I/O, no timers of its own, no globals.
+ * Bind it to a socket with `socketMachine.provide(...)`, or use `createSocketActor` from `heartsocket`.
+ */
+export { socketMachine, HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE, type SocketMachine } from './socketMachine.js';
+export { stateNameOf } from './stateName.js';
+export { backoffDelay } from './backoff.js';
+export {
+  resolveSettings,
+  DEFAULT_SETTINGS,
+  POLICY_OPTION_KEYS,
+  type CloseInfo,
+  type HeartbeatOptions,
+  type ReconnectOptions,
+  type PolicyOptions,
+  type PingPayload,
+  type SocketSettings,
+} from './settings.js';
+export type * from './types.js';

@@ -1,0 +1,256 @@
+/**
+ * The timing and retry policy of one connection: the options a user passes, their defaults, and
+ * the validation that turns them into the `SocketSettings` the machine reads from its context.
+ *
+ * | option                      | default   | meaning                                                  |
+ * | --------------------------- | --------- | -------------------------------------------------------- |
+ * | `heartbeat.interval`        | 3000 ms   | silence after which a ping is sent                       |
+ * | `heartbeat.timeout`         | 3000 ms   | wait for any reply to the ping before closing            |
+ * | `heartbeat.message`         | `'ping'`  | the ping: string, binary, or a function returning one    |
+ * | `heartbeat.isPong`          | none      | replies it matches are consumed, not delivered           |
+ * | `heartbeat.protocol`        | `false`   | use WebSocket protocol ping frames where `ping()` exists |
+ * | `reconnect.delay`           | 4000 ms   | wait before the first retry                              |
+ * | `reconnect.factor`          | 1         | growth of the wait per failed attempt                    |
+ * | `reconnect.maxDelay`        | 30000 ms  | cap on the wait                                          |
+ * | `reconnect.jitter`          | 0         | 0..1: share of the wait that is randomised away          |
+ * | `reconnect.maxRetries`      | Infinity  | failed attempts in a row before giving up                |
+ * | `reconnect.minUptime`       | 5000 ms   | open this long and the retry count starts again          |
+ * | `reconnect.shouldReconnect` | always    | `(close) => boolean`, asked after every unrequested close|
+ * | `connectTimeout`            | 10000 ms  | a handshake slower than this is abandoned                |
+ * | `closeTimeout`              | 1000 ms   | a close handshake slower than this is abandoned          |
+ *
+ * `heartbeat: false` turns the heartbeat off; `reconnect: false` turns reconnecting off.
+ */
+
+/** How a socket ended: the fields of a WebSocket `CloseEvent`. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** What a ping may carry. */
+export type PingPayload = string | ArrayBuffer | ArrayBufferView;
+
+/** Heartbeat options: how silence is detected. */
+export interface HeartbeatOptions {
+  /** Milliseconds without any incoming message after which a ping is sent. @default 3000 */
+  interval?: number;
+  /** Milliseconds to wait for any incoming message after the ping before closing. @default 3000 */
+  timeout?: number;
+  /** The ping: a string, binary data, or a function returning one (called per ping). @default 'ping' */
+  message?: PingPayload | (() => PingPayload);
+  /** Messages this returns `true` for are treated as pongs: consumed, never delivered. @default none */
+  isPong?: (data: unknown) => boolean;
+  /**
+   * Send WebSocket protocol ping frames instead of `message` when the socket has `ping()` (the
+   * `ws` package); protocol pongs then prove liveness. Ignored for sockets without `ping()`.
+   * @default false
+   */
+  protocol?: boolean;
+}
+
+/** Reconnect options: when and how often to try again. */
+export interface ReconnectOptions {
+  /** Milliseconds before the first retry. @default 4000 */
+  delay?: number;
+  /** Each failed attempt multiplies the wait by this (1 = fixed delay). @default 1 */
+  factor?: number;
+  /** Upper bound of the wait, in milliseconds. @default 30000 */
+  maxDelay?: number;
+  /** 0..1: the wait is `base × (1 − jitter × random)`, spreading a crowd of clients. @default 0 */
+  jitter?: number;
+  /** Failed attempts in a row before giving up (an integer, or `Infinity`). @default Infinity */
+  maxRetries?: number;
+  /** A connection open this long (ms) resets the retry count and the backoff. @default 5000 */
+  minUptime?: number;
+  /** Asked after every close the user did not request; `false` ends in `closed`. @default () => true */
+  shouldReconnect?: (close: CloseInfo) => boolean;
+}
+
+/** The policy options: everything about timing and retrying. */
+export interface PolicyOptions {
+  /** Heartbeat options, or `false` for none. */
+  heartbeat?: HeartbeatOptions | false;
+  /** Reconnect options, or `false` to never reconnect. */
+  reconnect?: ReconnectOptions | false;
+  /** Milliseconds the opening handshake may take before the attempt is abandoned. @default 10000 */
+  connectTimeout?: number;
+  /** Milliseconds the closing handshake may take before the socket is abandoned. @default 1000 */
+  closeTimeout?: number;
+}
+
+/** The validated policy the machine reads from its context. */
+export interface SocketSettings {
+  readonly heartbeat: {
+    readonly enabled: boolean;
+    readonly interval: number;
+    readonly timeout: number;
+    readonly message: PingPayload | (() => PingPayload);
+    readonly isPong: ((data: unknown) => boolean) | undefined;
+    readonly protocol: boolean;
+  };
+  readonly reconnect: {
+    readonly enabled: boolean;
+    readonly delay: number;
+    readonly factor: number;
+    readonly maxDelay: number;
+    readonly jitter: number;
+    readonly maxRetries: number;
+    readonly minUptime: number;
+    readonly shouldReconnect: (close: CloseInfo) => boolean;
+  };
+  readonly connectTimeout: number;
+  readonly closeTimeout: number;
+}
+
+export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
+  heartbeat: Object.freeze({
+    enabled: true,
+    interval: 3000,
+    timeout: 3000,
+    message: 'ping',
+    isPong: undefined,
+    protocol: false,
+  }),
+  reconnect: Object.freeze({
+    enabled: true,
+    delay: 4000,
+    factor: 1,
+    maxDelay: 30000,
+    jitter: 0,
+    maxRetries: Infinity,
+    minUptime: 5000,
+    shouldReconnect: () => true,
+  }),
+  connectTimeout: 10000,
+  closeTimeout: 1000,
+});
+
+const describe = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
+
+function rangeError(name: string, rule: string, value: unknown): RangeError {
+  return new RangeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
+}
+
+function typeError(name: string, rule: string, value: unknown): TypeError {
+  return new TypeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
+}
+
+/** A duration in ms: finite, and ≥ 0 (or > 0 where zero would make no sense). */
+function duration(name: string, value: unknown, fallback: number, positive = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw typeError(name, 'a number of milliseconds', value);
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw rangeError(name, positive ? 'a finite number of milliseconds > 0' : 'a finite number of milliseconds ≥ 0', value);
+  }
+  return value;
+}
+
+function numberIn(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw typeError(name, 'a number', value);
+  if (!(value >= min && value <= max)) throw rangeError(name, `a number from ${min} to ${max}`, value);
+  return value;
+}
+
+function retryCount(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw typeError(name, 'a whole number or Infinity', value);
+  if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
+    throw rangeError(name, 'a whole number ≥ 0, or Infinity', value);
+  }
+  return value;
+}
+
+function optionalFunction<F>(name: string, value: unknown, fallback: F): F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') throw typeError(name, 'a function', value);
+  return value as F;
+}
+
+function isPingPayload(value: unknown): value is PingPayload {
+  return typeof value === 'string' || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/** Throws a TypeError for a key that is not an option: a typo must not pass as a default. */
+function rejectUnknownKeys(name: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`heartsocket: unknown option ${name}${key}; the options here are ${known.join(', ')}.`);
+    }
+  }
+}
+
+function section<T extends object>(name: string, value: unknown): T | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw typeError(name, 'an object or false', value);
+  }
+  return value as T;
+}
+
+function resolveHeartbeat(value: unknown): SocketSettings['heartbeat'] {
+  const defaults = DEFAULT_SETTINGS.heartbeat;
+  const options = section<HeartbeatOptions>('heartbeat', value);
+  if (options === false) return { ...defaults, enabled: false };
+  if (options === undefined) return defaults;
+  rejectUnknownKeys('heartbeat.', options, ['interval', 'timeout', 'message', 'isPong', 'protocol']);
+  const message = options.message ?? defaults.message;
+  if (!isPingPayload(message) && typeof message !== 'function') {
+    throw typeError('heartbeat.message', 'a string, ArrayBuffer, typed array, or a function returning one', message);
+  }
+  if (options.protocol !== undefined && typeof options.protocol !== 'boolean') {
+    throw typeError('heartbeat.protocol', 'a boolean', options.protocol);
+  }
+  return {
+    enabled: true,
+    interval: duration('heartbeat.interval', options.interval, defaults.interval, true),
+    timeout: duration('heartbeat.timeout', options.timeout, defaults.timeout, true),
+    message,
+    isPong: optionalFunction('heartbeat.isPong', options.isPong, defaults.isPong),
+    protocol: options.protocol ?? defaults.protocol,
+  };
+}
+
+function resolveReconnect(value: unknown): SocketSettings['reconnect'] {
+  const defaults = DEFAULT_SETTINGS.reconnect;
+  const options = section<ReconnectOptions>('reconnect', value);
+  if (options === false) return { ...defaults, enabled: false };
+  if (options === undefined) return defaults;
+  rejectUnknownKeys('reconnect.', options, [
+    'delay', 'factor', 'maxDelay', 'jitter', 'maxRetries', 'minUptime', 'shouldReconnect',
+  ]);
+  const factor = options.factor ?? defaults.factor;
+  if (typeof factor !== 'number') throw typeError('reconnect.factor', 'a number', factor);
+  if (!(Number.isFinite(factor) && factor >= 1)) throw rangeError('reconnect.factor', 'a finite number ≥ 1', factor);
+  return {
+    enabled: true,
+    delay: duration('reconnect.delay', options.delay, defaults.delay),
+    factor,
+    maxDelay: duration('reconnect.maxDelay', options.maxDelay, defaults.maxDelay),
+    jitter: numberIn('reconnect.jitter', options.jitter, defaults.jitter, 0, 1),
+    maxRetries: retryCount('reconnect.maxRetries', options.maxRetries, defaults.maxRetries),
+    minUptime: duration('reconnect.minUptime', options.minUptime, defaults.minUptime),
+    shouldReconnect: optionalFunction('reconnect.shouldReconnect', options.shouldReconnect, defaults.shouldReconnect),
+  };
+}
+
+/** The policy option names, for callers that validate a wider options object. */
+export const POLICY_OPTION_KEYS = ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout'] as const;
+
+/**
+ * Validates the policy options and fills in the defaults.
+ * @throws {RangeError} a duration that is negative, NaN or infinite; jitter outside 0..1; a
+ *   retry count that is not a whole number.
+ * @throws {TypeError} a value of the wrong type, or an unknown option name.
+ */
+export function resolveSettings(options: PolicyOptions = {}): SocketSettings {
+  return {
+    heartbeat: resolveHeartbeat(options.heartbeat),
+    reconnect: resolveReconnect(options.reconnect),
+    connectTimeout: duration('connectTimeout', options.connectTimeout, DEFAULT_SETTINGS.connectTimeout, true),
+    closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULT_SETTINGS.closeTimeout),
+  };
+}
