@@ -1,0 +1,96 @@
+import { createActor, fromCallback, SimulatedClock } from 'xstate';
+import { socketMachine } from '../../machine/socketMachine.js';
+import { stateNameOf } from '../../machine/stateName.js';
+import type { PolicyOptions } from '../../machine/settings.js';
+import type { SocketCommand, SocketEmitted, SocketStateName } from '../../machine/types.js';
+
+/**
+ * The machine alone, under a simulated clock, with test doubles for what the adapter supplies.
+ * Each started socket actor is recorded, so tests can see how many exist and what they were told.
+ */
+export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 } = {}) {
+  const clock = new SimulatedClock();
+  let lastHeardAt = 0;
+  const sockets: { commands: SocketCommand[]; stopped: boolean }[] = [];
+  const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[] };
+  const emitted: SocketEmitted[] = [];
+  let liveSocket: { awaitingPong: boolean } | null = null;
+
+  const machine = socketMachine.provide({
+    actors: {
+      socket: fromCallback(({ receive }) => {
+        const record = { commands: [] as SocketCommand[], stopped: false };
+        const link = { awaitingPong: false };
+        sockets.push(record);
+        liveSocket = link;
+        receive((command) => {
+          record.commands.push(command);
+          if (command.type === 'PING') link.awaitingPong = true;
+        });
+        return () => {
+          record.stopped = true;
+          if (liveSocket === link) liveSocket = null;
+        };
+      }),
+    },
+    actions: {
+      flushQueue: () => void calls.flushQueue++,
+      discardQueue: () => void calls.discardQueue++,
+      transmit: ({ event }) => void calls.transmit.push(event),
+    },
+  });
+
+  const actor = createActor(machine, {
+    clock,
+    input: { ...options, silentFor: () => clock.now() - lastHeardAt, random },
+  });
+  for (const type of ['open', 'close', 'error'] as const) actor.on(type, (event) => void emitted.push(event));
+  actor.start();
+
+  const api = {
+    actor,
+    clock,
+    sockets,
+    calls,
+    emitted,
+    get state(): SocketStateName {
+      return stateNameOf(actor.getSnapshot());
+    },
+    get context() {
+      return actor.getSnapshot().context;
+    },
+    /** Sockets started and not yet stopped (abandoned or ended). */
+    get liveSockets(): number {
+      return sockets.filter((s) => !s.stopped).length;
+    },
+    get closes() {
+      return emitted.filter((e) => e.type === 'close');
+    },
+    advance(ms: number) {
+      clock.increment(ms);
+    },
+    /** The server accepted the handshake. */
+    open() {
+      lastHeardAt = clock.now();
+      actor.send({ type: 'SOCKET.OPEN' });
+    },
+    /** A message arrived: the real socket stamps the time, and tells the machine only if a pong was awaited. */
+    hear() {
+      lastHeardAt = clock.now();
+      if (liveSocket?.awaitingPong) {
+        liveSocket.awaitingPong = false;
+        actor.send({ type: 'PEER.HEARD' });
+      }
+    },
+    socketClosed(code = 1006, reason = '', wasClean = false) {
+      actor.send({ type: 'SOCKET.CLOSE', code, reason, wasClean });
+    },
+    /** How many pings the sockets were told to send. */
+    pings(): number {
+      return sockets.flatMap((s) => s.commands).filter((c) => c.type === 'PING').length;
+    },
+  };
+  return api;
+}
+
+export type MachineHarness = ReturnType<typeof startMachine>;

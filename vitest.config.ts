@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    pool: 'forks',
+    // Node 20 keeps the standard (undici) WebSocket behind a flag: with it, the adapter is tested
+    // on the global-WebSocket path (browsers, Node 22+) as well as on `ws`.
+    execArgv: ['--experimental-websocket'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+  },
+});
