@@ -153,10 +153,18 @@ export const socketMachine = setup({
               reenter: true,
               actions: [{ type: 'recordClose', params: abandoned('reconnect() called') }, 'announceClose', 'startAfresh'],
             },
-            'NETWORK.OFFLINE': {
-              target: 'reconnectWait.offline',
-              actions: [{ type: 'recordClose', params: abandoned('network offline') }, 'announceClose'],
-            },
+            'NETWORK.OFFLINE': [
+              // Offline during the user's close(): the close stays final.
+              {
+                guard: 'closeWasRequested',
+                target: '#heartsocket.closed',
+                actions: [{ type: 'recordClose', params: abandoned('network offline') }, 'announceClose'],
+              },
+              {
+                target: 'reconnectWait.offline',
+                actions: [{ type: 'recordClose', params: abandoned('network offline') }, 'announceClose'],
+              },
+            ],
           },
           states: {
             connecting: {

@@ -362,6 +362,17 @@ describe('close() from every state', () => {
     expect(m.state).toBe('closed');
   });
 
+  it('stays final when the network goes offline during the closing handshake', () => {
+    const m = startMachine(fast);
+    m.open();
+    m.actor.send({ type: 'CLOSE' });
+    m.actor.send({ type: 'NETWORK.OFFLINE' });
+    expect(m.state).toBe('closed');
+    m.actor.send({ type: 'NETWORK.ONLINE' });
+    expect(m.state).toBe('closed');
+    expect(m.closes).toHaveLength(1);
+  });
+
   it('is final: time alone never leaves closed, only reconnect() does', () => {
     const m = startMachine(fast);
     m.actor.send({ type: 'CLOSE' });
