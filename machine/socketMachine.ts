@@ -170,14 +170,14 @@ export const socketMachine = setup({
             connecting: {
               on: {
                 'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
-                'SOCKET.CLOSE': endOfSocket(closeFromSocket),
+                'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
                 'SOCKET.URL_INVALID': {
                   target: '#heartsocket.closed',
                   actions: ['announceError', { type: 'recordClose', params: abandoned('invalid url') }, 'announceClose'],
                 },
               },
               after: {
-                connectTimeout: endOfSocket(abandoned('connect timeout')),
+                connectTimeout: retryOrEnd(abandoned('connect timeout')),
               },
             },
             connected: {
@@ -187,7 +187,7 @@ export const socketMachine = setup({
                 minUptime: { actions: 'startAfresh' },
               },
               on: {
-                'SOCKET.CLOSE': endOfSocket(closeFromSocket),
+                'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
                 CLOSE: { target: 'closing', actions: 'rememberCloseRequest' },
               },
               states: {
@@ -217,13 +217,13 @@ export const socketMachine = setup({
             closing: {
               entry: 'askSocketToClose',
               on: {
-                'SOCKET.CLOSE': endOfSocket(closeFromSocket),
+                'SOCKET.CLOSE': finalOrRetry(closeFromSocket),
                 // Already closing: the user's close() only makes the end final.
                 CLOSE: { actions: 'rememberCloseRequest' },
               },
               after: {
                 // On a dead network the close event can take minutes: stop waiting for it.
-                closeTimeout: endOfSocket(abandoned('close timeout')),
+                closeTimeout: finalOrRetry(abandoned('close timeout')),
               },
             },
           },
@@ -261,13 +261,12 @@ export const socketMachine = setup({
 });
 
 /**
- * Where the end of a socket leads. The user's close() is final; otherwise the reconnect policy
+ * Where the end of a socket leads when the user did not ask for it: the reconnect policy
  * (enabled, retries left, `shouldReconnect(close)`) decides between a retry and the end.
  */
-function endOfSocket(close: CloseParams) {
+function retryOrEnd(close: CloseParams) {
   const reportClose = [{ type: 'recordClose', params: close }, 'announceClose'] as const;
   return [
-    { guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose },
     {
       guard: { type: 'mayReconnect', params: close },
       target: '#heartsocket.running.reconnectWait',
@@ -275,6 +274,12 @@ function endOfSocket(close: CloseParams) {
     },
     { target: '#heartsocket.closed', actions: reportClose },
   ] as const;
+}
+
+/** The end of a socket in `closing`: after the user's close() it is final; otherwise as above. */
+function finalOrRetry(close: CloseParams) {
+  const reportClose = [{ type: 'recordClose', params: close }, 'announceClose'] as const;
+  return [{ guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose }, ...retryOrEnd(close)] as const;
 }
 
 export type SocketMachine = typeof socketMachine;
