@@ -108,19 +108,31 @@ export class HeartSocket extends EventTarget {
     this.#link = binding.link;
     this.#attempt = binding.attempt;
     this.#state = 'connecting';
-    this.actor.on('open', () => this.#dispatch('open', new Event('open')));
-    this.actor.on('close', ({ code, reason, wasClean }) =>
-      this.#dispatch('close', new HeartSocketCloseEvent({ code, reason, wasClean })),
-    );
-    this.actor.on('error', ({ error }) => this.#dispatch('error', new HeartSocketErrorEvent(error)));
-    this.actor.subscribe((snapshot) => {
-      const state = stateNameOf(snapshot);
-      if (state === this.#state) return;
-      const previous = this.#state;
-      this.#state = state;
-      this.#dispatch('statechange', new StateChangeEvent(state, previous));
+    // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
+    // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
+    this.actor.on('open', () => {
+      this.#syncState();
+      this.#dispatch('open', new Event('open'));
     });
+    this.actor.on('close', ({ code, reason, wasClean }) => {
+      this.#syncState();
+      this.#dispatch('close', new HeartSocketCloseEvent({ code, reason, wasClean }));
+    });
+    this.actor.on('error', ({ error }) => {
+      this.#syncState();
+      this.#dispatch('error', new HeartSocketErrorEvent(error));
+    });
+    this.actor.subscribe(() => this.#syncState());
     this.actor.start();
+  }
+
+  /** Takes the actor's current state; a change is announced with `statechange`. */
+  #syncState(): void {
+    const state = stateNameOf(this.actor.getSnapshot());
+    if (state === this.#state) return;
+    const previous = this.#state;
+    this.#state = state;
+    this.#dispatch('statechange', new StateChangeEvent(state, previous));
   }
 
   /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */

@@ -26,6 +26,20 @@ export interface SocketOptions extends PolicyOptions {
    * `@statelyai/inspect`: the live machine shows in the Stately inspector.
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * The clock for every delay and for measuring silence. For tests: XState's `SimulatedClock`
+   * (or anything with `now`, `setTimeout` and `clearTimeout`) makes the timing deterministic
+   * while the sockets stay real.
+   * @default real time (`performance.now()` and the global timers)
+   */
+  clock?: SocketClock;
+}
+
+/** What `options.clock` must have: XState's `Clock` plus `now()`. */
+export interface SocketClock {
+  now(): number;
+  setTimeout(callback: (...args: any[]) => void, ms: number): any;
+  clearTimeout(id: any): void;
 }
 
 /** Options of `createSocketActor`. */
@@ -38,7 +52,7 @@ export interface SocketActorOptions extends SocketOptions {
   onUndelivered?: (messages: SendData[], error: HeartSocketError) => void;
 }
 
-const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect'] as const;
+const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
 const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
 function checkKnownKeys(options: object, known: readonly string[]): void {
@@ -60,6 +74,19 @@ function webSocketConstructor(option: unknown): WebSocketConstructor {
     );
   }
   return ctor as WebSocketConstructor;
+}
+
+function checkClock(clock: unknown): SocketClock | undefined {
+  if (clock === undefined) return undefined;
+  const candidate = clock as Partial<SocketClock> | null;
+  if (
+    typeof candidate?.now !== 'function' ||
+    typeof candidate.setTimeout !== 'function' ||
+    typeof candidate.clearTimeout !== 'function'
+  ) {
+    throw new TypeError('heartsocket: options.clock must have now(), setTimeout() and clearTimeout(), like XState\'s SimulatedClock.');
+  }
+  return candidate as SocketClock;
 }
 
 function queueMax(option: SocketOptions['queue']): number {
@@ -109,7 +136,8 @@ export function bindSocket(
   const checkedProtocols = checkProtocols(protocols);
   const settings = resolveSettings(options);
   const WebSocket = webSocketConstructor(options.WebSocket);
-  const link = new SocketLink(queueMax(options.queue), hooks);
+  const clock = checkClock(options.clock);
+  const link = new SocketLink(queueMax(options.queue), hooks, clock && (() => clock.now()));
   const attempt: SocketBinding['attempt'] = { url: '', socket: null };
 
   const machine = socketMachine.provide({
@@ -143,6 +171,7 @@ export function bindSocket(
   const actor = createActor(machine, {
     input: { heartbeat, reconnect, connectTimeout, closeTimeout, silentFor: link.silentFor, random: Math.random },
     ...(options.inspect !== undefined && { inspect: options.inspect }),
+    ...(clock !== undefined && { clock }),
   });
   return { actor, link, attempt };
 }

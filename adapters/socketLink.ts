@@ -11,7 +11,7 @@ export interface LinkHooks {
   onUndelivered(messages: SendData[], error: HeartSocketError): void;
 }
 
-const now: () => number = () => performance.now();
+const performanceNow = (): number => performance.now();
 
 /**
  * The state the hot path shares between the socket actor and the public class, with no event
@@ -21,8 +21,8 @@ const now: () => number = () => performance.now();
 export class SocketLink {
   /** The socket `send()` writes to: set on open, cleared when closing starts or the socket ends. */
   socket: WebSocketLike | null = null;
-  /** When anything (message, pong, ping) last arrived, in `performance.now()` ms. */
-  lastHeardAt = now();
+  /** When anything (message, pong, ping) last arrived, in `now()` ms. */
+  lastHeardAt: number;
   /** Applied to every new socket, so it survives reconnects. */
   binaryType: string | undefined;
   readonly queue: SendQueue;
@@ -30,17 +30,18 @@ export class SocketLink {
   constructor(
     queueMax: number,
     readonly hooks: LinkHooks,
+    /** The clock the machine's timers run on, so that silence and delays agree. */
+    readonly now: () => number = performanceNow,
   ) {
     this.queue = new SendQueue(queueMax);
+    this.lastHeardAt = now();
   }
 
-  readonly now = now;
-
   /** For the machine's heartbeat: milliseconds since the peer was last heard. */
-  readonly silentFor = (): number => now() - this.lastHeardAt;
+  readonly silentFor = (): number => this.now() - this.lastHeardAt;
 
   heard(): void {
-    this.lastHeardAt = now();
+    this.lastHeardAt = this.now();
   }
 
   /** Sends now when a socket is open, else queues (in order; throws `QUEUE_FULL` when full). */
