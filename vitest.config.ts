@@ -9,5 +9,10 @@ export default defineConfig({
     execArgv: ['--experimental-websocket'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
+    coverage: {
+      provider: 'v8',
+      include: ['machine/**/*.ts', 'adapters/**/*.ts'],
+      reporter: ['text', 'html'],
+    },
   },
 });
