@@ -64,7 +64,16 @@ export function createSocketActorLogic(config: SocketActorConfig) {
       socket = ws;
       config.onSocket(ws);
       if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
+      let opened = false;
+      let ended = false;
+      const end = (close: { code: number; reason: string; wasClean: boolean }): void => {
+        if (ended) return;
+        ended = true;
+        if (link.socket === ws) link.socket = null;
+        sendBack({ type: 'SOCKET.CLOSE', ...close });
+      };
       ws.onopen = () => {
+        opened = true;
         link.socket = ws;
         link.heard();
         sendBack({ type: 'SOCKET.OPEN' });
@@ -74,11 +83,15 @@ export function createSocketActorLogic(config: SocketActorConfig) {
         if (isPong !== undefined && isPong(event.data)) return;
         link.hooks.onMessage(event);
       };
-      ws.onerror = (event: { error?: unknown }) => sendBack({ type: 'SOCKET.ERROR', error: event.error ?? event });
-      ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) => {
-        if (link.socket === ws) link.socket = null;
-        sendBack({ type: 'SOCKET.CLOSE', code: event.code, reason: event.reason, wasClean: event.wasClean });
+      ws.onerror = (event: { error?: unknown }) => {
+        sendBack({ type: 'SOCKET.ERROR', error: event.error ?? event });
+        // An error before open is a failed handshake, which the standard follows with a close
+        // (1006). undici 6 (Node 20's global WebSocket) never fires that close: end the attempt
+        // here rather than wait out connectTimeout. A close that does follow is not reported twice.
+        if (!opened) end({ code: 1006, reason: '', wasClean: false });
       };
+      ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
+        end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
       if (heartbeat.protocol && ws.on) {
         ws.on('pong', heard);
         ws.on('ping', heard);

@@ -4,7 +4,7 @@ import { getShortestPaths } from 'xstate/graph';
 import { socketMachine, type SocketMachineEvent } from '../../machine/index.js';
 
 // --- README example start ---
-// Your extension of the machine: here, a shorter heartbeat and at most one retry.
+// Your extension of the machine: provide your own actions, guards or delays here.
 const myMachine = socketMachine.provide({});
 
 const paths = getShortestPaths(myMachine, {
