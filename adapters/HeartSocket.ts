@@ -15,7 +15,20 @@ import type { SocketLink } from './socketLink.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
 
-/** Options of `new HeartSocket(url, protocols, options)`. */
+/**
+ * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
+ * the queue and the inspector. Every option is optional; see the README's options table.
+ *
+ * @example
+ * ```ts
+ * const options: HeartSocketOptions = {
+ *   heartbeat: { interval: 10_000, timeout: 5000 },
+ *   reconnect: { delay: 1000, factor: 2, maxDelay: 30_000, jitter: 0.5 },
+ *   queue: { max: 100 },
+ * };
+ * const socket = new HeartSocket('wss://example.com/feed', [], options);
+ * ```
+ */
 export type HeartSocketOptions = SocketOptions;
 
 /** Which `readyState` each state shows: a socket waiting to retry is, to its user, connecting. */
@@ -71,18 +84,30 @@ function checkCloseArguments(code: number | undefined, reason: string | undefine
  * @public
  */
 export class HeartSocket extends EventTarget {
+  /** `readyState` while connecting, and while waiting to retry: `0`. */
   static readonly CONNECTING = ReadyState.CONNECTING;
+  /** `readyState` while open (also while a pong is awaited): `1`. */
   static readonly OPEN = ReadyState.OPEN;
+  /** `readyState` during the closing handshake: `2`. */
   static readonly CLOSING = ReadyState.CLOSING;
+  /** `readyState` once the connection has ended for good: `3`. */
   static readonly CLOSED = ReadyState.CLOSED;
+  /** `readyState` while connecting, and while waiting to retry: `0`. */
   readonly CONNECTING = ReadyState.CONNECTING;
+  /** `readyState` while open (also while a pong is awaited): `1`. */
   readonly OPEN = ReadyState.OPEN;
+  /** `readyState` during the closing handshake: `2`. */
   readonly CLOSING = ReadyState.CLOSING;
+  /** `readyState` once the connection has ended for good: `3`. */
   readonly CLOSED = ReadyState.CLOSED;
 
+  /** Called on `open`: every time a connection opens, the first one and each reconnect. */
   onopen: Handler<Event> = null;
+  /** Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. */
   onmessage: Handler<MessageEvent> = null;
+  /** Called on `close`: once per underlying socket, failed attempts included. */
   onclose: Handler<HeartSocketCloseEvent> = null;
+  /** Called on `error`: the socket reported one; a `close` follows. */
   onerror: Handler<HeartSocketErrorEvent> = null;
 
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
@@ -102,7 +127,13 @@ export class HeartSocket extends EventTarget {
     checkKnownKeys(options, SOCKET_OPTION_KEYS);
     const binding = bindSocket(url, protocols, options, {
       onMessage: (event) => this.#dispatch('message', new MessageEventClass('message', { data: event.data, origin: event.origin ?? '' })),
-      onUndelivered: (messages, error) => this.#dispatch('undelivered', new UndeliveredEvent(messages, error)),
+      // The queue is discarded while the machine enters `closed`, before its snapshot and its
+      // `close` event are out: report it after them, so a listener sees `closed` (and its send() throws).
+      onUndelivered: (messages, error) =>
+        queueMicrotask(() => {
+          this.#syncState();
+          this.#dispatch('undelivered', new UndeliveredEvent(messages, error));
+        }),
     });
     this.actor = binding.actor;
     this.#link = binding.link;

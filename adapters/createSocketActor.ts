@@ -2,14 +2,28 @@ import { createActor, type Actor, type InspectionEvent, type Observer } from 'xs
 import { POLICY_OPTION_KEYS, resolveSettings, type PolicyOptions } from '../machine/settings.js';
 import { socketMachine } from '../machine/socketMachine.js';
 import type { SendData } from '../machine/types.js';
-import type { HeartSocketError } from './errors.js';
+import { HeartSocketError } from './errors.js';
 import { networkStatusLogic } from './networkStatus.js';
 import { createSocketActorLogic } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 import { urlResolver, type UrlSource } from './url.js';
 import type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
 
-/** Options shared by `HeartSocket` and `createSocketActor`, beyond the timing policy. */
+/**
+ * Options shared by `HeartSocket` and `createSocketActor`, beyond the timing policy.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from 'ws';
+ * import { createBrowserInspector } from '@statelyai/inspect';
+ * const options: SocketOptions = {
+ *   WebSocket, // Node 20 only
+ *   queue: { max: 100 },
+ *   inspect: createBrowserInspector().inspect,
+ *   heartbeat: { interval: 5000 },
+ * };
+ * ```
+ */
 export interface SocketOptions extends PolicyOptions {
   /**
    * The WebSocket constructor: `ws`'s `WebSocket` on Node 20, or any WHATWG-compatible one.
@@ -35,14 +49,39 @@ export interface SocketOptions extends PolicyOptions {
   clock?: SocketClock;
 }
 
-/** What `options.clock` must have: XState's `Clock` plus `now()`. */
+/**
+ * What `options.clock` must have: XState's `Clock` plus `now()`.
+ *
+ * @example
+ * ```ts
+ * import { SimulatedClock } from 'xstate';
+ * const clock = new SimulatedClock(); // has now(), setTimeout() and clearTimeout()
+ * const socket = new HeartSocket(url, [], { WebSocket, clock });
+ * clock.increment(3000); // the heartbeat interval passes at once
+ * ```
+ */
 export interface SocketClock {
+  /** The current time in milliseconds. */
   now(): number;
+  /** Calls `callback` after `ms` milliseconds of this clock; returns an id for `clearTimeout`. */
   setTimeout(callback: (...args: any[]) => void, ms: number): any;
+  /** Cancels a `setTimeout`. */
   clearTimeout(id: any): void;
 }
 
-/** Options of `createSocketActor`. */
+/**
+ * Options of `createSocketActor`.
+ *
+ * @example
+ * ```ts
+ * const actor = createSocketActor('wss://example.com/feed', {
+ *   protocols: ['v2.feed'],
+ *   onMessage: (event) => render(JSON.parse(String(event.data))),
+ *   onUndelivered: (messages) => outbox.push(...messages),
+ *   reconnect: { delay: 1000, factor: 2 },
+ * });
+ * ```
+ */
 export interface SocketActorOptions extends SocketOptions {
   /** Subprotocols, as the WebSocket constructor's second argument. */
   protocols?: string | string[];
@@ -162,6 +201,13 @@ export function bindSocket(
         } catch (error) {
           hooks.onUndelivered([event.data], error as HeartSocketError);
         }
+      },
+      refuseSend: ({ event }) => {
+        if (event.type !== 'SEND') return;
+        hooks.onUndelivered(
+          [event.data],
+          new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
+        );
       },
       discardQueue: ({ context }) =>
         link.discard(context.closeRequest !== null ? 'close() was called' : 'the connection ended and will not be retried'),

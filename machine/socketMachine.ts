@@ -11,10 +11,29 @@ import type {
   NetworkEvent,
 } from './types.js';
 
-/** The close code and reason the heartbeat uses when no reply came to a ping. */
+/**
+ * The close code and reason the heartbeat uses when no reply came to a ping.
+ *
+ * @example
+ * ```ts
+ * socket.onclose = (event) => {
+ *   if (event.code === HEARTBEAT_TIMEOUT_CLOSE.code) console.log('the peer went silent');
+ * };
+ * ```
+ */
 export const HEARTBEAT_TIMEOUT_CLOSE = { code: 4000, reason: 'heartbeat timeout' } as const;
 
-/** Close code of a socket that ended without a close frame (the WebSocket standard's 1006). */
+/**
+ * Close code of a socket that ended without a close frame (the WebSocket standard's 1006).
+ *
+ * @example
+ * ```ts
+ * socket.onclose = (event) => {
+ *   // the network dropped, or heartsocket abandoned the socket (event.reason says why)
+ *   if (event.code === ABNORMAL_CLOSURE) console.log('connection lost:', event.reason);
+ * };
+ * ```
+ */
 export const ABNORMAL_CLOSURE = 1006;
 
 /** A socket we stopped waiting for: it is detached and reported closed with 1006 and this reason. */
@@ -49,6 +68,24 @@ const closeFromUser = ({ event }: CloseEventArgs): CloseInfo => {
 
 type CloseParams = CloseInfo | ((args: CloseEventArgs) => CloseInfo);
 
+/**
+ * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
+ * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
+ * adapter provides the `socket` actor and the `flushQueue`, `transmit` and `discardQueue` actions;
+ * `createSocketActor` and `HeartSocket` do that for you.
+ *
+ * @example
+ * ```ts
+ * import { createActor, fromCallback } from 'xstate';
+ * const machine = socketMachine.provide({
+ *   actors: { socket: fromCallback(({ sendBack, receive }) => { ... }) }, // your transport
+ *   actions: { flushQueue: () => {}, transmit: () => {}, discardQueue: () => {} },
+ * });
+ * const actor = createActor(machine, {
+ *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, random: Math.random },
+ * }).start();
+ * ```
+ */
 export const socketMachine = setup({
   types: {
     context: {} as SocketContext,
@@ -69,6 +106,8 @@ export const socketMachine = setup({
     transmit: suppliedByAdapter('transmit'),
     /** Report the queued messages that will never be sent, now that the connection is over. */
     discardQueue: suppliedByAdapter('discardQueue'),
+    /** Report a `SEND` that came after the end: it is not queued for a later `reconnect()`. */
+    refuseSend: suppliedByAdapter('refuseSend'),
     sendPing: sendTo('socket', { type: 'PING' } satisfies SocketCommand),
     askSocketToClose: sendTo('socket', ({ context }): SocketCommand => ({
       type: 'CLOSE',
@@ -126,14 +165,16 @@ export const socketMachine = setup({
     random: input.random,
   }),
   initial: 'running',
-  on: {
-    SEND: { actions: 'transmit' },
-  },
   states: {
     running: {
       invoke: { id: 'network', src: 'network' },
       initial: 'live',
       on: {
+        SEND: [
+          // After close(), nothing is sent again: the sender hears so.
+          { guard: 'closeWasRequested', actions: 'refuseSend' },
+          { actions: 'transmit' },
+        ],
         // close() where no handshake is possible (connecting, reconnectWait): final at once.
         CLOSE: {
           target: 'closed',
@@ -254,6 +295,7 @@ export const socketMachine = setup({
     closed: {
       entry: 'discardQueue',
       on: {
+        SEND: { actions: 'refuseSend' },
         RECONNECT: { target: 'running', actions: 'startAfresh' },
       },
     },
@@ -282,4 +324,14 @@ function finalOrRetry(close: CloseParams) {
   return [{ guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose }, ...retryOrEnd(close)] as const;
 }
 
+/**
+ * The type of {@link socketMachine}.
+ *
+ * @example
+ * ```ts
+ * import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+ * type SocketActorRef = ActorRefFrom<SocketMachine>;
+ * type SocketSnapshot = SnapshotFrom<SocketMachine>;
+ * ```
+ */
 export type SocketMachine = typeof socketMachine;

@@ -12,7 +12,7 @@ export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 }
   const clock = new SimulatedClock();
   let lastHeardAt = 0;
   const sockets: { commands: SocketCommand[]; stopped: boolean }[] = [];
-  const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[] };
+  const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[], refused: [] as unknown[] };
   const emitted: SocketEmitted[] = [];
   let liveSocket: { awaitingPong: boolean } | null = null;
 
@@ -37,6 +37,7 @@ export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 }
       flushQueue: () => void calls.flushQueue++,
       discardQueue: () => void calls.discardQueue++,
       transmit: ({ event }) => void calls.transmit.push(event),
+      refuseSend: ({ event }) => void calls.refused.push(event),
     },
   });
 

@@ -410,6 +410,19 @@ describe('SEND (actor users)', () => {
   });
 });
 
+describe('SEND after the end', () => {
+  it.each([
+    ['closed', (m: MachineHarness) => m.actor.send({ type: 'CLOSE' })],
+    ['closing after close()', (m: MachineHarness) => (m.open(), m.actor.send({ type: 'CLOSE' }))],
+  ])('is refused in %s, not queued for a later reconnect()', (_name, reach) => {
+    const m = startMachine(fast);
+    reach(m);
+    m.actor.send({ type: 'SEND', data: 'late' });
+    expect(m.calls.transmit).toEqual([]);
+    expect(m.calls.refused).toEqual([{ type: 'SEND', data: 'late' }]);
+  });
+});
+
 describe('the bare machine', () => {
   it('fails loudly, naming what to provide, when run without its adapter', () => {
     const actor = createActor(socketMachine, { input: { silentFor: () => 0, random: Math.random } });

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSocketActor } from '../../adapters/createSocketActor.js';
+import { stateNameOf } from '../../machine/stateName.js';
+import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor } from './client.js';
+
+describe.each(IMPLEMENTATIONS)('createSocketActor (%s)', (_name, WebSocket) => {
+  afterEach(cleanup);
+
+  function startActor(url: string, overrides: Parameters<typeof createSocketActor>[1] = {}) {
+    const messages: unknown[] = [];
+    const opens: number[] = [];
+    const actor = createSocketActor(url, {
+      ...fastOptions(WebSocket),
+      onMessage: (event) => messages.push(event.data),
+      ...overrides,
+    });
+    onCleanup(() => actor.stop());
+    actor.on('open', () => opens.push(1));
+    const state = () => stateNameOf(actor.getSnapshot());
+    return { actor, messages, opens, state };
+  }
+
+  it('echoes SEND events through onMessage, queued before open and sent after', async () => {
+    const server = await startServer();
+    const { actor, messages, opens, state } = startActor(server.url);
+
+    actor.send({ type: 'SEND', data: 'early' });
+    await waitFor(() => state() === 'open', 'open');
+    actor.send({ type: 'SEND', data: 'late' });
+
+    await waitFor(() => messages.length === 2, 'both echoes');
+    expect(messages).toEqual(['early', 'late']);
+    expect(server.received).toEqual(['early', 'late']);
+    expect(opens).toHaveLength(1);
+  });
+
+  it('closes on a CLOSE event, seen by the server', async () => {
+    const server = await startServer();
+    const { actor, state } = startActor(server.url);
+    const closes: unknown[] = [];
+    actor.on('close', ({ code, reason, wasClean }) => closes.push({ code, reason, wasClean }));
+    await waitFor(() => state() === 'open', 'open');
+
+    actor.send({ type: 'CLOSE', code: 4100, reason: 'bye' });
+
+    await waitFor(() => state() === 'closed', 'closed');
+    expect(closes).toEqual([{ code: 4100, reason: 'bye', wasClean: true }]);
+    await waitFor(() => server.closes.length === 1, 'the server to see the close');
+    expect(server.closes).toEqual([{ code: 4100, reason: 'bye' }]);
+  });
+
+  it('hands queued messages to onUndelivered when closed before they could be sent', async () => {
+    const server = await startServer();
+    await server.stop();
+    const undelivered: unknown[][] = [];
+    const { actor, state } = startActor(server.url, {
+      reconnect: { delay: 5000 },
+      onUndelivered: (messages) => undelivered.push(messages),
+    });
+    actor.send({ type: 'SEND', data: 'never' });
+    await waitFor(() => state() === 'reconnectWait', 'reconnectWait');
+
+    actor.send({ type: 'CLOSE' });
+
+    expect(state()).toBe('closed');
+    expect(undelivered).toEqual([['never']]);
+  });
+});

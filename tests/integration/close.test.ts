@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanup,
+  createSocket,
+  fastOptions,
+  IMPLEMENTATIONS,
+  SEVERAL_DELAYS,
+  sleep,
+  startServer,
+  startSilentTcpServer,
+  waitFor,
+  waitForState,
+} from './client.js';
+
+const isPong = (data: unknown): boolean => data === 'pong';
+
+/** The close event of a close() that had no socket to do a handshake with. */
+const userCloseWithoutHandshake = { code: 1000, reason: '', wasClean: false };
+
+describe.each(IMPLEMENTATIONS)('close() (%s)', (_name, WebSocket) => {
+  afterEach(cleanup);
+
+  describe('in each state', () => {
+    it('while connecting (handshake pending): one close event, no open, the attempt dropped', async () => {
+      const tcp = await startSilentTcpServer();
+      const { socket, events } = createSocket(tcp.url, fastOptions(WebSocket));
+      await waitFor(() => tcp.handshakes === 1, 'the handshake request');
+      expect(socket.state).toBe('connecting');
+
+      socket.close();
+
+      expect(socket.state).toBe('closed');
+      await sleep(SEVERAL_DELAYS);
+      expect(events.opens).toBe(0);
+      expect(events.closes).toEqual([userCloseWithoutHandshake]);
+      expect(tcp.handshakes).toBe(1);
+      await waitFor(() => tcp.pendingHandshakes === 0, 'the abandoned connection to be dropped');
+    });
+
+    it('right after construction: no connection is ever made', async () => {
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+
+      socket.close();
+
+      expect(socket.state).toBe('closed');
+      await sleep(SEVERAL_DELAYS);
+      expect(server.connections).toBe(0);
+      expect(events.opens).toBe(0);
+      expect(events.closes).toEqual([userCloseWithoutHandshake]);
+    });
+
+    it('while open: a clean close with the given code, seen by the server', async () => {
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+      await waitForState(socket, 'open');
+
+      socket.close(4321, 'done');
+
+      expect(socket.state).toBe('closing');
+      await waitForState(socket, 'closed');
+      expect(events.closes).toEqual([{ code: 4321, reason: 'done', wasClean: true }]);
+      await waitFor(() => server.closes.length === 1, 'the server to see the close');
+      expect(server.closes).toEqual([{ code: 4321, reason: 'done' }]);
+      expect(server.liveConnections).toBe(0);
+    });
+
+    it('while awaitingPong: a clean close, seen by the server', async () => {
+      const server = await startServer({ pingReply: 'pong' });
+      const { socket, events } = createSocket(
+        server.url,
+        fastOptions(WebSocket, { heartbeat: { interval: 60, timeout: 5000, isPong } }),
+      );
+      await waitForState(socket, 'open');
+      server.mute();
+      await waitForState(socket, 'awaitingPong');
+
+      socket.close();
+
+      await waitForState(socket, 'closed');
+      expect(events.closes).toEqual([{ code: 1000, reason: '', wasClean: true }]);
+      await waitFor(() => server.closes.length === 1, 'the server to see the close');
+      expect(server.closes).toEqual([{ code: 1000, reason: '' }]);
+      await sleep(SEVERAL_DELAYS);
+      expect(server.connections).toBe(1);
+    });
+
+    it('while closing (after a heartbeat timeout): the end becomes final, one close event', async () => {
+      const server = await startServer({ pingReply: 'pong' });
+      const { socket, events } = createSocket(
+        server.url,
+        fastOptions(WebSocket, { heartbeat: { interval: 60, timeout: 60, isPong }, closeTimeout: 300 }),
+      );
+      await waitForState(socket, 'open');
+      server.goSilent();
+      await waitForState(socket, 'closing');
+
+      socket.close();
+
+      expect(socket.state).toBe('closing');
+      await waitForState(socket, 'closed');
+      expect(events.closes).toEqual([{ code: 1006, reason: 'close timeout', wasClean: false }]);
+      await sleep(SEVERAL_DELAYS);
+      expect(server.connections).toBe(1);
+      expect(events.closes).toHaveLength(1);
+    });
+
+    it('while in reconnectWait: closed at once, and no retry when the server returns', async () => {
+      const delay = 300;
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket, { reconnect: { delay } }));
+      await waitForState(socket, 'open');
+      await server.stop();
+      await waitForState(socket, 'reconnectWait');
+      expect(events.closes).toHaveLength(1);
+
+      socket.close();
+
+      expect(socket.state).toBe('closed');
+      expect(events.closes).toHaveLength(2);
+      expect(events.closes[1]).toEqual(userCloseWithoutHandshake);
+      await server.restart();
+      await sleep(delay + 150);
+      expect(server.connections).toBe(1);
+      expect(events.closes).toHaveLength(2);
+    });
+  });
+
+  describe('events', () => {
+    it('repeated close() calls give one close event', async () => {
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+      await waitForState(socket, 'open');
+
+      socket.close();
+      socket.close();
+      socket.close(4002, 'again');
+      await waitForState(socket, 'closed');
+      socket.close();
+
+      await sleep(SEVERAL_DELAYS);
+      expect(events.closes).toEqual([{ code: 1000, reason: '', wasClean: true }]);
+    });
+
+    it('close() inside the close listener adds no event', async () => {
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+      await waitForState(socket, 'open');
+      socket.addEventListener('close', () => socket.close());
+
+      socket.close();
+
+      await waitForState(socket, 'closed');
+      await sleep(SEVERAL_DELAYS);
+      expect(events.closes).toHaveLength(1);
+      expect(server.connections).toBe(1);
+    });
+
+    it('close() inside the listener of a server close ends it: one more close event, then nothing', async () => {
+      const server = await startServer();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+      await waitForState(socket, 'open');
+      socket.addEventListener('close', () => socket.close());
+
+      server.closeAll(4001, 'go away');
+
+      await waitForState(socket, 'closed');
+      await sleep(SEVERAL_DELAYS);
+      expect(events.closes).toEqual([{ code: 4001, reason: 'go away', wasClean: true }, userCloseWithoutHandshake]);
+      expect(server.connections).toBe(1);
+    });
+
+    it('is CLOSED, by state and readyState, inside the final close listener', async () => {
+      const server = await startServer();
+      const { socket } = createSocket(server.url, fastOptions(WebSocket));
+      await waitForState(socket, 'open');
+      const seen: { state: string; readyState: number }[] = [];
+      socket.onclose = () => seen.push({ state: socket.state, readyState: socket.readyState });
+
+      socket.close();
+
+      await waitForState(socket, 'closed');
+      expect(seen).toEqual([{ state: 'closed', readyState: socket.CLOSED }]);
+    });
+  });
+});

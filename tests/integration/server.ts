@@ -1,0 +1,227 @@
+/**
+ * Real servers for the integration tests, on 127.0.0.1 with an OS-chosen port: a controllable
+ * `ws` server (`TestServer`) and a raw TCP server that never answers the HTTP upgrade
+ * (`SilentTcpServer`). Nothing here is mocked: the client talks to them over real sockets.
+ */
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+
+/** How the server answers the client's heartbeat message `'ping'`. */
+export type PingReply = 'echo' | 'pong';
+
+export interface TestServerOptions {
+  /** `'echo'` (default) sends `'ping'` back; `'pong'` answers `'pong'`. */
+  pingReply?: PingReply;
+}
+
+/** A close the server saw from a client (1006 when the connection just dropped). */
+export interface ServerSideClose {
+  code: number;
+  reason: string;
+}
+
+interface Connection {
+  readonly ws: WebSocket;
+  /** The TCP socket under the WebSocket, for `goSilent()`. */
+  readonly tcp: Duplex;
+  /** Reads, but never replies. */
+  muted: boolean;
+}
+
+function listen(server: Server | TcpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeListener(server: Server | TcpServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * A `ws` server that echoes every message, counts connections and heartbeat pings, records
+ * what it received and the closes it saw, and can misbehave on request: close or drop all
+ * clients, stop replying (`mute`), go half-open (`goSilent`), stop and restart on the same port.
+ */
+export class TestServer {
+  /** Connections accepted since the first start (a restart keeps counting). */
+  connections = 0;
+  /** Heartbeat messages (`'ping'`) received. */
+  pings = 0;
+  /** Protocol ping frames received (`heartbeat.protocol` with `ws`). */
+  protocolPings = 0;
+  /** Text messages received, other than `'ping'`, in arrival order. */
+  readonly received: string[] = [];
+  /** Every close the server saw, in order. */
+  readonly closes: ServerSideClose[] = [];
+  port = 0;
+
+  readonly #wss = new WebSocketServer({ noServer: true });
+  readonly #live = new Set<Connection>();
+  /** Every TCP connection, upgraded or not (undici keeps idle ones around for a while). */
+  readonly #sockets = new Set<Socket>();
+  readonly #pingReply: PingReply;
+  #http: Server | null = null;
+
+  private constructor(options: TestServerOptions) {
+    this.#pingReply = options.pingReply ?? 'echo';
+  }
+
+  /** Starts a server on an OS-chosen port. */
+  static async start(options: TestServerOptions = {}): Promise<TestServer> {
+    const server = new TestServer(options);
+    await server.#listen(0);
+    return server;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Connections open right now (a half-open one counts until it is dropped). */
+  get liveConnections(): number {
+    return this.#live.size;
+  }
+
+  /** Sends to every connected client. */
+  broadcast(data: string | Uint8Array): void {
+    for (const connection of this.#live) connection.ws.send(data);
+  }
+
+  /** Closes every client with a close frame carrying `code` and `reason`. */
+  closeAll(code: number, reason = ''): void {
+    for (const connection of this.#live) connection.ws.close(code, reason);
+  }
+
+  /** Drops every client's TCP connection without a close frame (the client sees 1006). */
+  terminateAll(): void {
+    for (const connection of this.#live) connection.ws.terminate();
+  }
+
+  /** The current clients keep being read, but get no reply: no echo, no pong. */
+  mute(): void {
+    for (const connection of this.#live) connection.muted = true;
+  }
+
+  /**
+   * Half-open: the current clients' TCP connections stay up, but the server stops reading them
+   * and never replies again — not to messages, not to a close frame. New clients are served.
+   */
+  goSilent(): void {
+    for (const connection of this.#live) {
+      connection.muted = true;
+      connection.tcp.pause();
+    }
+  }
+
+  /** Listens again on the port it had. */
+  async restart(): Promise<void> {
+    if (this.#http !== null) throw new Error('TestServer.restart(): still listening; stop() it first.');
+    await this.#listen(this.port);
+  }
+
+  /** Drops every client and stops listening; resolves once every connection is gone. Idempotent. */
+  async stop(): Promise<void> {
+    const http = this.#http;
+    if (http === null) return;
+    this.#http = null;
+    this.terminateAll();
+    for (const socket of this.#sockets) socket.destroy();
+    await closeListener(http);
+  }
+
+  async #listen(port: number): Promise<void> {
+    const http = createServer((_request, response) => response.writeHead(426).end());
+    http.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    http.on('upgrade', (request, tcp: Duplex, head: Buffer) => {
+      this.#wss.handleUpgrade(request, tcp, head, (ws) => this.#accept(ws, tcp));
+    });
+    this.port = await listen(http, port);
+    this.#http = http;
+  }
+
+  #accept(ws: WebSocket, tcp: Duplex): void {
+    const connection: Connection = { ws, tcp, muted: false };
+    this.#live.add(connection);
+    this.connections++;
+    ws.on('message', (data, isBinary) => this.#onMessage(connection, data, isBinary));
+    ws.on('ping', () => this.protocolPings++);
+    ws.on('error', () => {});
+    ws.on('close', (code, reason) => {
+      this.#live.delete(connection);
+      this.closes.push({ code, reason: reason.toString() });
+    });
+  }
+
+  #onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    const text = isBinary ? null : data.toString();
+    if (text === 'ping') {
+      this.pings++;
+      if (!connection.muted) connection.ws.send(this.#pingReply === 'pong' ? 'pong' : 'ping');
+      return;
+    }
+    if (text !== null) this.received.push(text);
+    if (!connection.muted) connection.ws.send(data as Buffer, { binary: isBinary });
+  }
+}
+
+/**
+ * A plain TCP server that accepts connections and never says a word: a WebSocket handshake to
+ * it hangs until the client gives up. It reads (and discards) so that it notices a client leaving.
+ */
+export class SilentTcpServer {
+  /** Connections that sent a handshake request. */
+  handshakes = 0;
+  port = 0;
+  readonly #server: TcpServer;
+  /** Open connections, and whether each has sent anything. */
+  readonly #live = new Map<Socket, { spoke: boolean }>();
+
+  private constructor() {
+    this.#server = createTcpServer((socket) => {
+      const connection = { spoke: false };
+      this.#live.set(socket, connection);
+      socket.on('error', () => {});
+      socket.on('close', () => this.#live.delete(socket));
+      socket.on('data', () => {
+        if (connection.spoke) return;
+        connection.spoke = true;
+        this.handshakes++;
+      });
+    });
+  }
+
+  static async start(): Promise<SilentTcpServer> {
+    const server = new SilentTcpServer();
+    server.port = await listen(server.#server, 0);
+    return server;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Open connections that sent a handshake request. (undici, Node 20's global WebSocket, may
+   * open a spare connection that never sends anything: that one is no attempt, and not counted.)
+   */
+  get pendingHandshakes(): number {
+    return [...this.#live.values()].filter((connection) => connection.spoke).length;
+  }
+
+  /** Destroys every connection and stops listening. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.#server.listening) return;
+    for (const socket of this.#live.keys()) socket.destroy();
+    await closeListener(this.#server);
+  }
+}
