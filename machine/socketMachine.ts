@@ -68,6 +68,9 @@ const closeFromUser = ({ event }: CloseEventArgs): CloseInfo => {
 
 type CloseParams = CloseInfo | ((args: CloseEventArgs) => CloseInfo);
 
+/** A socket ended: remember how (`recordClose`), then tell the observers (`announceClose`). */
+const reportClose = (close: CloseParams) => [{ type: 'recordClose', params: close }, 'announceClose'] as const;
+
 /**
  * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
  * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
@@ -178,7 +181,7 @@ export const socketMachine = setup({
         // close() where no handshake is possible (connecting, reconnectWait): final at once.
         CLOSE: {
           target: 'closed',
-          actions: ['rememberCloseRequest', { type: 'recordClose', params: closeFromUser }, 'announceClose'],
+          actions: ['rememberCloseRequest', ...reportClose(closeFromUser)],
         },
       },
       states: {
@@ -192,18 +195,18 @@ export const socketMachine = setup({
             RECONNECT: {
               target: 'live',
               reenter: true,
-              actions: [{ type: 'recordClose', params: abandoned('reconnect() called') }, 'announceClose', 'startAfresh'],
+              actions: [...reportClose(abandoned('reconnect() called')), 'startAfresh'],
             },
             'NETWORK.OFFLINE': [
               // Offline during the user's close(): the close stays final.
               {
                 guard: 'closeWasRequested',
                 target: '#heartsocket.closed',
-                actions: [{ type: 'recordClose', params: abandoned('network offline') }, 'announceClose'],
+                actions: reportClose(abandoned('network offline')),
               },
               {
                 target: 'reconnectWait.offline',
-                actions: [{ type: 'recordClose', params: abandoned('network offline') }, 'announceClose'],
+                actions: reportClose(abandoned('network offline')),
               },
             ],
           },
@@ -214,7 +217,7 @@ export const socketMachine = setup({
                 'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
                 'SOCKET.URL_INVALID': {
                   target: '#heartsocket.closed',
-                  actions: ['announceError', { type: 'recordClose', params: abandoned('invalid url') }, 'announceClose'],
+                  actions: ['announceError', ...reportClose(abandoned('invalid url'))],
                 },
               },
               after: {
@@ -307,21 +310,22 @@ export const socketMachine = setup({
  * (enabled, retries left, `shouldReconnect(close)`) decides between a retry and the end.
  */
 function retryOrEnd(close: CloseParams) {
-  const reportClose = [{ type: 'recordClose', params: close }, 'announceClose'] as const;
   return [
     {
       guard: { type: 'mayReconnect', params: close },
       target: '#heartsocket.running.reconnectWait',
-      actions: reportClose,
+      actions: reportClose(close),
     },
-    { target: '#heartsocket.closed', actions: reportClose },
+    { target: '#heartsocket.closed', actions: reportClose(close) },
   ] as const;
 }
 
 /** The end of a socket in `closing`: after the user's close() it is final; otherwise as above. */
 function finalOrRetry(close: CloseParams) {
-  const reportClose = [{ type: 'recordClose', params: close }, 'announceClose'] as const;
-  return [{ guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose }, ...retryOrEnd(close)] as const;
+  return [
+    { guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose(close) },
+    ...retryOrEnd(close),
+  ] as const;
 }
 
 /**
