@@ -4,10 +4,19 @@
  * - `HeartSocket`: a drop-in for `WebSocket` with heartbeat, dead-peer detection and reconnect.
  * - `createSocketActor`: the same, as a plain XState actor.
  * - `socketMachine` (also from `heartsocket/machine`): the pure statechart.
+ * - `createLiveViewInspector`: streams the statechart to the offline live view (debugging).
+ *
+ * @module heartsocket
  */
 export { HeartSocket, type HeartSocketOptions } from './HeartSocket.js';
-export { createSocketActor, type SocketActorOptions, type SocketOptions } from './createSocketActor.js';
+export { createSocketActor, type SocketActorOptions, type SocketClock, type SocketOptions } from './createSocketActor.js';
 export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
+export {
+  createLiveViewInspector,
+  type LiveViewEvent,
+  type LiveViewInspector,
+  type LiveViewInspectorOptions,
+} from './liveView.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';

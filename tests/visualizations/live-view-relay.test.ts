@@ -1,0 +1,154 @@
+// The live view's path for Node processes: `createLiveViewInspector` sends a HeartSocket's
+// inspection events as JSON to the relay (`startLiveViewServer`), which forwards them to every
+// listening page (here: plain `ws` clients) and replays them to late ones.
+import { createWebSocketInspector } from '@statelyai/inspect';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { createLiveViewInspector, type LiveViewEvent } from '../../adapters/liveView.js';
+import { stateNameOf } from '../../machine/stateName.js';
+import { startLiveViewServer } from '../../visualizations/serve.js';
+import { dedupe, PongServer, waitFor } from './servers.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A page's end of the relay: collects what arrives. */
+async function listen(url: string): Promise<{ messages: Record<string, any>[]; raw: string[] }> {
+  const raw: string[] = [];
+  const messages: Record<string, any>[] = [];
+  const ws = new WebSocket(url);
+  ws.on('message', (data) => {
+    raw.push(String(data));
+    messages.push(JSON.parse(String(data)));
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  cleanups.push(() => ws.terminate());
+  return { messages, raw };
+}
+
+const rootStates = (messages: readonly Record<string, any>[]): string[] => {
+  const root = messages.find((m) => m.type === '@xstate.actor' && m.name === 'heartsocket');
+  if (root === undefined) return [];
+  return dedupe(
+    messages
+      .filter((m) => m.type === '@xstate.snapshot' && m.sessionId === root.sessionId)
+      .map((m) => stateNameOf(m.snapshot)),
+  );
+};
+
+describe('createLiveViewInspector → relay → live view', () => {
+  it('forwards a reconnect cycle as JSON, with the transitions taken, and replays it to late listeners', async () => {
+    const relay = await startLiveViewServer({ root, bundle: '' });
+    cleanups.push(() => relay.close());
+    const server = await PongServer.start();
+    cleanups.push(() => server.close());
+    const page = await listen(relay.relayUrl);
+
+    const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
+    cleanups.push(() => live.stop());
+    const socket = new HeartSocket(server.url, [], {
+      WebSocket,
+      heartbeat: { interval: 40, timeout: 1000, isPong: (data) => String(data) === 'pong' },
+      reconnect: { delay: 30, minUptime: 60_000 },
+      inspect: live.inspect,
+    });
+    cleanups.push(() => socket.close());
+
+    await waitFor('a heartbeat', () => /^connecting,open,awaitingPong,open/.test(rootStates(page.messages).join()));
+    server.dropAll();
+    const cycle = /^connecting,open,(awaitingPong,open,)+(awaitingPong,)?reconnectWait,connecting,open/;
+    await waitFor('the reconnect', () => cycle.test(rootStates(page.messages).join()));
+
+    const messages = page.messages as LiveViewEvent[];
+    const rootActor = messages.find((m) => m.type === '@xstate.actor' && m.name === 'heartsocket')!;
+    expect(rootActor.rootId).toBe(rootActor.sessionId);
+    expect(rootActor.type === '@xstate.actor' && rootActor.parentId).toBeUndefined();
+    // Each microstep names the transitions taken by state node id: what the page highlights.
+    const steps = messages.flatMap((m) => (m.type === '@xstate.microstep' ? m.transitions : []));
+    expect(steps).toContainEqual({
+      source: 'heartsocket.running.live.connected.awaitingPong',
+      targets: ['heartsocket.running.live.connected.open'],
+      eventType: 'PEER.HEARD',
+    });
+    expect(steps).toContainEqual({
+      source: 'heartsocket.running.live.connected',
+      targets: ['heartsocket.running.reconnectWait'],
+      eventType: 'SOCKET.CLOSE',
+    });
+    expect(steps).toContainEqual({
+      source: 'heartsocket.running.reconnectWait.backoff',
+      targets: ['heartsocket.running.live'],
+      eventType: 'xstate.after.reconnectDelay.heartsocket.running.reconnectWait.backoff',
+    });
+    // Only plain data: functions of the context are left out, errors and events named.
+    const snapshot = messages.find((m) => m.type === '@xstate.snapshot' && m.sessionId === rootActor.sessionId)!;
+    expect(snapshot.type === '@xstate.snapshot' && snapshot.snapshot.context).toMatchObject({
+      retries: 0,
+      settings: { heartbeat: { interval: 40 }, reconnect: { delay: 30 } },
+    });
+    expect(JSON.stringify(snapshot)).not.toContain('silentFor');
+    expect(live.dropped).toBe(0);
+
+    // A page that opens later gets the story so far.
+    const late = await listen(relay.relayUrl);
+    await waitFor('the replay', () => cycle.test(rootStates(late.messages).join()));
+    expect(late.raw.slice(0, 3)).toEqual(page.raw.slice(0, 3));
+
+    // stop(): nothing more is sent — the close() that follows never reaches the page.
+    live.stop();
+    socket.close();
+    await waitFor('the socket closed', () => socket.state === 'closed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(live.dropped).toBeGreaterThan(0);
+    expect(rootStates(page.messages)).not.toContain('closed');
+    expect(page.messages.some((m) => m.type === '@xstate.event' && m.event.type === 'CLOSE')).toBe(false);
+  });
+
+  it('events sent before the relay is up are queued, then delivered in order', async () => {
+    // Reserve a port, then start the relay on it only after the socket has started.
+    const probe = await startLiveViewServer({ root, bundle: '' });
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const server = await PongServer.start();
+    cleanups.push(() => server.close());
+
+    const live = createLiveViewInspector(`ws://127.0.0.1:${port}`, { WebSocket });
+    cleanups.push(() => live.stop());
+    const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false, inspect: live.inspect });
+    cleanups.push(() => socket.close());
+    await waitFor('open', () => socket.state === 'open');
+
+    const relay = await startLiveViewServer({ root, bundle: '', port });
+    cleanups.push(() => relay.close());
+    const page = await listen(relay.relayUrl);
+    await waitFor('the queued events', () => rootStates(page.messages).join() === 'connecting,open', 5000);
+    expect(page.messages[0]).toMatchObject({ type: '@xstate.actor', name: 'heartsocket' });
+  });
+
+  it('also relays the Stately inspector (createWebSocketInspector) for the page', async () => {
+    const relay = await startLiveViewServer({ root, bundle: '' });
+    cleanups.push(() => relay.close());
+    const server = await PongServer.start();
+    cleanups.push(() => server.close());
+    const page = await listen(relay.relayUrl);
+
+    const inspector = createWebSocketInspector({ url: relay.relayUrl });
+    cleanups.push(() => inspector.stop());
+    const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false, inspect: inspector.inspect });
+    cleanups.push(() => socket.close());
+
+    await waitFor('open, in the Stately format', () => rootStates(page.messages).join() === 'connecting,open');
+    expect(page.messages.find((m) => m.type === '@xstate.actor' && m.name === 'heartsocket')).toMatchObject({
+      _version: expect.any(String),
+      definition: expect.stringContaining('"id":"heartsocket"'),
+    });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The live view server (`npm run viz:serve`): one local port that serves the page and its script
+ * over HTTP and relays inspection events over WebSocket. Node processes connect with
+ * `createLiveViewInspector(url)` (or `createWebSocketInspector({ url })` from `@statelyai/inspect`)
+ * and send; pages listen. Every message goes to every other client, and the latest ones are
+ * replayed to a page that joins late, so it can show the current state at once.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { BUNDLE_PATH } from './build.js';
+
+export interface LiveViewServerOptions {
+  /** The repository root (the files are served from its `visualizations/`). */
+  root: string;
+  /** @default '127.0.0.1' — local only: events can carry message contents. */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** The page's script; without it, `visualizations/build/live-view.js` is read from disk. */
+  bundle?: string;
+  /** Messages kept for pages that join late. @default 1000 */
+  replay?: number;
+}
+
+export interface LiveViewServer {
+  /** `http://host:port`: the page is at `${url}/live-view.html`. */
+  readonly url: string;
+  /** `ws://host:port`: for `createLiveViewInspector` and the page's relay field. */
+  readonly relayUrl: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.dot': 'text/plain; charset=utf-8',
+  '.mmd': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+const MAX_MESSAGE = 1 << 20;
+
+export async function startLiveViewServer(options: LiveViewServerOptions): Promise<LiveViewServer> {
+  const directory = join(options.root, 'visualizations');
+  const replayMax = options.replay ?? 1000;
+  const replay: string[] = [];
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (path === '/') {
+      response.writeHead(302, { location: '/live-view.html' }).end();
+      return;
+    }
+    const relative = normalize(path).replace(/^[/\\]+/, '');
+    if (relative.startsWith('..') || relative.split(sep).includes('..')) {
+      response.writeHead(403).end();
+      return;
+    }
+    const type = TYPES[extname(relative)];
+    if (type === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    try {
+      const body =
+        relative === BUNDLE_PATH && options.bundle !== undefined ? options.bundle : await readFile(join(directory, relative));
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);
+    }
+  };
+
+  const http = createServer((request, response) => {
+    serve(request, response).catch(() => response.writeHead(500).end());
+  });
+  const relay = new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE });
+  relay.on('connection', (client) => {
+    for (const message of replay) client.send(message);
+    client.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const message = data.toString();
+      replay.push(message);
+      if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
+      for (const other of relay.clients) {
+        if (other !== client && other.readyState === WebSocket.OPEN) other.send(message);
+      }
+    });
+    client.on('error', () => client.terminate());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = http.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}`,
+    relayUrl: `ws://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of relay.clients) client.terminate();
+        relay.close();
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+}
