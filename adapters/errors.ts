@@ -1,4 +1,11 @@
-/** Why a message could not be sent. */
+/**
+ * Why a message could not be sent.
+ *
+ * @example
+ * ```ts
+ * const worthRetrying = (code: HeartSocketErrorCode) => code === 'QUEUE_FULL';
+ * ```
+ */
 export type HeartSocketErrorCode =
   /** `send()` found the queue full (`queue.max`) while disconnected. */
   | 'QUEUE_FULL'
@@ -7,10 +14,24 @@ export type HeartSocketErrorCode =
   /** Queued messages that will never be sent: the connection ended before they could be. */
   | 'UNDELIVERED';
 
-/** An error of heartsocket's own, with a machine-readable `code`. */
+/**
+ * An error of heartsocket's own, with a machine-readable `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   socket.send(update);
+ * } catch (error) {
+ *   if (error instanceof HeartSocketError && error.code === 'QUEUE_FULL') showOfflineBanner();
+ *   else throw error;
+ * }
+ * ```
+ */
 export class HeartSocketError extends Error {
+  /** Always `'HeartSocketError'`. */
   override readonly name = 'HeartSocketError';
   constructor(
+    /** Why: `QUEUE_FULL`, `CLOSED` or `UNDELIVERED`. */
     readonly code: HeartSocketErrorCode,
     message: string,
   ) {

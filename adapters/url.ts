@@ -1,4 +1,14 @@
-/** Where to connect: a URL, or a function called before every attempt (for rotating tokens). */
+/**
+ * Where to connect: a URL, or a function called before every attempt (for rotating tokens).
+ *
+ * @example
+ * ```ts
+ * new HeartSocket('wss://example.com/feed');
+ * new HeartSocket(new URL('/feed', 'wss://example.com'));
+ * // A fresh token for every attempt; a throw or rejection counts as a failed attempt:
+ * new HeartSocket(async () => `wss://example.com/feed?token=${await fetchToken()}`);
+ * ```
+ */
 export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>);
 
 const SCHEMES: Record<string, string> = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' };

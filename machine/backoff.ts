@@ -8,6 +8,14 @@ import type { SocketSettings } from './settings.js';
  *
  * With `jitter = 0` the wait is exactly `base`; with `jitter = 1` it is spread uniformly over
  * (0, base] ("full jitter"), so that clients dropped together do not return together.
+ *
+ * @example
+ * ```ts
+ * const policy = resolveSettings({ reconnect: { delay: 1000, factor: 2, maxDelay: 8000 } }).reconnect;
+ * backoffDelay(policy, 1, Math.random); // 1000
+ * backoffDelay(policy, 3, Math.random); // 4000
+ * backoffDelay(policy, 9, Math.random); // 8000: the cap
+ * ```
  */
 export function backoffDelay(
   policy: SocketSettings['reconnect'],

@@ -1,6 +1,8 @@
 /**
  * heartsocket/machine — the pure connection statechart: no I/O, no timers of its own, no globals.
  * Bind it to a socket with `socketMachine.provide(...)`, or use `createSocketActor` from `heartsocket`.
+ *
+ * @module heartsocket/machine
  */
 export { socketMachine, HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE, type SocketMachine } from './socketMachine.js';
 export { stateNameOf } from './stateName.js';

@@ -22,17 +22,47 @@
  * `heartbeat: false` turns the heartbeat off; `reconnect: false` turns reconnecting off.
  */
 
-/** How a socket ended: the fields of a WebSocket `CloseEvent`. */
+/**
+ * How a socket ended: the fields of a WebSocket `CloseEvent`.
+ *
+ * @example
+ * ```ts
+ * const shouldReconnect = (close: CloseInfo) => close.code !== 4001; // 4001: the server's "go away"
+ * new HeartSocket(url, [], { reconnect: { shouldReconnect } });
+ * ```
+ */
 export interface CloseInfo {
+  /** The close code (1000 normal, 1006 no close frame, 4000 heartbeat timeout, …). */
   readonly code: number;
+  /** The close reason; `''` when none was given. */
   readonly reason: string;
+  /** Whether the closing handshake completed. */
   readonly wasClean: boolean;
 }
 
-/** What a ping may carry. */
+/**
+ * What a ping may carry.
+ *
+ * @example
+ * ```ts
+ * const heartbeat = { message: (): PingPayload => JSON.stringify({ type: 'ping', at: Date.now() }) };
+ * ```
+ */
 export type PingPayload = string | ArrayBuffer | ArrayBufferView;
 
-/** Heartbeat options: how silence is detected. */
+/**
+ * Heartbeat options: how silence is detected.
+ *
+ * @example
+ * ```ts
+ * const heartbeat: HeartbeatOptions = {
+ *   interval: 10_000, // ping after 10 s without a message
+ *   timeout: 5000, // close if nothing arrives 5 s after the ping
+ *   message: '{"type":"ping"}',
+ *   isPong: (data) => data === '{"type":"pong"}', // not delivered as a message
+ * };
+ * ```
+ */
 export interface HeartbeatOptions {
   /** Milliseconds without any incoming message after which a ping is sent. @default 3000 */
   interval?: number;
@@ -50,7 +80,18 @@ export interface HeartbeatOptions {
   protocol?: boolean;
 }
 
-/** Reconnect options: when and how often to try again. */
+/**
+ * Reconnect options: when and how often to try again.
+ *
+ * @example
+ * ```ts
+ * const reconnect: ReconnectOptions = {
+ *   delay: 1000, factor: 2, maxDelay: 30_000, jitter: 0.5, // 1 s, 2 s, 4 s … 30 s, minus up to half
+ *   maxRetries: 20,
+ *   shouldReconnect: (close) => close.code !== 4001,
+ * };
+ * ```
+ */
 export interface ReconnectOptions {
   /** Milliseconds before the first retry. @default 4000 */
   delay?: number;
@@ -68,7 +109,14 @@ export interface ReconnectOptions {
   shouldReconnect?: (close: CloseInfo) => boolean;
 }
 
-/** The policy options: everything about timing and retrying. */
+/**
+ * The policy options: everything about timing and retrying.
+ *
+ * @example
+ * ```ts
+ * const policy: PolicyOptions = { heartbeat: false, reconnect: { maxRetries: 5 }, connectTimeout: 5000 };
+ * ```
+ */
 export interface PolicyOptions {
   /** Heartbeat options, or `false` for none. */
   heartbeat?: HeartbeatOptions | false;
@@ -80,8 +128,17 @@ export interface PolicyOptions {
   closeTimeout?: number;
 }
 
-/** The validated policy the machine reads from its context. */
+/**
+ * The validated policy the machine reads from its context.
+ *
+ * @example
+ * ```ts
+ * const settings: SocketSettings = resolveSettings({ heartbeat: { interval: 1000 } });
+ * settings.heartbeat.timeout; // 3000, the default
+ * ```
+ */
 export interface SocketSettings {
+  /** The heartbeat policy; `enabled: false` for `heartbeat: false`. */
   readonly heartbeat: {
     readonly enabled: boolean;
     readonly interval: number;
@@ -90,6 +147,7 @@ export interface SocketSettings {
     readonly isPong: ((data: unknown) => boolean) | undefined;
     readonly protocol: boolean;
   };
+  /** The reconnect policy; `enabled: false` for `reconnect: false`. */
   readonly reconnect: {
     readonly enabled: boolean;
     readonly delay: number;
@@ -100,10 +158,21 @@ export interface SocketSettings {
     readonly minUptime: number;
     readonly shouldReconnect: (close: CloseInfo) => boolean;
   };
+  /** Milliseconds the opening handshake may take. */
   readonly connectTimeout: number;
+  /** Milliseconds the closing handshake may take. */
   readonly closeTimeout: number;
 }
 
+/**
+ * The defaults of every option, frozen.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_SETTINGS.reconnect.delay; // 4000
+ * DEFAULT_SETTINGS.heartbeat.interval; // 3000
+ * ```
+ */
 export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
   heartbeat: Object.freeze({
     enabled: true,
@@ -237,11 +306,25 @@ function resolveReconnect(value: unknown): SocketSettings['reconnect'] {
   };
 }
 
-/** The policy option names, for callers that validate a wider options object. */
+/**
+ * The policy option names, for callers that validate a wider options object.
+ *
+ * @example
+ * ```ts
+ * const { heartbeat, reconnect, connectTimeout, closeTimeout, ...rest } = options;
+ * // POLICY_OPTION_KEYS: ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout']
+ * ```
+ */
 export const POLICY_OPTION_KEYS = ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout'] as const;
 
 /**
  * Validates the policy options and fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * resolveSettings({ reconnect: { delay: 500 } }).reconnect.maxDelay; // 30000
+ * resolveSettings({ reconnect: { dealy: 500 } }); // TypeError: heartsocket: unknown option reconnect.dealy; …
+ * ```
  * @throws {RangeError} a duration that is negative, NaN or infinite; jitter outside 0..1; a
  *   retry count that is not a whole number.
  * @throws {TypeError} a value of the wrong type, or an unknown option name.

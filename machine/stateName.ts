@@ -9,6 +9,12 @@ const STATE_NAMES: ReadonlySet<string> = new Set<SocketStateName>([
  * The one of the six named states a snapshot is in. The machine nests them (`running.live.
  * connected.open`, `running.reconnectWait.offline`) so that a socket lives exactly as long as
  * its parent state; users see the flat name.
+ *
+ * @example
+ * ```ts
+ * stateNameOf(socket.actor.getSnapshot()); // 'open'
+ * stateNameOf({ value: { running: { live: { connected: 'awaitingPong' } } } }); // 'awaitingPong'
+ * ```
  */
 export function stateNameOf(snapshot: { value: StateValue }): SocketStateName {
   let value: StateValue = snapshot.value;

@@ -1,18 +1,55 @@
 import type { CloseInfo, PolicyOptions, SocketSettings } from './settings.js';
 
-/** What `send()` accepts: the data types of `WebSocket.prototype.send`. */
+/**
+ * What `send()` accepts: the data types of `WebSocket.prototype.send`.
+ *
+ * @example
+ * ```ts
+ * const messages: SendData[] = ['text', new Uint8Array([1, 2, 3]), new ArrayBuffer(8)];
+ * ```
+ */
 export type SendData = string | ArrayBuffer | ArrayBufferView | Blob;
 
-/** The six states of a connection, by the names the README and the diagrams use. */
+/**
+ * The six states of a connection, by the names the README and the diagrams use.
+ *
+ * @example
+ * ```ts
+ * const isConnected = (state: SocketStateName) => state === 'open' || state === 'awaitingPong';
+ * ```
+ */
 export type SocketStateName = 'connecting' | 'open' | 'awaitingPong' | 'closing' | 'closed' | 'reconnectWait';
 
-/** The user's request to end the connection, from `close(code, reason)`. */
+/**
+ * The user's request to end the connection, from `close(code, reason)`.
+ *
+ * @example
+ * ```ts
+ * const request = socket.actor.getSnapshot().context.closeRequest; // after close(1000, 'bye'):
+ * // { code: 1000, reason: 'bye' }; null when close() was not called
+ * ```
+ */
 export interface CloseRequest {
+  /** The close code given to `close()`: 1000 when none was. */
   readonly code: number;
+  /** The reason given to `close()`: `''` when none was. */
   readonly reason: string;
 }
 
-/** What the machine is started with. */
+/**
+ * What the machine is started with.
+ *
+ * @example
+ * ```ts
+ * let lastHeard = performance.now(); // updated by your socket on every message
+ * const input: SocketMachineInput = {
+ *   heartbeat: { interval: 1000, timeout: 1000 },
+ *   silentFor: () => performance.now() - lastHeard,
+ *   random: Math.random,
+ * };
+ * createActor(machine, { input }); // machine: socketMachine.provide({ ... })
+ * ```
+ */
 export interface SocketMachineInput extends PolicyOptions {
   /**
    * Milliseconds since anything was last heard from the peer. The socket records the time of each
@@ -24,7 +61,17 @@ export interface SocketMachineInput extends PolicyOptions {
   random: () => number;
 }
 
+/**
+ * The machine's context: the validated settings and the retry bookkeeping.
+ *
+ * @example
+ * ```ts
+ * const { retries, retryDelay, lastClose } = socket.actor.getSnapshot().context;
+ * console.log(`retry #${retries} in ${retryDelay} ms after ${lastClose?.code}`);
+ * ```
+ */
 export interface SocketContext {
+  /** The options, validated and with the defaults filled in. */
   readonly settings: SocketSettings;
   /** Failed attempts since the last connection that stayed open `minUptime`. */
   readonly retries: number;
@@ -34,11 +81,22 @@ export interface SocketContext {
   readonly lastClose: CloseInfo | null;
   /** Set by `close()`: the end is final, nothing reconnects. Cleared by `reconnect()`. */
   readonly closeRequest: CloseRequest | null;
+  /** From the input: milliseconds since the peer was last heard. */
   readonly silentFor: () => number;
+  /** From the input: the random source for backoff jitter. */
   readonly random: () => number;
 }
 
-/** Events from the socket actor: what the network did. */
+/**
+ * Events from the socket actor: what the network did.
+ *
+ * @example
+ * ```ts
+ * // In a socket actor of your own (fromCallback):
+ * ws.onopen = () => sendBack({ type: 'SOCKET.OPEN' });
+ * ws.onclose = (e) => sendBack({ type: 'SOCKET.CLOSE', code: e.code, reason: e.reason, wasClean: e.wasClean });
+ * ```
+ */
 export type SocketEvent =
   | { type: 'SOCKET.OPEN' }
   | { type: 'SOCKET.CLOSE'; code: number; reason: string; wasClean: boolean }
@@ -48,23 +106,69 @@ export type SocketEvent =
   /** Something arrived while a pong was awaited. */
   | { type: 'PEER.HEARD' };
 
-/** Events from the user. */
+/**
+ * Events from the user.
+ *
+ * @example
+ * ```ts
+ * actor.send({ type: 'SEND', data: 'hello' }); // queued while not open
+ * actor.send({ type: 'RECONNECT' });
+ * actor.send({ type: 'CLOSE', code: 1000, reason: 'bye' });
+ * ```
+ */
 export type UserEvent =
   | { type: 'CLOSE'; code?: number; reason?: string }
   | { type: 'RECONNECT' }
   | { type: 'SEND'; data: SendData };
 
-/** Events from the host's network status (browsers' `online` / `offline`). */
+/**
+ * Events from the host's network status (browsers' `online` / `offline`).
+ *
+ * @example
+ * ```ts
+ * // A network actor of your own, e.g. for React Native's NetInfo:
+ * const network = fromCallback<NetworkEvent>(({ sendBack }) =>
+ *   NetInfo.addEventListener((s) => sendBack({ type: s.isConnected ? 'NETWORK.ONLINE' : 'NETWORK.OFFLINE' })),
+ * );
+ * socketMachine.provide({ actors: { network } });
+ * ```
+ */
 export type NetworkEvent = { type: 'NETWORK.OFFLINE' } | { type: 'NETWORK.ONLINE' };
 
+/**
+ * Every event the machine accepts.
+ *
+ * @example
+ * ```ts
+ * const event: SocketMachineEvent = { type: 'NETWORK.OFFLINE' };
+ * actor.send(event);
+ * ```
+ */
 export type SocketMachineEvent = SocketEvent | UserEvent | NetworkEvent;
 
-/** Commands the machine gives its socket actor. */
+/**
+ * Commands the machine gives its socket actor.
+ *
+ * @example
+ * ```ts
+ * // In a socket actor of your own (fromCallback):
+ * receive((command) => (command.type === 'PING' ? ws.send('ping') : ws.close(command.code, command.reason)));
+ * ```
+ */
 export type SocketCommand =
   | { type: 'PING' }
   | { type: 'CLOSE'; code: number; reason: string };
 
-/** What the machine tells its observers (`actor.on(type, listener)`). */
+/**
+ * What the machine tells its observers (`actor.on(type, listener)`).
+ *
+ * @example
+ * ```ts
+ * actor.on('open', () => console.log('open'));
+ * actor.on('close', ({ code, reason }) => console.log('closed', code, reason));
+ * actor.on('error', ({ error }) => console.warn(error));
+ * ```
+ */
 export type SocketEmitted =
   | { type: 'open' }
   | ({ type: 'close' } & CloseInfo)

@@ -1,0 +1,185 @@
+// `npm start`: the demo runs as a child process, plays its scripted outage and exits 0.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+
+const DEMO = join(root, 'demo', 'run.mjs');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(args: string[], timeoutMs = 45_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DEMO, ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the demo did not finish within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Each pattern matches a line after the line the previous pattern matched. */
+function expectInOrder(output: string, patterns: RegExp[]): void {
+  const lines = output.split('\n');
+  let at = 0;
+  for (const pattern of patterns) {
+    const found = lines.findIndex((line, index) => index >= at && pattern.test(line));
+    if (found === -1) {
+      throw new Error(`expected a line matching ${pattern} after line ${at + 1} of the demo's output:\n${output}`);
+    }
+    at = found + 1;
+  }
+}
+
+describe('npm start (demo/run.mjs)', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('plays the scripted outage with --fast: transitions in order, then the summary; exit code 0', async () => {
+    const run = await runDemo(['--fast']);
+    expect(run.stderr, run.stdout).toBe('');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const out = run.stdout;
+    expect(out).not.toMatch(/\x1b\[/); // not a TTY: plain lines, no status line
+    expectInOrder(out, [
+      /▶ 1\. normal traffic/,
+      /start → connecting/,
+      /connecting → open {2}\(socket opened\)/,
+      /← "msg #3 hello"/,
+      /▶ 2\./,
+      /open → awaitingPong {2}\(\d+ ms silent: ping sent\)/,
+      /awaitingPong → open {2}\(pong after \d+ ms\)/,
+      /▶ 3\. the connection goes half-open/,
+      /awaitingPong → closing {2}\(no pong in \d+ ms: close 4000 heartbeat timeout\)/,
+      /closing → reconnectWait {2}\(close timeout: no reply in \d+ ms, socket abandoned; next try in \d+ ms\)/,
+      /→ "msg #4 .*\(not connected: queued\)/,
+      /reconnectWait → connecting {2}\(retry #\d+ after \d+ ms\)/,
+      /connecting → open {2}\(socket opened, 2 queued message\(s\) sent\)/,
+      /← "msg #5 /,
+      /▶ 4\. the server is killed/,
+      /open → reconnectWait {2}\(connection lost \(close 1006\)/,
+      /reconnectWait → connecting/,
+      /connecting → reconnectWait {2}\(connect failed: .*ECONNREFUSED/,
+      /server: back on ws:\/\/127\.0\.0\.1:\d+/,
+      /connecting → open {2}\(socket opened, 2 queued message\(s\) sent\)/,
+      /← "msg #7 /,
+      /▶ 5\. the app closes the socket/,
+      /open → closing {2}\(close\(\) called\)/,
+      /closing → closed {2}\(closed 1000 demo over\)/,
+      /^Summary$/,
+      /^ {2}outages +2$/,
+      /^ {4}half-open +detected after \d+\.\d\d s \(heartbeat\), reconnected after \d+\.\d\d s$/,
+      /^ {4}server killed +detected after \d+\.\d\d s \(close event\), reconnected after \d+\.\d\d s$/,
+      /^ {2}messages +sent 7, of them queued while disconnected 4$/,
+      /delivered 7\/7 \(echoed back\), undelivered 0$/,
+    ]);
+  }, 60_000);
+
+  it('--url watches a real server until --duration is up, then closes', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    const { port } = wss.address() as { port: number };
+    try {
+      const run = await runDemo(['--url', `ws://127.0.0.1:${port}`, '--duration', '1.5'], 30_000);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expectInOrder(run.stdout, [
+        new RegExp(`server {2}ws://127\\.0\\.0\\.1:${port}`),
+        /start → connecting/,
+        /connecting → open {2}\(socket opened\)/,
+        /open → closing {2}\(close\(\) called\)/,
+        /closing → closed/,
+        /^Summary$/,
+        /^ {2}outages +0$/,
+      ]);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  }, 40_000);
+
+  it('--live-view serves the live view and relays the run to it; Ctrl-C ends it with exit code 0', async () => {
+    if (!existsSync(join(root, 'visualizations', 'serve.ts'))) {
+      throw new Error('visualizations/serve.ts is missing: the live view is not in this checkout');
+    }
+    const child = spawn(process.execPath, [DEMO, '--fast', '--live-view'], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      const deadline = Date.now() + 45_000;
+      while (!stdout.includes('Ctrl-C to quit')) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`the demo did not reach the live view prompt\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(stdout).toMatch(/^Summary$/m);
+      const page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(stdout)?.[1];
+      expect(page, stdout).toBeDefined();
+      const response = await fetch(page!);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/live view/);
+
+      // What the page gets from the relay: the run's inspection events, replayed.
+      const relayUrl = new URL(page!).searchParams.get('relay')!;
+      const listener = new WebSocket(relayUrl);
+      const received: string[] = [];
+      listener.on('message', (data) => received.push(String(data)));
+      await once(listener, 'open');
+      const until = Date.now() + 5_000;
+      while (!received.some((m) => m.includes('"closed"')) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      listener.close();
+      const states = received
+        .map((message) => JSON.parse(message) as { type: string; snapshot?: { value?: unknown } })
+        .filter((event) => event.type === '@xstate.snapshot')
+        .map((event) => JSON.stringify(event.snapshot?.value ?? null));
+      for (const state of ['connecting', 'awaitingPong', 'closing', 'reconnectWait', 'closed']) {
+        expect(states.some((value) => value.includes(`"${state}"`)), `no snapshot in ${state}`).toBe(true);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code] = await exited;
+    expect(code, stdout + stderr).toBe(0);
+  }, 60_000);
+
+  it('explains its flags, and rejects unknown ones with exit code 2', async () => {
+    const help = await runDemo(['--help'], 20_000);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--url <ws-url>/);
+    const bad = await runDemo(['--no-such-flag'], 20_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--no-such-flag'/);
+  }, 40_000);
+});
