@@ -7,6 +7,7 @@ import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
   HeartSocketErrorEvent,
+  LightMessageEvent,
   MessageEventClass,
   StateChangeEvent,
   UndeliveredEvent,
@@ -103,7 +104,11 @@ export class HeartSocket extends EventTarget {
 
   /** Called on `open`: every time a connection opens, the first one and each reconnect. */
   onopen: Handler<Event> = null;
-  /** Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. */
+  /**
+   * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. While
+   * no `message` listener is added, the event is a plain object with `MessageEvent`'s fields (`data`,
+   * `origin`, `type`, `target`, …), not an `Event`: the fast path, like `ws`'s own `onmessage`.
+   */
   onmessage: Handler<MessageEvent> = null;
   /** Called on `close`: once per underlying socket, failed attempts included. */
   onclose: Handler<HeartSocketCloseEvent> = null;
@@ -115,6 +120,8 @@ export class HeartSocket extends EventTarget {
   readonly #link: SocketLink;
   readonly #attempt: { url: string; socket: { protocol: string; extensions: string; bufferedAmount: number } | null };
   #state: SocketStateName;
+  /** Set once a `message` listener is added: from then on messages are dispatched as `MessageEvent`s. */
+  #messageListeners = false;
 
   /**
    * @param url a `ws:`/`wss:` URL, or a function (sync or async) called before every attempt.
@@ -126,7 +133,7 @@ export class HeartSocket extends EventTarget {
     super();
     checkKnownKeys(options, SOCKET_OPTION_KEYS);
     const binding = bindSocket(url, protocols, options, {
-      onMessage: (event) => this.#dispatch('message', new MessageEventClass('message', { data: event.data, origin: event.origin ?? '' })),
+      onMessage: (event) => this.#message(event.data, event.origin ?? ''),
       // The queue is discarded while the machine enters `closed`, before its snapshot and its
       // `close` event are out: report it after them, so a listener sees `closed` (and its send() throws).
       onUndelivered: (messages, error) =>
@@ -243,16 +250,42 @@ export class HeartSocket extends EventTarget {
     this.actor.send({ type: 'RECONNECT' });
   }
 
-  #dispatch(type: 'open' | 'message' | 'close' | 'error' | 'statechange' | 'undelivered', event: Event): void {
-    const handler = (this as unknown as Record<string, Handler<Event>>)[`on${type}`];
-    if (typeof handler === 'function') {
-      try {
-        handler.call(this, event);
-      } catch (error) {
-        reportError(error);
-      }
+  /**
+   * `EventTarget`'s (its parameter types too: the DOM's names are missing from Node-only projects).
+   * Once a `message` listener is added, every message is dispatched as a standard `MessageEvent`.
+   */
+  override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
+    if (args[0] === 'message') this.#messageListeners = true;
+    super.addEventListener(...args);
+  }
+
+  /**
+   * One incoming message. With no `message` listener (the common case: `onmessage` alone) it skips
+   * `dispatchEvent`, which would find no one: `onmessage` gets a `LightMessageEvent`.
+   */
+  #message(data: unknown, origin: string): void {
+    if (this.#messageListeners) {
+      this.#dispatch('message', new MessageEventClass('message', { data, origin }));
+      return;
     }
+    this.#call(this.onmessage, new LightMessageEvent(data, origin, this));
+    // A listener that onmessage just added hears this message too, as it would have by dispatchEvent.
+    if (this.#messageListeners) this.dispatchEvent(new MessageEventClass('message', { data, origin }));
+  }
+
+  #dispatch(type: 'open' | 'message' | 'close' | 'error' | 'statechange' | 'undelivered', event: Event): void {
+    this.#call((this as unknown as Record<string, Handler<Event>>)[`on${type}`], event);
     this.dispatchEvent(event);
+  }
+
+  /** Calls an `on…` handler; one that throws must not break the socket. */
+  #call(handler: unknown, event: object): void {
+    if (typeof handler !== 'function') return;
+    try {
+      handler.call(this, event);
+    } catch (error) {
+      reportError(error);
+    }
   }
 }
 

@@ -1,10 +1,10 @@
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, fromCallback, type Actor, type ActorSystem, type InspectionEvent, type Observer } from 'xstate';
 import { POLICY_OPTION_KEYS, resolveSettings, type PolicyOptions } from '../machine/settings.js';
 import { socketMachine } from '../machine/socketMachine.js';
-import type { SendData } from '../machine/types.js';
+import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
 import { networkStatusLogic } from './networkStatus.js';
-import { createSocketActorLogic } from './socketActor.js';
+import { createSocketCallback, type SocketCallback } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 import { urlResolver, type UrlSource } from './url.js';
 import type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
@@ -153,6 +153,57 @@ function checkProtocols(protocols: unknown): string | string[] | undefined {
   return protocols as string | string[];
 }
 
+/** What one client's actor needs of its own: its socket, and the state the hot path shares. */
+interface Client {
+  readonly link: SocketLink;
+  readonly hooks: LinkHooks;
+  readonly socket: SocketCallback;
+}
+
+/**
+ * Every client runs the one machine provided here (providing per client copies the whole machine,
+ * some 30 KiB each). A client's own implementations are found from its actor system: each
+ * `createActor` makes a new one, which the actors it invokes share.
+ */
+const clients = new WeakMap<ActorSystem<any>, Client>();
+function clientOf(system: ActorSystem<any>): Client {
+  const client = clients.get(system);
+  if (client === undefined) {
+    throw new Error('heartsocket: this machine runs only in the actor that createSocketActor() or HeartSocket made for it.');
+  }
+  return client;
+}
+
+const boundMachine = socketMachine.provide({
+  actors: {
+    socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).socket(args)),
+    network: networkStatusLogic,
+  },
+  actions: {
+    flushQueue: ({ system }) => clientOf(system).link.flush(),
+    transmit: ({ event, system }) => {
+      if (event.type !== 'SEND') return;
+      const { link, hooks } = clientOf(system);
+      try {
+        link.send(event.data);
+      } catch (error) {
+        hooks.onUndelivered([event.data], error as HeartSocketError);
+      }
+    },
+    refuseSend: ({ event, system }) => {
+      if (event.type !== 'SEND') return;
+      clientOf(system).hooks.onUndelivered(
+        [event.data],
+        new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
+      );
+    },
+    discardQueue: ({ context, system }) =>
+      clientOf(system).link.discard(
+        context.closeRequest !== null ? 'close() was called' : 'the connection ended and will not be retried',
+      ),
+  },
+});
+
 /** What `bindSocket` gives the public class: the actor and the state its hot path shares. */
 export interface SocketBinding {
   readonly actor: Actor<typeof socketMachine>;
@@ -179,45 +230,24 @@ export function bindSocket(
   const link = new SocketLink(queueMax(options.queue), hooks, clock && (() => clock.now()));
   const attempt: SocketBinding['attempt'] = { url: '', socket: null };
 
-  const machine = socketMachine.provide({
-    actors: {
-      socket: createSocketActorLogic({
-        WebSocket,
-        protocols: checkedProtocols,
-        resolveUrl,
-        heartbeat: settings.heartbeat,
-        link,
-        onAttempt: (attemptUrl) => (attempt.url = attemptUrl),
-        onSocket: (socket) => (attempt.socket = socket),
-      }),
-      network: networkStatusLogic,
-    },
-    actions: {
-      flushQueue: () => link.flush(),
-      transmit: ({ event }) => {
-        if (event.type !== 'SEND') return;
-        try {
-          link.send(event.data);
-        } catch (error) {
-          hooks.onUndelivered([event.data], error as HeartSocketError);
-        }
-      },
-      refuseSend: ({ event }) => {
-        if (event.type !== 'SEND') return;
-        hooks.onUndelivered(
-          [event.data],
-          new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
-        );
-      },
-      discardQueue: ({ context }) =>
-        link.discard(context.closeRequest !== null ? 'close() was called' : 'the connection ended and will not be retried'),
-    },
-  });
   const { heartbeat, reconnect, connectTimeout, closeTimeout } = options;
-  const actor = createActor(machine, {
+  const actor = createActor(boundMachine, {
     input: { heartbeat, reconnect, connectTimeout, closeTimeout, silentFor: link.silentFor, random: Math.random },
     ...(options.inspect !== undefined && { inspect: options.inspect }),
     ...(clock !== undefined && { clock }),
+  });
+  clients.set(actor.system, {
+    link,
+    hooks,
+    socket: createSocketCallback({
+      WebSocket,
+      protocols: checkedProtocols,
+      resolveUrl,
+      heartbeat: settings.heartbeat,
+      link,
+      onAttempt: (attemptUrl) => (attempt.url = attemptUrl),
+      onSocket: (socket) => (attempt.socket = socket),
+    }),
   });
   return { actor, link, attempt };
 }

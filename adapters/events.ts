@@ -108,3 +108,39 @@ export const MessageEventClass: typeof MessageEvent =
           this.origin = init.origin ?? '';
         }
       } as unknown as typeof MessageEvent);
+
+const NO_PORTS: readonly never[] = Object.freeze([]);
+
+/**
+ * The `message` event `onmessage` receives while no `message` listener was added: the fields of a
+ * `MessageEvent` (`type`, `data`, `origin`, `lastEventId`, `source`, `ports`, `target`,
+ * `currentTarget`) without constructing one, which reads the clock and validates its init, on the
+ * per-message path. `ws` hands its `onmessage` a plain object like it too.
+ */
+export class LightMessageEvent {
+  constructor(
+    readonly data: unknown,
+    readonly origin: string,
+    readonly target: EventTarget,
+  ) {}
+
+  get type(): 'message' {
+    return 'message';
+  }
+
+  get currentTarget(): EventTarget {
+    return this.target;
+  }
+
+  get lastEventId(): string {
+    return '';
+  }
+
+  get source(): null {
+    return null;
+  }
+
+  get ports(): readonly never[] {
+    return NO_PORTS;
+  }
+}

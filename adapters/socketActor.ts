@@ -1,4 +1,4 @@
-import { fromCallback } from 'xstate';
+import type { CallbackLogicFunction } from 'xstate';
 import type { SocketSettings } from '../machine/settings.js';
 import type { SocketCommand, SocketEvent } from '../machine/types.js';
 import type { SocketLink } from './socketLink.js';
@@ -17,6 +17,9 @@ export interface SocketActorConfig {
   onSocket(socket: WebSocketLike): void;
 }
 
+/** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
+export type SocketCallback = CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>;
+
 const ignore = (): void => {};
 
 /**
@@ -31,11 +34,11 @@ const ignore = (): void => {};
  * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
  * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`).
  */
-export function createSocketActorLogic(config: SocketActorConfig) {
+export function createSocketCallback(config: SocketActorConfig): SocketCallback {
   const { link, heartbeat } = config;
   const isPong = heartbeat.isPong;
 
-  return fromCallback<SocketCommand, void, SocketEvent>(({ sendBack, receive }) => {
+  return ({ sendBack, receive }) => {
     let socket: WebSocketLike | null = null;
     let stopped = false;
     let awaitingPong = false;
@@ -155,5 +158,5 @@ export function createSocketActorLogic(config: SocketActorConfig) {
       if (typeof ws.terminate === 'function') ws.terminate();
       else ws.close();
     };
-  });
+  };
 }

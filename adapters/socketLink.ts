@@ -40,8 +40,21 @@ export class SocketLink {
   /** For the machine's heartbeat: milliseconds since the peer was last heard. */
   readonly silentFor = (): number => this.now() - this.lastHeardAt;
 
+  /** Set while one run of messages is delivered; a microtask clears it when the run ends. */
+  #stamped = false;
+  readonly #runEnded = (): void => {
+    this.#stamped = false;
+  };
+
+  /**
+   * Something arrived. Messages delivered in one synchronous run (one read from the network)
+   * arrived together: the first stamps the time, the rest cost no clock read (the hot path).
+   */
   heard(): void {
+    if (this.#stamped) return;
+    this.#stamped = true;
     this.lastHeardAt = this.now();
+    queueMicrotask(this.#runEnded);
   }
 
   /** Sends now when a socket is open, else queues (in order; throws `QUEUE_FULL` when full). */

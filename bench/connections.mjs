@@ -1,0 +1,149 @@
+// 2. Memory and CPU per idle connection: as many connected, heartbeating clients as the machine
+// allows (up to 10,000) in one process; heap and RSS per client, and client CPU per heartbeat, as
+// ratios to raw `ws` with a hand-written setInterval ping.
+//
+// The server (another process) answers every "ping" with "pong" and counts the pings. Each
+// library runs in a fresh client process (--expose-gc), against a fresh server on a new port.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CLIENTS, collectGarbage, cpuSince, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
+
+const FILE = fileURLToPath(import.meta.url);
+const MAX_CLIENTS = 10_000;
+const INTERVAL = 2000; // heartbeat interval (and timeout) in ms
+const SAMPLES = 4; // memory is measured after each quarter of the clients is open, CPU over 4 slices
+const SLICE = INTERVAL / 2; // ms of CPU measurement per slice, once every client is heartbeating
+const VARIANTS = ['ws', 'heartsocket', 'reconnecting-websocket', 'partysocket'];
+const HEARTBEAT = { interval: INTERVAL, timeout: INTERVAL };
+
+/** A number read from a /proc file (Linux), or Infinity where there is none. */
+function procNumber(file, pattern, read = (match) => Number(match[1])) {
+  try {
+    const match = readFileSync(file, 'utf8').match(pattern);
+    return match === null ? Infinity : read(match);
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The open-file limit of a process (`ulimit -n`). */
+const fileLimit = () => procNumber('/proc/self/limits', /Max open files\s+(\d+)/);
+/** Ephemeral ports: each client's connection to the one server port takes one. */
+const portCount = () => procNumber('/proc/sys/net/ipv4/ip_local_port_range', /(\d+)\s+(\d+)/, (m) => m[2] - m[1] + 1);
+
+async function server() {
+  const { server: wss, port } = await listen({ clientTracking: false });
+  let pings = 0;
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      if (String(data) !== 'ping') return;
+      pings++;
+      ws.send('pong');
+    });
+  });
+  serve({ port: () => port, pings: () => pings });
+}
+
+/**
+ * The heartbeat everyone else gets, written by hand as is usual with `ws`: every interval, close
+ * the socket if nothing arrived since the last ping, else ping. One timer per client.
+ */
+function handWrittenHeartbeat(socket) {
+  let heard = true;
+  socket.addEventListener('message', () => (heard = true));
+  const timer = setInterval(() => {
+    if (!heard) return socket.close();
+    heard = false;
+    socket.send('ping');
+  }, INTERVAL);
+  socket.addEventListener('close', () => clearInterval(timer));
+}
+
+async function client() {
+  const sockets = [];
+  const memory = () => {
+    const { heapUsed, rss } = process.memoryUsage();
+    return { heap: heapUsed, rss };
+  };
+  serve({
+    /** Opens `count` clients in SAMPLES steps: the memory before and after each step. */
+    async open(variant, port, count) {
+      await collectGarbage();
+      const steps = [memory()];
+      const make = () => {
+        const socket = CLIENTS[variant](`ws://127.0.0.1:${port}`, variant === 'heartsocket' ? { heartbeat: HEARTBEAT } : {});
+        if (variant !== 'heartsocket') handWrittenHeartbeat(socket);
+        return socket;
+      };
+      for (let step = 0; step < SAMPLES; step++) {
+        sockets.push(...(await openMany(count / SAMPLES, make)));
+        await collectGarbage();
+        steps.push(memory());
+      }
+      return steps;
+    },
+    /** CPU time (µs) over `ms` of idling with every socket heartbeating. */
+    async idle(ms) {
+      const start = process.cpuUsage();
+      await sleep(ms);
+      return cpuSince(start);
+    },
+  });
+}
+
+async function main() {
+  // Every client is a file descriptor in the client process and one in the server's, and an
+  // ephemeral port (a fresh server per library, so that none is still in TIME_WAIT): keep margins.
+  const count = Math.floor(Math.min(MAX_CLIENTS, fileLimit() - 200, portCount() - 1000) / SAMPLES) * SAMPLES;
+  const results = {};
+  for (const variant of VARIANTS) {
+    const server = spawn(FILE, ['server']);
+    const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'] });
+    const port = await server.call('port');
+    const steps = await worker.call('open', variant, port, count);
+    // Let every client reach its steady heartbeat, then measure CPU per ping the server counts.
+    await sleep(INTERVAL);
+    const cpu = [];
+    for (let slice = 0; slice < SAMPLES; slice++) {
+      const pings = await server.call('pings');
+      const time = await worker.call('idle', SLICE);
+      cpu.push(time / ((await server.call('pings')) - pings));
+    }
+    await worker.stop(); // the process exits with its sockets open: the server sees them reset
+    await server.stop();
+    const per = (key) => steps.slice(1).map((s, i) => (s[key] - steps[i][key]) / (count / SAMPLES) / 1024);
+    results[variant] = { heap: per('heap'), rss: per('rss'), cpu };
+    progress(`connections: ${variant} done`);
+  }
+  const base = results.ws;
+  const rows = VARIANTS.map((variant) => {
+    const r = results[variant];
+    const label = variant === 'heartsocket' ? 'heartsocket (its heartbeat)' : `${variant} + setInterval ping`;
+    return [
+      label,
+      spread(r.heap, 1),
+      `${fixed(median(r.heap) / median(base.heap))}×`,
+      spread(r.rss, 1),
+      `${fixed(median(r.rss) / median(base.rss))}×`,
+      spread(r.cpu, 1),
+      `${fixed(median(r.cpu) / median(base.cpu))}×`,
+    ];
+  });
+  report(
+    '2. Memory and CPU per idle connection',
+    `${count.toLocaleString('en')} clients in one process (at most ${MAX_CLIENTS.toLocaleString('en')}, within the ` +
+      `open-file limit, \`ulimit -n\` = ${fileLimit()}, and the ${portCount()} ephemeral ports), each heartbeating every ${INTERVAL} ms against a server in another process ` +
+      `that answers "ping" with "pong". heartsocket uses its own heartbeat (\`interval = timeout = ${INTERVAL}\`); ` +
+      `the others get the hand-written equivalent usual with \`ws\`: one \`setInterval\` per client that ` +
+      `closes the socket if nothing arrived since the last ping, else sends "ping". Memory after a full GC, ` +
+      `per client, measured over each quarter of the clients as they open: median (p25–p75) of ${SAMPLES}. ` +
+      `CPU: the client process's CPU time while idling, divided by the pings the server counted meanwhile, ` +
+      `in ${SAMPLES} slices of ${SLICE} ms: median (p25–p75). Ratios are of medians. heartsocket's extra memory ` +
+      `is mostly its XState actor (with the \`socket\` and \`network\` actors it invokes), and its extra CPU the ` +
+      `two transitions of each heartbeat (\`open\` → \`awaitingPong\` → \`open\`).`,
+    table(['client', 'heap KiB/client', 'heap ÷ ws', 'RSS KiB/client', 'RSS ÷ ws', 'CPU µs/heartbeat', 'CPU ÷ ws'], rows),
+  );
+}
+
+const role = process.argv[2];
+await (role === 'server' ? server() : role === 'client' ? client() : main());

@@ -1,0 +1,176 @@
+// Shared helpers of the benchmarks: the clients under test, a ws server in another process,
+// statistics and markdown tables. Every benchmark is one file that runs as the orchestrator by
+// default and as a helper process (its server, its clients) when forked with a role argument.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import PartySocketWebSocket from 'partysocket/ws';
+import ReconnectingWebSocket from 'reconnecting-websocket';
+import WebSocket, { WebSocketServer } from 'ws';
+
+// The build measured: `npm run build`'s, or another one (a before/after comparison) named by
+// BENCH_HEARTSOCKET, a path to its ESM bundle.
+const { HeartSocket } = await import(process.env.BENCH_HEARTSOCKET ?? new URL('../dist/index.js', import.meta.url).href);
+
+export { sleep, WebSocket, WebSocketServer };
+
+export const HOST = '127.0.0.1';
+
+/**
+ * The clients compared, each given `ws` as its WebSocket. `options` is each library's own options
+ * object; libraries ignore what they do not know except heartsocket, so benchmarks pass the
+ * right one per library.
+ */
+export const CLIENTS = {
+  ws: (url) => new WebSocket(url),
+  heartsocket: (url, options = {}) => new HeartSocket(url, undefined, { WebSocket, ...options }),
+  'reconnecting-websocket': (url, options = {}) => new ReconnectingWebSocket(url, undefined, { WebSocket, ...options }),
+  partysocket: (url, options = {}) => new PartySocketWebSocket(url, undefined, { WebSocket, ...options }),
+};
+
+/** Resolves on the socket's next `open`, rejects on an error before it (any of the CLIENTS). */
+export function opened(socket) {
+  return new Promise((resolve, reject) => {
+    const settle = (event) => {
+      socket.removeEventListener('open', settle);
+      socket.removeEventListener('error', settle);
+      if (event.type === 'open') resolve(socket);
+      else reject(event.error ?? new Error('socket error before open'));
+    };
+    socket.addEventListener('open', settle);
+    socket.addEventListener('error', settle);
+  });
+}
+
+/** Opens `count` sockets made by `make()`, at most `batch` handshakes in flight (the listen backlog is finite). */
+export async function openMany(count, make, batch = 250) {
+  const sockets = [];
+  for (let start = 0; start < count; start += batch) {
+    const group = Array.from({ length: Math.min(batch, count - start) }, () => make());
+    sockets.push(...group);
+    await within(Promise.all(group.map(opened)), 30_000, `opening sockets ${start}…${start + group.length}`);
+  }
+  return sockets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes: the orchestrator forks helpers (a server, clients) and calls them over IPC.
+
+/** Forks `file` with `args` (its role) and returns `call(method, ...params)` and `stop()`. */
+export function spawn(file, args = [], { execArgv = [] } = {}) {
+  const child = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map();
+  let nextId = 0;
+  child.on('message', ({ id, result, error }) => {
+    const call = pending.get(id);
+    pending.delete(id);
+    if (error !== undefined) call.reject(new Error(`${args.join(' ')}: ${error}`));
+    else call.resolve(result);
+  });
+  const exited = once(child, 'exit');
+  exited.then(([code]) => {
+    for (const call of pending.values()) call.reject(new Error(`${args.join(' ')} exited with code ${code}`));
+    pending.clear();
+  });
+  return {
+    call: (method, ...params) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        child.send({ id, method, params });
+      }),
+    /** Disconnects the IPC channel (the helper then exits) and waits for the exit. */
+    stop: async () => {
+      if (child.connected) child.disconnect();
+      await within(exited, 10_000, `${args.join(' ')} to exit`).catch(() => child.kill());
+    },
+  };
+}
+
+/** In a helper process: answer the orchestrator's calls with `methods`; exit when it disconnects. */
+export function serve(methods) {
+  process.on('message', async ({ id, method, params }) => {
+    try {
+      process.send({ id, result: await methods[method](...params) });
+    } catch (error) {
+      process.send({ id, error: error?.stack ?? String(error) });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** A ws server on 127.0.0.1, on a free port. */
+export async function listen(options = {}) {
+  const server = new WebSocketServer({ host: HOST, port: 0, backlog: 4096, ...options });
+  await once(server, 'listening');
+  return { server, port: server.address().port };
+}
+
+/** Rejects when `promise` takes longer than `ms`: every wait in the benchmarks is bounded. */
+export function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** CPU time (user + system) of this process in µs since `start` (a `process.cpuUsage()`). */
+export function cpuSince(start) {
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
+}
+
+/** Full garbage collection, twice (weak callbacks, finalizers). Needs `--expose-gc`. */
+export async function collectGarbage() {
+  for (let i = 0; i < 2; i++) {
+    globalThis.gc();
+    await sleep(10);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and reporting.
+
+/** The q-quantile (0..1) of `values`, interpolated linearly. */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+}
+
+export const median = (values) => quantile(values, 0.5);
+
+/** `value` with `digits` decimals. */
+export const fixed = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** "median (p25–p75)" of `values`. */
+export function spread(values, digits = 2) {
+  return `${fixed(median(values), digits)} (${fixed(quantile(values, 0.25), digits)}–${fixed(quantile(values, 0.75), digits)})`;
+}
+
+/** A markdown table. */
+export function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The machine the numbers come from. */
+export function machine() {
+  const cpus = os.cpus();
+  return (
+    `Node ${process.version}, ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.platform()} ${os.release()}`
+  );
+}
+
+/** Prints a benchmark's section: its title, what it measured, the machine, and its table(s). */
+export function report(title, ...paragraphs) {
+  console.log([`## ${title}`, `_${machine()}_`, ...paragraphs].join('\n\n') + '\n');
+}
+
+/** Progress, to stderr: the tables alone go to stdout. */
+export const progress = (message) => process.stderr.write(`  ${message}\n`);

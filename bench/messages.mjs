@@ -1,0 +1,159 @@
+// 1. Message overhead: a client receives N small messages as fast as a local server can push them,
+// and separately sends N; time and CPU per message, as ratios to a raw `ws` client (onmessage).
+//
+// The server runs in its own process and does (almost) no per-message work, so that the client is
+// the bottleneck and its cost is what is measured: it pushes pre-framed bytes straight into the
+// TCP socket, and when receiving it counts bytes instead of parsing frames. Each client has a
+// process of its own (no JIT or heap state shared between libraries); their runs alternate.
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spread, table, within } from './lib.mjs';
+
+const FILE = fileURLToPath(import.meta.url);
+const N = { receive: 100_000, send: 20_000 }; // messages per run
+const WARMUP = 3; // rounds not counted: the JIT settles
+const ROUNDS = 30; // rounds counted: one run of each client per round
+const SEND_BATCH = 1000; // sends between yields to the event loop
+const PAYLOAD = '{"type":"tick","seq":1234567890}'; // 32 bytes
+// The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
+// (For `ws` they are the same code: its `onmessage` is a listener.)
+const VARIANTS = [
+  { name: 'ws', client: 'ws' },
+  // The noise floor: the same client again, in another process. Its ratio to the first is noise.
+  { name: 'ws again (control)', client: 'ws' },
+  { name: 'heartsocket', client: 'heartsocket' },
+  { name: 'heartsocket, addEventListener', client: 'heartsocket', listener: true },
+  { name: 'reconnecting-websocket', client: 'reconnecting-websocket' },
+  { name: 'partysocket', client: 'partysocket' },
+];
+// Heartbeats out of the way: a ping would add bytes to what the server counts. The hot path is the same.
+const OPTIONS = { heartsocket: { heartbeat: { interval: 60_000, timeout: 60_000 } } };
+
+// A server-to-client text frame (unmasked), and the size of a client-to-server one (masked).
+const frame = (text) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]);
+const SERVER_FRAME_BYTES = frame(PAYLOAD).length;
+const CLIENT_FRAME_BYTES = 2 + 4 + Buffer.byteLength(PAYLOAD);
+const FRAMES_PER_WRITE = 1000;
+
+async function server() {
+  const { server: wss, port } = await listen();
+  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => frame(PAYLOAD)));
+  const done = frame('done');
+  wss.on('connection', (ws, request) => {
+    const socket = ws._socket;
+    if (request.url === '/receive') {
+      // The client asks for n messages: write them, pre-framed, honouring backpressure.
+      ws.on('message', async (data) => {
+        for (let left = Number(data); left > 0; left -= FRAMES_PER_WRITE) {
+          const chunk = left >= FRAMES_PER_WRITE ? burst : burst.subarray(0, left * SERVER_FRAME_BYTES);
+          if (!socket.write(chunk)) await once(socket, 'drain');
+        }
+      });
+    } else {
+      // Take the bytes from ws's parser and count them: every n frames, tell the client.
+      const expected = Number(new URL(request.url, 'ws://x').searchParams.get('n')) * CLIENT_FRAME_BYTES;
+      let received = 0;
+      socket.removeAllListeners('data');
+      socket.on('data', (chunk) => {
+        received += chunk.length;
+        if (received >= expected) {
+          received -= expected;
+          socket.write(done);
+        }
+      });
+    }
+  });
+  serve({ port: () => port });
+}
+
+/** One client process per library: opens one connection, then runs when told to. */
+async function client() {
+  let socket;
+  let direction;
+  let count = 0;
+  let target = 0;
+  let bytes = 0;
+  let finished;
+  serve({
+    async open({ client, listener }, dir, port) {
+      direction = dir;
+      target = direction === 'receive' ? N.receive : 1;
+      const path = direction === 'receive' ? '/receive' : `/send?n=${N.send}`;
+      socket = CLIENTS[client](`ws://127.0.0.1:${port}${path}`, OPTIONS[client]);
+      await within(opened(socket), 10_000, `${client} to open`);
+      const onMessage = (event) => {
+        bytes += event.data.length; // read the data, as any listener would; checked below
+        if (++count === target) finished();
+      };
+      if (listener) socket.addEventListener('message', onMessage);
+      else socket.onmessage = onMessage;
+    },
+    /** One run: wall and CPU µs per message. */
+    async run() {
+      count = 0;
+      bytes = 0;
+      const end = new Promise((resolve) => (finished = resolve));
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      if (direction === 'receive') socket.send(String(N.receive));
+      else {
+        for (let sent = 0; sent < N.send; ) {
+          for (const last = sent + SEND_BATCH; sent < last; sent++) socket.send(PAYLOAD);
+          await new Promise(setImmediate);
+        }
+      }
+      await within(end, 60_000, `${N[direction]} messages to ${direction}`);
+      const wall = performance.now() - start;
+      const expected = direction === 'receive' ? N.receive * Buffer.byteLength(PAYLOAD) : 'done'.length;
+      if (bytes !== expected) throw new Error(`received ${bytes} bytes of data, expected ${expected}`);
+      return { wall: (wall * 1e3) / N[direction], cpu: cpuSince(cpu) / N[direction] };
+    },
+  });
+}
+
+async function main() {
+  const server = spawn(FILE, ['server']);
+  const port = await server.call('port');
+  const rows = [];
+  for (const direction of ['receive', 'send']) {
+    // One live process per library; runs alternate between them, so that each round compares
+    // the libraries under the same conditions (the machine's load drifts), without sharing a JIT.
+    const clients = VARIANTS.map(() => spawn(FILE, ['client']));
+    for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
+    const samples = VARIANTS.map(() => []);
+    for (let round = -WARMUP; round < ROUNDS; round++) {
+      for (let k = 0; k < VARIANTS.length; k++) {
+        const i = (k + round + WARMUP) % VARIANTS.length;
+        const result = await within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
+        if (round >= 0) samples[i].push(result);
+      }
+    }
+    await Promise.all(clients.map((client) => client.stop()));
+    progress(`messages: ${direction} done`);
+    const base = samples[0];
+    for (const [i, { name }] of VARIANTS.entries()) {
+      const cell = (key) => [
+        spread(samples[i].map((r) => r[key]), 3),
+        spread(samples[i].map((r, round) => r[key] / base[round][key])),
+      ];
+      rows.push([direction, name, ...cell('wall'), ...cell('cpu')]);
+    }
+  }
+  await server.stop();
+  report(
+    '1. Message overhead',
+    `A client receives ${N.receive.toLocaleString('en')} messages of ${Buffer.byteLength(PAYLOAD)} bytes, pushed ` +
+      `as fast as a server in another process can write them (pre-framed bytes, so that the client is the ` +
+      `bottleneck), and separately sends ${N.send.toLocaleString('en')} (${SEND_BATCH} per event-loop turn, until ` +
+      `the server has counted every byte). The listener (\`onmessage\` unless named) reads \`event.data\`; every ` +
+      `library is given \`ws\` as its WebSocket; each client runs in a process of its own. ${ROUNDS} rounds after ` +
+      `${WARMUP} warm-up rounds, each round one run per client, in rotating order: median (p25–p75) per message, ` +
+      `and of the ratio to the raw \`ws\` run of the same round. CPU is the client process's (user + system). ` +
+      `The control row is raw \`ws\` again: its ratio shows how much of a ratio is the machine's noise. ` +
+      `Sending costs mostly the write system call \`ws\` makes for each message, the same under every library.`,
+    table(['direction', 'client', 'wall µs/msg', 'wall ÷ ws', 'CPU µs/msg', 'CPU ÷ ws'], rows),
+  );
+}
+
+const role = process.argv[2];
+await (role === 'server' ? server() : role === 'client' ? client() : main());
