@@ -1,25 +1,15 @@
 // The built ESM bundle (dist/index.js) in a real browser: headless Debian Chromium, driven by
 // playwright-core, with xstate resolved by an import map, against a real `ws` server.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.HEARTSOCKET_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Only these directories are served: the bundle and xstate's browser-ready ESM build.
 const SERVED = ['dist', join('node_modules', 'xstate', 'dist')];
@@ -94,30 +84,17 @@ class EchoServer {
 describe('the built bundle in headless Chromium', () => {
   let http: Server | undefined;
   let echo: EchoServer | undefined;
-  let userDataDir: string | undefined;
-  let context: BrowserContext | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser test needs Chromium at ${CHROMIUM}, and it is missing. ` +
-          'On Debian/Ubuntu: sudo apt-get install -y chromium (or set HEARTSOCKET_CHROMIUM to a Chromium binary).',
-      );
-    }
+    browser = await launchChromium();
     await ensureBuilt();
     http = await startHttpServer();
     echo = new EchoServer();
     await echo.start();
-    userDataDir = mkdtempSync(join(tmpdir(), 'heartsocket-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     page.on('console', (message) => {
       // Chromium logs every refused WebSocket connection; those are expected while the server is down.
@@ -131,8 +108,7 @@ describe('the built bundle in headless Chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await echo?.stop();
     if (http) {
       http.closeAllConnections();

@@ -2,10 +2,9 @@
 // its freshly built script served from 127.0.0.1, a real HeartSocket in the page (the browser's
 // own WebSocket) against a real `ws` server that goes half-open, and a Node HeartSocket shown
 // through the relay. The page's highlighted state must follow the machine.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
@@ -13,18 +12,9 @@ import { createLiveViewInspector } from '../../adapters/liveView.js';
 import { buildLiveView } from '../../visualizations/build.js';
 import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
 import { dedupe, PongServer } from '../visualizations/servers.js';
+import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = join(root, 'test-artifacts', 'live-view.png');
 
 /** What every test page records: each state the diagram highlights, in order (`data-state` of #diagram). */
@@ -41,27 +31,13 @@ const RECORD_HIGHLIGHTS = () => {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
 };
 
-let userDataDir = '';
-let context: BrowserContext | null = null;
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let server: LiveViewServer | null = null;
 const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The live view test needs Debian's Chromium at ${CHROMIUM}, and it is not installed: ` +
-        'run `apt-get install -y chromium` (.ci/run does).',
-    );
-  }
+  browser = await launchChromium({ viewport: { width: 1600, height: 1000 } });
   server = await startLiveViewServer({ root, bundle: await buildLiveView(root) });
-  userDataDir = mkdtempSync(join(tmpdir(), 'heartsocket-live-view-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    viewport: { width: 1600, height: 1000 },
-    timeout: 30_000,
-  });
 }, 60_000);
 
 afterEach(async () => {
@@ -69,13 +45,12 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (userDataDir !== '') rmSync(userDataDir, { recursive: true, force: true });
 });
 
 async function openPage(query: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context!.newPage();
+  const page = await browser!.context.newPage();
   cleanups.push(() => page.close());
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
