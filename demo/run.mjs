@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ensureBuilt, root } from '../scripts/ensure-built.mjs';
@@ -128,25 +127,9 @@ async function startLiveView() {
     return null;
   }
   try {
-    const { build } = await import('esbuild');
-    const outfile = join(root, 'node_modules', '.cache', 'heartsocket-demo', 'live-view-server.mjs');
-    await build({
-      absWorkingDir: root,
-      stdin: {
-        contents: "export { startLiveViewServer } from './visualizations/serve.ts';\nexport { buildLiveView } from './visualizations/build.ts';\n",
-        resolveDir: root,
-        loader: 'ts',
-        sourcefile: 'demo-live-view.ts',
-      },
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-    });
-    const { startLiveViewServer, buildLiveView } = await import(pathToFileURL(outfile).href);
+    const { importTypeScript } = await import('../scripts/import-ts.mjs');
+    const { startLiveViewServer } = await importTypeScript(root, 'visualizations/serve.ts');
+    const { buildLiveView } = await importTypeScript(root, 'visualizations/build.ts');
     const server = await startLiveViewServer({ root, port: 0, bundle: await buildLiveView(root) });
     const inspector = createLiveViewInspector(server.relayUrl, { WebSocket });
     const page = `${server.url}/live-view.html?relay=${encodeURIComponent(server.relayUrl)}`;
