@@ -11,7 +11,8 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { createLiveViewInspector } from '../../adapters/liveView.js';
 import { buildLiveView } from '../../visualizations/build.js';
 import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
-import { dedupe, PongServer } from '../visualizations/servers.js';
+import { TestServer } from '../integration/server.js';
+import { dedupe } from '../visualizations/helpers.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -79,8 +80,8 @@ async function waitForTrail(page: Page, pattern: RegExp, timeoutMs = 8000): Prom
 
 describe('the offline live view in Chromium', () => {
   it('follows a HeartSocket in the page through a half-open server: open → awaitingPong → closing → reconnectWait → connecting → open', async () => {
-    const echo = await PongServer.start();
-    cleanups.push(() => echo.close());
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
     const query = new URLSearchParams({
       url: echo.url,
       interval: '250',
@@ -137,8 +138,8 @@ describe('the offline live view in Chromium', () => {
   });
 
   it('shows a Node process through the relay (createLiveViewInspector), late joiners included', async () => {
-    const echo = await PongServer.start();
-    cleanups.push(() => echo.close());
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
     const live = createLiveViewInspector(server!.relayUrl, { WebSocket });
     cleanups.push(() => live.stop());
     const socket = new HeartSocket(echo.url, [], {
@@ -158,7 +159,7 @@ describe('the offline live view in Chromium', () => {
       'relay',
     );
 
-    echo.dropAll();
+    echo.terminateAll();
     await waitForTrail(page, /^connecting,open,reconnectWait,connecting,open$/);
     const log = await page.$$eval('#log li', (rows) => rows.map((row) => row.textContent ?? ''));
     expect(log.some((line) => line.includes('connected → reconnectWait · SOCKET.CLOSE [mayReconnect]'))).toBe(true);

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { stateNameOf } from '../../machine/stateName.js';
-import { dedupe, PongServer, waitFor } from './servers.js';
+import { TestServer } from '../integration/server.js';
+import { dedupe, waitFor } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -21,8 +22,8 @@ const machineSnapshot = (event: Snapshot) => event.snapshot as unknown as { valu
 
 describe('the Stately inspector (createInspector from @statelyai/inspect)', () => {
   it('sees connect → heartbeat → server drop → reconnect as actor, event and snapshot events', async () => {
-    const server = await PongServer.start();
-    cleanups.push(() => server.close());
+    const server = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => server.stop());
 
     // Our own adapter: the inspector hands it every converted event.
     const received: StatelyInspectionEvent[] = [];
@@ -52,7 +53,7 @@ describe('the Stately inspector (createInspector from @statelyai/inspect)', () =
     const heartbeat = /^connecting,open,awaitingPong,open/;
     await waitFor('a heartbeat (open → awaitingPong → open)', () => heartbeat.test(states().join()));
 
-    server.dropAll();
+    server.terminateAll();
     const cycle = /^connecting,open,(awaitingPong,open,)+(awaitingPong,)?reconnectWait,connecting,open/;
     await waitFor('reconnectWait → connecting → open after the drop', () => cycle.test(states().join()));
     expect(server.connections).toBe(2);

@@ -8,7 +8,8 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { createLiveViewInspector, type LiveViewEvent } from '../../adapters/liveView.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/serve.js';
-import { dedupe, PongServer, waitFor } from './servers.js';
+import { TestServer } from '../integration/server.js';
+import { dedupe, waitFor } from './helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -48,8 +49,8 @@ describe('createLiveViewInspector → relay → live view', () => {
   it('forwards a reconnect cycle as JSON, with the transitions taken, and replays it to late listeners', async () => {
     const relay = await startLiveViewServer({ root, bundle: '' });
     cleanups.push(() => relay.close());
-    const server = await PongServer.start();
-    cleanups.push(() => server.close());
+    const server = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => server.stop());
     const page = await listen(relay.relayUrl);
 
     const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
@@ -63,7 +64,7 @@ describe('createLiveViewInspector → relay → live view', () => {
     cleanups.push(() => socket.close());
 
     await waitFor('a heartbeat', () => /^connecting,open,awaitingPong,open/.test(rootStates(page.messages).join()));
-    server.dropAll();
+    server.terminateAll();
     const cycle = /^connecting,open,(awaitingPong,open,)+(awaitingPong,)?reconnectWait,connecting,open/;
     await waitFor('the reconnect', () => cycle.test(rootStates(page.messages).join()));
 
@@ -117,8 +118,8 @@ describe('createLiveViewInspector → relay → live view', () => {
     const probe = await startLiveViewServer({ root, bundle: '' });
     const port = Number(new URL(probe.url).port);
     await probe.close();
-    const server = await PongServer.start();
-    cleanups.push(() => server.close());
+    const server = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => server.stop());
 
     const live = createLiveViewInspector(`ws://127.0.0.1:${port}`, { WebSocket });
     cleanups.push(() => live.stop());
@@ -136,8 +137,8 @@ describe('createLiveViewInspector → relay → live view', () => {
   it('also relays the Stately inspector (createWebSocketInspector) for the page', async () => {
     const relay = await startLiveViewServer({ root, bundle: '' });
     cleanups.push(() => relay.close());
-    const server = await PongServer.start();
-    cleanups.push(() => server.close());
+    const server = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => server.stop());
     const page = await listen(relay.relayUrl);
 
     const inspector = createWebSocketInspector({ url: relay.relayUrl });
