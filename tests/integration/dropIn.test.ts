@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor, waitForState } from './client.js';
+
+describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
+  afterEach(cleanup);
+
+  function open(url: string, protocols?: string[]) {
+    const socket = new HeartSocket(url, protocols, fastOptions(WebSocket));
+    onCleanup(() => socket.actor.stop());
+    return socket;
+  }
+
+  it('has the WebSocket constants, static and on the instance', async () => {
+    const server = await startServer();
+    const socket = open(server.url);
+    expect([HeartSocket.CONNECTING, HeartSocket.OPEN, HeartSocket.CLOSING, HeartSocket.CLOSED]).toEqual([0, 1, 2, 3]);
+    expect([socket.CONNECTING, socket.OPEN, socket.CLOSING, socket.CLOSED]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('reports the url, the subprotocol the server chose and the extensions', async () => {
+    const server = await startServer();
+    const socket = open(server.url, ['chat', 'json']);
+    expect(socket.protocol).toBe('');
+    await waitForState(socket, 'open');
+    expect(socket.url).toBe(`${server.url}/`);
+    expect(socket.protocol).toBe('chat');
+    expect(socket.extensions).toBe('');
+  });
+
+  it("gives onmessage the fields of a MessageEvent without building one", async () => {
+    const server = await startServer();
+    const socket = open(server.url);
+    const seen: Record<string, unknown>[] = [];
+    socket.onmessage = (event) => {
+      const { type, data, origin, target, currentTarget, lastEventId, source, ports } = event;
+      seen.push({ type, data, origin, target, currentTarget, lastEventId, source, ports });
+    };
+    await waitForState(socket, 'open');
+    socket.send('hi');
+    await waitFor(() => seen.length === 1, 'the echo');
+    expect(seen[0]).toEqual({
+      type: 'message', data: 'hi', origin: expect.any(String), target: socket, currentTarget: socket,
+      lastEventId: '', source: null, ports: [],
+    });
+  });
+
+  it('dispatches standard MessageEvents once a message listener is added, to it and to onmessage', async () => {
+    const server = await startServer();
+    const socket = open(server.url);
+    const fromListener: unknown[] = [];
+    const fromHandler: unknown[] = [];
+    socket.addEventListener('message', (event) => fromListener.push(event));
+    socket.onmessage = (event) => fromHandler.push(event);
+    await waitForState(socket, 'open');
+    socket.send('hi');
+    await waitFor(() => fromListener.length === 1 && fromHandler.length === 1, 'the echo, twice');
+    expect(fromListener[0]).toBeInstanceOf(MessageEvent);
+    expect(fromHandler[0]).toBe(fromListener[0]);
+    expect((fromListener[0] as MessageEvent).data).toBe('hi');
+  });
+
+  it('lets a listener added inside onmessage hear that same message', async () => {
+    const server = await startServer();
+    const socket = open(server.url);
+    const late: unknown[] = [];
+    socket.onmessage = () => {
+      if (late.length === 0) socket.addEventListener('message', (event) => late.push((event as MessageEvent).data));
+    };
+    await waitForState(socket, 'open');
+    socket.send('first');
+    await waitFor(() => late.length === 1, 'the late listener');
+    expect(late).toEqual(['first']);
+  });
+});
