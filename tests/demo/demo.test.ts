@@ -16,20 +16,25 @@ interface Run {
   stderr: string;
 }
 
+/** Starts the demo; `output()` is what it has printed so far. */
+function startDemo(args: string[]) {
+  const child = spawn(process.execPath, [DEMO, ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  return { child, output };
+}
+
 function runDemo(args: string[], timeoutMs = 45_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO, ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const { child, output } = startDemo(args);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the demo did not finish within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+      reject(new Error(`the demo did not finish within ${timeoutMs} ms\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`));
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -37,7 +42,7 @@ function runDemo(args: string[], timeoutMs = 45_000): Promise<Run> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, ...output });
     });
   });
 }
@@ -124,27 +129,19 @@ describe('npm start (demo/run.mjs)', () => {
     if (!existsSync(join(root, 'visualizations', 'serve.ts'))) {
       throw new Error('visualizations/serve.ts is missing: the live view is not in this checkout');
     }
-    const child = spawn(process.execPath, [DEMO, '--fast', '--live-view'], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const { child, output } = startDemo(['--fast', '--live-view']);
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
     try {
       const deadline = Date.now() + 45_000;
-      while (!stdout.includes('Ctrl-C to quit')) {
+      while (!output.stdout.includes('Ctrl-C to quit')) {
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`the demo did not reach the live view prompt\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+          throw new Error(`the demo did not reach the live view prompt\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(stdout).toMatch(/^Summary$/m);
-      const page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(stdout)?.[1];
-      expect(page, stdout).toBeDefined();
+      expect(output.stdout).toMatch(/^Summary$/m);
+      const page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(output.stdout)?.[1];
+      expect(page, output.stdout).toBeDefined();
       const response = await fetch(page!);
       expect(response.status).toBe(200);
       expect(await response.text()).toMatch(/live view/);
@@ -171,7 +168,7 @@ describe('npm start (demo/run.mjs)', () => {
       child.kill('SIGINT');
     }
     const [code] = await exited;
-    expect(code, stdout + stderr).toBe(0);
+    expect(code, output.stdout + output.stderr).toBe(0);
   }, 60_000);
 
   it('explains its flags, and rejects unknown ones with exit code 2', async () => {
