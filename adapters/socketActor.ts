@@ -51,6 +51,16 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       }
     };
 
+    /** The user's `isPong`; one that throws is reported, and the message delivered. */
+    const isPongSafely = (data: unknown): boolean => {
+      try {
+        return isPong!(data);
+      } catch (error) {
+        sendBack({ type: 'SOCKET.ERROR', error });
+        return false;
+      }
+    };
+
     const failAttempt = (error: unknown, reason: string): void => {
       sendBack({ type: 'SOCKET.ERROR', error });
       sendBack({ type: 'SOCKET.CLOSE', code: 1006, reason, wasClean: false });
@@ -83,7 +93,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       };
       ws.onmessage = (event: { data: unknown; origin?: string }) => {
         heard();
-        if (isPong !== undefined && isPong(event.data)) return;
+        if (isPong !== undefined && isPongSafely(event.data)) return;
         link.hooks.onMessage(event);
       };
       ws.onerror = (event: { error?: unknown }) => {

@@ -47,6 +47,29 @@ describe.each(IMPLEMENTATIONS)('heartbeat (%s)', (_name, WebSocket) => {
     expect(server.connections).toBe(1);
   });
 
+  it('reports an isPong that throws as an error, and still delivers the message', async () => {
+    const server = await startServer();
+    const broken = new Error('isPong is broken');
+    const { socket, events } = createSocket(
+      server.url,
+      fastOptions(WebSocket, {
+        heartbeat: {
+          interval: 60_000,
+          isPong: () => {
+            throw broken;
+          },
+        },
+      }),
+    );
+    await waitForState(socket, 'open');
+    socket.send('hello');
+
+    await waitFor(() => events.messages.length === 1, 'the echo');
+    expect(events.messages).toEqual(['hello']);
+    expect(events.errors).toEqual([broken]);
+    expect(socket.state).toBe('open');
+  });
+
   it('detects a half-open peer: open → awaitingPong → closing → reconnectWait, then reconnects', async () => {
     const server = await startServer({ pingReply: 'pong' });
     const { socket, events } = createSocket(server.url, heartbeatOptions());
