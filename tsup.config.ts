@@ -6,6 +6,9 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // Shared chunks for CJS too, so that require('heartsocket').socketMachine is the very object
+  // require('heartsocket/machine') gives (ESM shares them anyway).
+  splitting: true,
   target: 'es2022',
   external: ['xstate', 'ws'],
 });

@@ -135,6 +135,7 @@ console.log(JSON.stringify({
   machineId: socketMachine.root.id,
   machineOnlyId: machine.socketMachine.root.id,
   backoffDelay: typeof machine.backoffDelay,
+  sameMachine: machine.socketMachine === socketMachine,
   resolved: require.resolve('heartsocket').replace(/\\\\/g, '/').split('/node_modules/').pop(),
 }));
 `,
@@ -146,6 +147,7 @@ console.log(JSON.stringify({
       machineId: 'heartsocket',
       machineOnlyId: 'heartsocket',
       backoffDelay: 'function',
+      sameMachine: true,
       resolved: 'heartsocket/dist/index.cjs',
     });
   });
