@@ -2,7 +2,8 @@ import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
 import type { SendData, SocketStateName } from '../machine/types.js';
-import { bindSocket, checkKnownKeys, SOCKET_OPTION_KEYS, type SocketOptions } from './createSocketActor.js';
+import { rejectUnknownKeys } from '../machine/settings.js';
+import { bindSocket, SOCKET_OPTION_KEYS, type SocketOptions } from './createSocketActor.js';
 import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
@@ -131,7 +132,7 @@ export class HeartSocket extends EventTarget {
    */
   constructor(url: UrlSource, protocols?: string | string[], options: HeartSocketOptions = {}) {
     super();
-    checkKnownKeys(options, SOCKET_OPTION_KEYS);
+    rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
     const binding = bindSocket(url, protocols, options, {
       onMessage: (event) => this.#message(event.data, event.origin ?? ''),
       // The queue is discarded while the machine enters `closed`, before its snapshot and its

@@ -1,5 +1,5 @@
 import { createActor, fromCallback, type Actor, type ActorSystem, type InspectionEvent, type Observer } from 'xstate';
-import { POLICY_OPTION_KEYS, resolveSettings, type PolicyOptions } from '../machine/settings.js';
+import { POLICY_OPTION_KEYS, rejectUnknownKeys, resolveSettings, type PolicyOptions } from '../machine/settings.js';
 import { socketMachine } from '../machine/socketMachine.js';
 import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
@@ -94,14 +94,6 @@ export interface SocketActorOptions extends SocketOptions {
 const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
 const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
-function checkKnownKeys(options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`heartsocket: unknown option ${key}; the options are ${known.join(', ')}.`);
-    }
-  }
-}
-
 function webSocketConstructor(option: unknown): WebSocketConstructor {
   const ctor = option ?? (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof ctor !== 'function') {
@@ -133,7 +125,7 @@ function queueMax(option: SocketOptions['queue']): number {
   if (typeof option !== 'object' || option === null) {
     throw new TypeError(`heartsocket: options.queue must be an object like { max: 1000 }, got ${String(option)}.`);
   }
-  checkKnownKeys(option, ['max']);
+  rejectUnknownKeys('queue.', option, ['max']);
   const max = option.max ?? 1000;
   if (typeof max !== 'number' || !(max === Infinity || (Number.isInteger(max) && max >= 0))) {
     throw new RangeError(`heartsocket: options.queue.max must be a whole number ≥ 0 or Infinity, got ${String(max)}.`);
@@ -270,7 +262,7 @@ export function bindSocket(
  * @throws {SyntaxError} an invalid URL. {@link TypeError}/{@link RangeError}: a bad option.
  */
 export function createSocketActor(url: UrlSource, options: SocketActorOptions = {}): Actor<typeof socketMachine> {
-  checkKnownKeys(options, ACTOR_OPTION_KEYS);
+  rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
   const { onMessage = () => {}, onUndelivered, protocols, ...socketOptions } = options;
   const { actor } = bindSocket(url, protocols, socketOptions, {
     onMessage,
@@ -284,4 +276,4 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
   return actor.start();
 }
 
-export { SOCKET_OPTION_KEYS, checkKnownKeys };
+export { SOCKET_OPTION_KEYS };

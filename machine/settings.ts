@@ -243,11 +243,14 @@ function isPingPayload(value: unknown): value is PingPayload {
   return typeof value === 'string' || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 }
 
-/** Throws a TypeError for a key that is not an option: a typo must not pass as a default. */
-function rejectUnknownKeys(name: string, value: object, known: readonly string[]): void {
+/**
+ * Throws a TypeError for a key that is not an option: a typo must not pass as a default.
+ * `prefix` names where the options sit (`'heartbeat.'`; `''` at the top).
+ */
+export function rejectUnknownKeys(prefix: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new TypeError(`heartsocket: unknown option ${name}${key}; the options here are ${known.join(', ')}.`);
+      throw new TypeError(`heartsocket: unknown option ${prefix}${key}; the options here are ${known.join(', ')}.`);
     }
   }
 }
