@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { HeartSocketError } from '../../adapters/errors.js';
 import type { SocketStateName } from '../../machine/types.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { FaultyServer } from './faultyServer.js';
 
 export type Action =
@@ -50,16 +51,6 @@ const UPGRADE_SETTLE_MS = 50;
 const READY_STATE: Record<SocketStateName, number> = {
   connecting: 0, reconnectWait: 0, open: 1, awaitingPong: 1, closing: 2, closed: 3,
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually(condition: () => boolean, what: string, ms = 1000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await sleep(2);
-  }
-}
 
 const timersNow = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
@@ -142,11 +133,11 @@ export async function runSequence(actions: Action[]): Promise<void> {
     // Heal the server and let the client deliver what it still holds.
     await server.heal();
     if (!closedByUser && socket.state !== 'closed') {
-      await eventually(() => socket.state === 'open' || socket.state === 'awaitingPong', 'open again after healing', 2000);
+      await waitFor(() => socket.state === 'open' || socket.state === 'awaitingPong', 'open again after healing', 2000);
       await sleep(10);
     }
     socket.close();
-    await eventually(() => socket.state === 'closed', 'closed after close()');
+    await waitFor(() => socket.state === 'closed', 'closed after close()');
     expect(server.overlapMs, 'two live connections').toBeLessThan(OVERLAP_GRACE_MS);
 
     const received = server.received;
@@ -164,10 +155,10 @@ export async function runSequence(actions: Action[]): Promise<void> {
     await sleep(4 * POLICY.reconnect.delay + POLICY.closeTimeout);
     expect(socket.state).toBe('closed');
     expect(server.accepted).toBe(acceptedAtClose);
-    await eventually(() => server.connections.size === 0, 'the server sees no connection');
+    await waitFor(() => server.connections.size === 0, 'the server sees no connection');
   } finally {
     socket.close();
     await server.stop();
   }
-  await eventually(() => timersNow() <= timersBefore, `timers left behind (${timersNow()} > ${timersBefore})`);
+  await waitFor(() => timersNow() <= timersBefore, `timers left behind (${timersNow()} > ${timersBefore})`);
 }

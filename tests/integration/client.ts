@@ -9,6 +9,7 @@ import type { HeartSocketError } from '../../adapters/errors.js';
 import type { HeartSocketCloseEvent, StateChangeEvent, UndeliveredEvent } from '../../adapters/events.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
+import { DEFAULT_WAIT } from '../support/wait.js';
 import { SilentTcpServer, TestServer, type TestServerOptions } from './server.js';
 
 type WebSocketOption = NonNullable<HeartSocketOptions['WebSocket']>;
@@ -125,24 +126,7 @@ export function createSocket(url: UrlSource, options: HeartSocketOptions): { soc
 // ---------------------------------------------------------------------------------------------
 // Bounded waits
 
-export const DEFAULT_WAIT = 3000;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Resolves once `condition()` holds (checked every few ms); rejects after `timeout` ms. */
-export function waitFor(condition: () => boolean, what: string, timeout = DEFAULT_WAIT): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const check = (): void => {
-      if (condition()) return resolve();
-      if (performance.now() - started > timeout) return reject(new Error(`timed out after ${timeout} ms waiting for ${what}`));
-      setTimeout(check, 5);
-    };
-    check();
-  });
-}
+export { DEFAULT_WAIT, sleep, waitFor } from '../support/wait.js';
 
 /**
  * Resolves when the socket is in `state`: at once if it already is, else at the `statechange`

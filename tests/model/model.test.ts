@@ -20,7 +20,8 @@ import {
   type ModelPath,
   type ModelSnapshot,
 } from './socketModel.js';
-import { HoldingServer, NetworkHost, StepClock, UrlDesk, waitUntil } from './world.js';
+import { waitFor } from '../support/wait.js';
+import { HoldingServer, NetworkHost, StepClock, UrlDesk } from './world.js';
 
 const paths = generatePaths();
 
@@ -90,9 +91,9 @@ class PathRun {
 
   /** Connecting: let the attempt really reach the server, so the step acts on a socket in flight. */
   async attemptInFlight(): Promise<void> {
-    await waitUntil(() => this.desk.waiting, () => 'the url request');
+    await waitFor(() => this.desk.waiting, () => 'the url request');
     this.desk.answer(this.url);
-    await waitUntil(() => this.server.held.length === 1, () => 'the upgrade request');
+    await waitFor(() => this.server.held.length === 1, () => 'the upgrade request');
   }
 
   /** The server stops reading: the closing handshake will wait for a step to complete it. */
@@ -103,7 +104,7 @@ class PathRun {
   async peerSpeaks(text: string): Promise<void> {
     const before = this.received.length;
     this.server.connection.send(text);
-    await waitUntil(() => this.received.length > before, () => `the client to receive "${text}"`);
+    await waitFor(() => this.received.length > before, () => `the client to receive "${text}"`);
   }
 
   async perform(event: ModelEvent, from: SocketStateName, to: SocketStateName): Promise<void> {
@@ -121,7 +122,7 @@ class PathRun {
         else this.server.connection.close(4001, 'server closed');
         return;
       case 'SOCKET.URL_INVALID':
-        await waitUntil(() => this.desk.waiting, () => 'the url request');
+        await waitFor(() => this.desk.waiting, () => 'the url request');
         this.desk.answer('ftp://127.0.0.1/');
         return;
       case 'PEER.HEARD':
@@ -152,7 +153,7 @@ class PathRun {
   /** The adapter agrees with the model, and the server saw what the model implies. */
   async check(expected: ModelSnapshot, where: string): Promise<void> {
     const actual = () => this.socket.actor.getSnapshot();
-    await waitUntil(
+    await waitFor(
       () => JSON.stringify(actual().value) === JSON.stringify(expected.value),
       () => `${where}: state ${JSON.stringify(expected.value)}, adapter is in ${JSON.stringify(actual().value)}`,
     );
@@ -168,9 +169,9 @@ class PathRun {
       // A socket abandoned in closing was dropped while the server held its reads: let the server
       // read again, so it can see the end the client gave it.
       for (const connection of this.server.connections) serverSocketOf(connection).resume();
-      await waitUntil(() => this.server.connections.size === 0, () => `${where}: the server to see the socket end`);
+      await waitFor(() => this.server.connections.size === 0, () => `${where}: the server to see the socket end`);
     }
-    await waitUntil(() => this.server.pings === this.pingsSent, () => `${where}: ${this.pingsSent} pings at the server, saw ${this.server.pings}`);
+    await waitFor(() => this.server.pings === this.pingsSent, () => `${where}: ${this.pingsSent} pings at the server, saw ${this.server.pings}`);
   }
 
   async run(): Promise<void> {
@@ -192,7 +193,7 @@ class PathRun {
   async finish(): Promise<void> {
     this.socket.close();
     await this.server.stop();
-    await waitUntil(() => this.socket.state === 'closed', () => `closed after the run, is ${this.socket.state}`);
+    await waitFor(() => this.socket.state === 'closed', () => `closed after the run, is ${this.socket.state}`);
     this.network.uninstall();
     expect([...this.clock.timers.values()].map((timer) => timer.ms), 'timers left behind').toEqual([]);
   }

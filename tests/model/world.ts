@@ -8,15 +8,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-/** Fails after `ms` with a message that says what was awaited. */
-export async function waitUntil(condition: () => boolean, what: () => string, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 interface HeldUpgrade {
   request: IncomingMessage;
   socket: Duplex;

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import { TestServer } from '../integration/server.js';
-import { dedupe, waitFor } from './helpers.js';
+import { waitFor } from '../support/wait.js';
+import { dedupe } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -51,11 +52,11 @@ describe('the Stately inspector (createInspector from @statelyai/inspect)', () =
       );
     };
     const heartbeat = /^connecting,open,awaitingPong,open/;
-    await waitFor('a heartbeat (open → awaitingPong → open)', () => heartbeat.test(states().join()));
+    await waitFor(() => heartbeat.test(states().join()), 'a heartbeat (open → awaitingPong → open)', 5000);
 
     server.terminateAll();
     const cycle = /^connecting,open,(awaitingPong,open,)+(awaitingPong,)?reconnectWait,connecting,open/;
-    await waitFor('reconnectWait → connecting → open after the drop', () => cycle.test(states().join()));
+    await waitFor(() => cycle.test(states().join()), 'reconnectWait → connecting → open after the drop', 5000);
     expect(server.connections).toBe(2);
 
     // Actors: the machine (with its definition, for the inspector to draw) and its socket.

@@ -9,7 +9,8 @@ import { createLiveViewInspector, type LiveViewEvent } from '../../adapters/live
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../integration/server.js';
-import { dedupe, waitFor } from './helpers.js';
+import { waitFor } from '../support/wait.js';
+import { dedupe } from './helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -63,10 +64,10 @@ describe('createLiveViewInspector → relay → live view', () => {
     });
     cleanups.push(() => socket.close());
 
-    await waitFor('a heartbeat', () => /^connecting,open,awaitingPong,open/.test(rootStates(page.messages).join()));
+    await waitFor(() => /^connecting,open,awaitingPong,open/.test(rootStates(page.messages).join()), 'a heartbeat', 5000);
     server.terminateAll();
     const cycle = /^connecting,open,(awaitingPong,open,)+(awaitingPong,)?reconnectWait,connecting,open/;
-    await waitFor('the reconnect', () => cycle.test(rootStates(page.messages).join()));
+    await waitFor(() => cycle.test(rootStates(page.messages).join()), 'the reconnect', 5000);
 
     const messages = page.messages as LiveViewEvent[];
     const rootActor = messages.find((m) => m.type === '@xstate.actor' && m.name === 'heartsocket')!;
@@ -100,13 +101,13 @@ describe('createLiveViewInspector → relay → live view', () => {
 
     // A page that opens later gets the story so far.
     const late = await listen(relay.relayUrl);
-    await waitFor('the replay', () => cycle.test(rootStates(late.messages).join()));
+    await waitFor(() => cycle.test(rootStates(late.messages).join()), 'the replay', 5000);
     expect(late.raw.slice(0, 3)).toEqual(page.raw.slice(0, 3));
 
     // stop(): nothing more is sent — the close() that follows never reaches the page.
     live.stop();
     socket.close();
-    await waitFor('the socket closed', () => socket.state === 'closed');
+    await waitFor(() => socket.state === 'closed', 'the socket closed', 5000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(live.dropped).toBeGreaterThan(0);
     expect(rootStates(page.messages)).not.toContain('closed');
@@ -125,12 +126,12 @@ describe('createLiveViewInspector → relay → live view', () => {
     cleanups.push(() => live.stop());
     const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false, inspect: live.inspect });
     cleanups.push(() => socket.close());
-    await waitFor('open', () => socket.state === 'open');
+    await waitFor(() => socket.state === 'open', 'open', 5000);
 
     const relay = await startLiveViewServer({ root, bundle: '', port });
     cleanups.push(() => relay.close());
     const page = await listen(relay.relayUrl);
-    await waitFor('the queued events', () => rootStates(page.messages).join() === 'connecting,open', 5000);
+    await waitFor(() => rootStates(page.messages).join() === 'connecting,open', 'the queued events', 5000);
     expect(page.messages[0]).toMatchObject({ type: '@xstate.actor', name: 'heartsocket' });
   });
 
@@ -146,7 +147,7 @@ describe('createLiveViewInspector → relay → live view', () => {
     const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false, inspect: inspector.inspect });
     cleanups.push(() => socket.close());
 
-    await waitFor('open, in the Stately format', () => rootStates(page.messages).join() === 'connecting,open');
+    await waitFor(() => rootStates(page.messages).join() === 'connecting,open', 'open, in the Stately format', 5000);
     expect(page.messages.find((m) => m.type === '@xstate.actor' && m.name === 'heartsocket')).toMatchObject({
       _version: expect.any(String),
       definition: expect.stringContaining('"id":"heartsocket"'),
