@@ -1,6 +1,6 @@
 /**
  * Randomized fault campaigns: a sequence of faults and user actions, run against a real
- * HeartSocket and a FaultyServer, with the invariants checked as it goes and at the end.
+ * HeartSocket and a misbehaving TestServer, with the invariants checked as it goes and at the end.
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -9,7 +9,7 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { HeartSocketError } from '../../adapters/errors.js';
 import type { SocketStateName } from '../../machine/types.js';
 import { sleep, waitFor } from '../support/wait.js';
-import { FaultyServer } from './faultyServer.js';
+import { TestServer } from '../integration/server.js';
 
 export type Action =
   | { do: 'kill' }
@@ -65,8 +65,8 @@ const timersNow = () => process.getActiveResourcesInfo().filter((kind) => kind =
  * - after `close()`: `closed`, no new connection, no timer or socket left.
  */
 export async function runSequence(actions: Action[]): Promise<void> {
-  const server = new FaultyServer();
-  const url = await server.start();
+  const server = await TestServer.start({ pingReply: 'pong' });
+  const url = server.url;
   const timersBefore = timersNow();
   const socket = new HeartSocket(url, undefined, { WebSocket, ...POLICY });
   const undelivered = new Set<number>();
@@ -85,7 +85,7 @@ export async function runSequence(actions: Action[]): Promise<void> {
       switch (action.do) {
         case 'kill':
           lastLossyFault = index;
-          await server.kill();
+          await server.stop();
           break;
         case 'restart':
           await server.restart();
@@ -95,11 +95,12 @@ export async function runSequence(actions: Action[]): Promise<void> {
           server.goSilent();
           break;
         case 'refuse':
-          server.refusing = action.on;
+          server.refuseUpgrades = action.on;
           break;
         case 'serverClose':
           if (action.code === 1006) lastLossyFault = index;
-          server.closeAll(action.code);
+          if (action.code === 1006) server.terminateAll();
+          else server.closeAll(action.code, 'server says so');
           break;
         case 'sendBurst':
           for (let i = 0; i < action.count; i++) {
@@ -140,7 +141,7 @@ export async function runSequence(actions: Action[]): Promise<void> {
     await waitFor(() => socket.state === 'closed', 'closed after close()');
     expect(server.overlapMs, 'two live connections').toBeLessThan(OVERLAP_GRACE_MS);
 
-    const received = server.received;
+    const received = server.received.map(Number);
     expect(new Set(received).size, 'a message arrived twice').toBe(received.length);
     expect([...received].sort((a, b) => a - b), 'messages out of order').toEqual(received);
     for (const [message, queuedAt] of queuedSince) {
@@ -151,11 +152,11 @@ export async function runSequence(actions: Action[]): Promise<void> {
     // close() is final: no reconnect, no connection, nothing left running. (An upgrade already in
     // flight when close() abandoned it may still complete at the server: let it settle first.)
     await sleep(UPGRADE_SETTLE_MS);
-    const acceptedAtClose = server.accepted;
+    const acceptedAtClose = server.connections;
     await sleep(4 * POLICY.reconnect.delay + POLICY.closeTimeout);
     expect(socket.state).toBe('closed');
-    expect(server.accepted).toBe(acceptedAtClose);
-    await waitFor(() => server.connections.size === 0, 'the server sees no connection');
+    expect(server.connections).toBe(acceptedAtClose);
+    await waitFor(() => server.liveConnections === 0, 'the server sees no connection');
   } finally {
     socket.close();
     await server.stop();

@@ -58,6 +58,15 @@ export class TestServer {
   protocolPings = 0;
   /** Text messages received, other than `'ping'`, in arrival order. */
   readonly received: string[] = [];
+  /** While set, upgrade requests are answered 503: the client sees an error, then a close. */
+  refuseUpgrades = false;
+  /**
+   * The longest time two connections were live together. A socket the client abandoned drops at
+   * once on its side, but the server may only process that drop after it accepted the next
+   * connection: a brief overlap is the network's, a lasting one is a leaked socket.
+   */
+  longestOverlapMs = 0;
+  #overlapSince: number | null = null;
   /** Every close the server saw, in order. */
   readonly closes: ServerSideClose[] = [];
   port = 0;
@@ -120,10 +129,25 @@ export class TestServer {
     }
   }
 
-  /** Listens again on the port it had. */
+  /** The longest overlap of two live connections so far, counting one still going on. */
+  get overlapMs(): number {
+    const ongoing = this.#overlapSince === null ? 0 : performance.now() - this.#overlapSince;
+    return Math.max(this.longestOverlapMs, ongoing);
+  }
+
+  /** Listens again on the port it had (if it stopped). */
   async restart(): Promise<void> {
-    if (this.#http !== null) throw new Error('TestServer.restart(): still listening; stop() it first.');
-    await this.#listen(this.port);
+    if (this.#http === null) await this.#listen(this.port);
+  }
+
+  /** Back to health: listening, accepting, and reading and answering every connection again. */
+  async heal(): Promise<void> {
+    this.refuseUpgrades = false;
+    await this.restart();
+    for (const connection of this.#live) {
+      connection.muted = false;
+      connection.tcp.resume();
+    }
   }
 
   /** Drops every client and stops listening; resolves once every connection is gone. Idempotent. */
@@ -143,6 +167,10 @@ export class TestServer {
       socket.on('close', () => this.#sockets.delete(socket));
     });
     http.on('upgrade', (request, tcp: Duplex, head: Buffer) => {
+      if (this.refuseUpgrades) {
+        tcp.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        return;
+      }
       this.#wss.handleUpgrade(request, tcp, head, (ws) => this.#accept(ws, tcp));
     });
     this.port = await listen(http, port);
@@ -153,11 +181,16 @@ export class TestServer {
     const connection: Connection = { ws, tcp, muted: false };
     this.#live.add(connection);
     this.connections++;
+    if (this.#live.size > 1) this.#overlapSince ??= performance.now();
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data, isBinary));
     ws.on('ping', () => this.protocolPings++);
     ws.on('error', () => {});
     ws.on('close', (code, reason) => {
       this.#live.delete(connection);
+      if (this.#live.size <= 1 && this.#overlapSince !== null) {
+        this.longestOverlapMs = Math.max(this.longestOverlapMs, performance.now() - this.#overlapSince);
+        this.#overlapSince = null;
+      }
       this.closes.push({ code, reason: reason.toString() });
     });
   }
