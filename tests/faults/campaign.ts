@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { WebSocket } from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { HeartSocketError } from '../../adapters/errors.js';
-import type { SocketStateName } from '../../machine/types.js';
+import { EXPECTED_READY_STATE } from '../support/readyState.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { TestServer } from '../integration/server.js';
 
@@ -48,10 +48,6 @@ const OVERLAP_GRACE_MS = 100;
 /** How long an upgrade the client abandoned may take to complete at the server anyway. */
 const UPGRADE_SETTLE_MS = 50;
 
-const READY_STATE: Record<SocketStateName, number> = {
-  connecting: 0, reconnectWait: 0, open: 1, awaitingPong: 1, closing: 2, closed: 3,
-};
-
 const timersNow = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 /**
@@ -77,7 +73,7 @@ export async function runSequence(actions: Action[]): Promise<void> {
   socket.addEventListener('undelivered', (event) => {
     for (const message of (event as unknown as { messages: string[] }).messages) undelivered.add(Number(message));
   });
-  const checkReadyState = () => expect(socket.readyState).toBe(READY_STATE[socket.state]);
+  const checkReadyState = () => expect(socket.readyState).toBe(EXPECTED_READY_STATE[socket.state]);
   socket.addEventListener('statechange', checkReadyState);
 
   try {

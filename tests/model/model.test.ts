@@ -20,6 +20,7 @@ import {
   type ModelPath,
   type ModelSnapshot,
 } from './socketModel.js';
+import { EXPECTED_READY_STATE } from '../support/readyState.js';
 import { waitFor } from '../support/wait.js';
 import { HoldingServer, NetworkHost, StepClock, UrlDesk } from './world.js';
 
@@ -38,10 +39,6 @@ describe('the generated suite covers the machine', () => {
     expect([...reached].sort()).toEqual(['awaitingPong', 'closed', 'closing', 'connecting', 'open', 'reconnectWait']);
   });
 });
-
-const READY_STATE: Record<SocketStateName, number> = {
-  connecting: 0, reconnectWait: 0, open: 1, awaitingPong: 1, closing: 2, closed: 3,
-};
 
 /** The TCP socket under a server-side `ws` connection, to hold or release its reads. */
 const serverSocketOf = (connection: WebSocket) =>
@@ -159,7 +156,7 @@ class PathRun {
     );
     const name = stateNameOf(expected);
     expect(this.socket.state, where).toBe(name);
-    expect(this.socket.readyState, where).toBe(READY_STATE[name]);
+    expect(this.socket.readyState, where).toBe(EXPECTED_READY_STATE[name]);
     expect(actual().context.retries, where).toBe(expected.context.retries);
     expect(actual().context.closeRequest !== null, where).toBe(expected.context.closeRequest !== null);
 
