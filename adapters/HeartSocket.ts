@@ -9,7 +9,6 @@ import {
   HeartSocketCloseEvent,
   HeartSocketErrorEvent,
   LightMessageEvent,
-  MessageEventClass,
   StateChangeEvent,
   UndeliveredEvent,
 } from './events.js';
@@ -266,12 +265,12 @@ export class HeartSocket extends EventTarget {
    */
   #message(data: unknown, origin: string): void {
     if (this.#messageListeners) {
-      this.#dispatch('message', new MessageEventClass('message', { data, origin }));
+      this.#dispatch('message', new MessageEvent('message', { data, origin }));
       return;
     }
     this.#call(this.onmessage, new LightMessageEvent(data, origin, this));
     // A listener that onmessage just added hears this message too, as it would have by dispatchEvent.
-    if (this.#messageListeners) this.dispatchEvent(new MessageEventClass('message', { data, origin }));
+    if (this.#messageListeners) this.dispatchEvent(new MessageEvent('message', { data, origin }));
   }
 
   #dispatch(type: 'open' | 'message' | 'close' | 'error' | 'statechange' | 'undelivered', event: Event): void {

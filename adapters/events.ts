@@ -95,20 +95,6 @@ export class UndeliveredEvent extends Event {
   }
 }
 
-/** `message`: the global `MessageEvent` where the host has one (browsers, Node ≥ 15). */
-export const MessageEventClass: typeof MessageEvent =
-  typeof MessageEvent === 'function'
-    ? MessageEvent
-    : (class extends Event {
-        readonly data: unknown;
-        readonly origin: string;
-        constructor(type: string, init: { data?: unknown; origin?: string } = {}) {
-          super(type);
-          this.data = init.data;
-          this.origin = init.origin ?? '';
-        }
-      } as unknown as typeof MessageEvent);
-
 const NO_PORTS: readonly never[] = Object.freeze([]);
 
 /**
