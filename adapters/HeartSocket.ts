@@ -118,7 +118,6 @@ export class HeartSocket extends EventTarget {
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
   readonly actor: Actor<typeof socketMachine>;
   readonly #link: SocketLink;
-  readonly #attempt: { url: string; socket: { protocol: string; extensions: string; bufferedAmount: number } | null };
   #state: SocketStateName;
   /** Set once a `message` listener is added: from then on messages are dispatched as `MessageEvent`s. */
   #messageListeners = false;
@@ -144,7 +143,6 @@ export class HeartSocket extends EventTarget {
     });
     this.actor = binding.actor;
     this.#link = binding.link;
-    this.#attempt = binding.attempt;
     this.#state = 'connecting';
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
@@ -185,17 +183,17 @@ export class HeartSocket extends EventTarget {
 
   /** The URL of the latest attempt (for a url function, what it last returned); '' before it. */
   get url(): string {
-    return this.#attempt.url;
+    return this.#link.attemptUrl;
   }
 
   /** The subprotocol the server chose on the current connection. */
   get protocol(): string {
-    return this.#attempt.socket?.protocol ?? '';
+    return this.#link.latestSocket?.protocol ?? '';
   }
 
   /** The extensions the server chose on the current connection. */
   get extensions(): string {
-    return this.#attempt.socket?.extensions ?? '';
+    return this.#link.latestSocket?.extensions ?? '';
   }
 
   /** Bytes queued here while not open, plus bytes the current socket has not yet sent. */
@@ -205,12 +203,12 @@ export class HeartSocket extends EventTarget {
 
   /** How binary messages arrive; kept across reconnects. Before a socket exists, the socket's default. */
   get binaryType(): string {
-    return this.#link.binaryType ?? (this.#attempt.socket as { binaryType?: string } | null)?.binaryType ?? 'blob';
+    return this.#link.binaryType ?? this.#link.latestSocket?.binaryType ?? 'blob';
   }
 
   set binaryType(value: string) {
     this.#link.binaryType = value;
-    const socket = this.#attempt.socket as { binaryType?: string } | null;
+    const socket = this.#link.latestSocket;
     if (socket) socket.binaryType = value;
   }
 

@@ -7,7 +7,7 @@ import { networkStatusLogic } from './networkStatus.js';
 import { createSocketCallback, type SocketCallback } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 import { urlResolver, type UrlSource } from './url.js';
-import type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
+import type { WebSocketConstructor } from './webSocketLike.js';
 
 /**
  * Options shared by `HeartSocket` and `createSocketActor`, beyond the timing policy.
@@ -148,7 +148,6 @@ function checkProtocols(protocols: unknown): string | string[] | undefined {
 /** What one client's actor needs of its own: its socket, and the state the hot path shares. */
 interface Client {
   readonly link: SocketLink;
-  readonly hooks: LinkHooks;
   readonly socket: SocketCallback;
 }
 
@@ -175,16 +174,16 @@ const boundMachine = socketMachine.provide({
     flushQueue: ({ system }) => clientOf(system).link.flush(),
     transmit: ({ event, system }) => {
       if (event.type !== 'SEND') return;
-      const { link, hooks } = clientOf(system);
+      const { link } = clientOf(system);
       try {
         link.send(event.data);
       } catch (error) {
-        hooks.onUndelivered([event.data], error as HeartSocketError);
+        link.hooks.onUndelivered([event.data], error as HeartSocketError);
       }
     },
     refuseSend: ({ event, system }) => {
       if (event.type !== 'SEND') return;
-      clientOf(system).hooks.onUndelivered(
+      clientOf(system).link.hooks.onUndelivered(
         [event.data],
         new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
       );
@@ -200,8 +199,6 @@ const boundMachine = socketMachine.provide({
 export interface SocketBinding {
   readonly actor: Actor<typeof socketMachine>;
   readonly link: SocketLink;
-  /** The URL of the latest attempt ('' before the first). */
-  readonly attempt: { url: string; socket: WebSocketLike | null };
 }
 
 /**
@@ -220,7 +217,6 @@ export function bindSocket(
   const WebSocket = webSocketConstructor(options.WebSocket);
   const clock = checkClock(options.clock);
   const link = new SocketLink(queueMax(options.queue), hooks, clock && (() => clock.now()));
-  const attempt: SocketBinding['attempt'] = { url: '', socket: null };
 
   const { heartbeat, reconnect, connectTimeout, closeTimeout } = options;
   const actor = createActor(boundMachine, {
@@ -230,18 +226,15 @@ export function bindSocket(
   });
   clients.set(actor.system, {
     link,
-    hooks,
     socket: createSocketCallback({
       WebSocket,
       protocols: checkedProtocols,
       resolveUrl,
       heartbeat: settings.heartbeat,
       link,
-      onAttempt: (attemptUrl) => (attempt.url = attemptUrl),
-      onSocket: (socket) => (attempt.socket = socket),
     }),
   });
-  return { actor, link, attempt };
+  return { actor, link };
 }
 
 /**

@@ -11,10 +11,6 @@ export interface SocketActorConfig {
   resolveUrl: () => Promise<string | URL>;
   heartbeat: SocketSettings['heartbeat'];
   link: SocketLink;
-  /** Told the URL of each attempt, for `HeartSocket.url`. */
-  onAttempt(url: string): void;
-  /** Told the socket of each attempt, for `protocol`, `extensions` and `bufferedAmount`. */
-  onSocket(socket: WebSocketLike): void;
 }
 
 /** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
@@ -75,7 +71,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
         return;
       }
       socket = ws;
-      config.onSocket(ws);
+      link.latestSocket = ws;
       if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
       let opened = false;
       let ended = false;
@@ -144,7 +140,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
           sendBack({ type: 'SOCKET.URL_INVALID', error });
           return;
         }
-        config.onAttempt(url);
+        link.attemptUrl = url;
         connect(url);
       },
       (error: unknown) => {

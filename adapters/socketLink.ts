@@ -25,6 +25,10 @@ export class SocketLink {
   lastHeardAt: number;
   /** Applied to every new socket, so it survives reconnects. */
   binaryType: string | undefined;
+  /** The URL of the latest attempt ('' before the first), for `HeartSocket.url`. */
+  attemptUrl = '';
+  /** The socket of the latest attempt, open or not, for `protocol`, `extensions`, `binaryType`. */
+  latestSocket: WebSocketLike | null = null;
   readonly queue: SendQueue;
 
   constructor(
