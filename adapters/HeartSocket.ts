@@ -162,6 +162,11 @@ export class HeartSocket extends EventTarget {
     this.actor.start();
   }
 
+  /** After close() (or once the connection ended for good): nothing more is sent or closed. */
+  get #isOver(): boolean {
+    return this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null;
+  }
+
   /** Takes the actor's current state; a change is announced with `statechange`. */
   #syncState(): void {
     const state = stateNameOf(this.actor.getSnapshot());
@@ -222,7 +227,7 @@ export class HeartSocket extends EventTarget {
     if (!isSendData(data)) {
       throw new TypeError(`heartsocket: send() takes a string, ArrayBuffer, typed array, DataView or Blob, got ${typeof data}.`);
     }
-    if (this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null) {
+    if (this.#isOver) {
       throw new HeartSocketError(
         'CLOSED',
         'send() after the connection was closed; call reconnect() first, or create a new HeartSocket.',
@@ -239,7 +244,7 @@ export class HeartSocket extends EventTarget {
    */
   close(code?: number, reason?: string): void {
     checkCloseArguments(code, reason);
-    if (this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null) return;
+    if (this.#isOver) return;
     this.actor.send({ type: 'CLOSE', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
   }
 
