@@ -123,6 +123,14 @@ export function createSocket(url: UrlSource, options: HeartSocketOptions): { soc
   return { socket, events: record(socket) };
 }
 
+/** A server, and a socket (default test options) already open to it. */
+export async function openSocket(WebSocket: WebSocketOption): Promise<{ server: TestServer; socket: HeartSocket; events: Recording }> {
+  const server = await startServer();
+  const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+  await waitForState(socket, 'open');
+  return { server, socket, events };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bounded waits
 

@@ -10,6 +10,7 @@ import {
   startSilentTcpServer,
   waitFor,
   waitForState,
+  openSocket,
 } from './client.js';
 
 const isPong = (data: unknown): boolean => data === 'pong';
@@ -51,9 +52,7 @@ describe.each(IMPLEMENTATIONS)('close() (%s)', (_name, WebSocket) => {
     });
 
     it('while open: a clean close with the given code, seen by the server', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
 
       socket.close(4321, 'done');
 
@@ -128,9 +127,7 @@ describe.each(IMPLEMENTATIONS)('close() (%s)', (_name, WebSocket) => {
 
   describe('events', () => {
     it('repeated close() calls give one close event', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { socket, events } = await openSocket(WebSocket);
 
       socket.close();
       socket.close();
@@ -143,9 +140,7 @@ describe.each(IMPLEMENTATIONS)('close() (%s)', (_name, WebSocket) => {
     });
 
     it('close() inside the close listener adds no event', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
       socket.addEventListener('close', () => socket.close());
 
       socket.close();
@@ -157,9 +152,7 @@ describe.each(IMPLEMENTATIONS)('close() (%s)', (_name, WebSocket) => {
     });
 
     it('close() inside the listener of a server close ends it: one more close event, then nothing', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
       socket.addEventListener('close', () => socket.close());
 
       server.closeAll(4001, 'go away');

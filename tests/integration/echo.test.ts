@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, startServer, waitFor, waitForState } from './client.js';
+import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, startServer, waitFor, waitForState, openSocket } from './client.js';
 
 it('runs on Node with the global WebSocket available (vitest --experimental-websocket)', () => {
   expect(typeof globalThis.WebSocket).toBe('function');
@@ -24,9 +24,7 @@ describe.each(IMPLEMENTATIONS)('echo (%s)', (_name, WebSocket) => {
   });
 
   it('echoes a message sent after open', async () => {
-    const server = await startServer();
-    const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-    await waitForState(socket, 'open');
+    const { server, socket, events } = await openSocket(WebSocket);
 
     socket.send('hello');
 

@@ -12,6 +12,7 @@ import {
   startSilentTcpServer,
   waitFor,
   waitForState,
+  openSocket,
 } from './client.js';
 
 describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
@@ -31,9 +32,7 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
     });
 
     it('connects again after the configured delay once the server is back', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
       await server.stop();
       await waitForState(socket, 'reconnectWait');
 
@@ -47,9 +46,7 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
     });
 
     it('delivers the messages sent while down, in order, after reconnecting', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
       socket.send('before');
       await waitFor(() => server.received.length === 1, 'the first message');
       await server.stop();
@@ -185,9 +182,7 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
 
   describe('reconnect()', () => {
     it('called five times in a row leaves exactly one live connection', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
 
       for (let i = 0; i < 5; i++) socket.reconnect();
 
@@ -219,9 +214,7 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
     });
 
     it('connects again at once from closed', async () => {
-      const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-      await waitForState(socket, 'open');
+      const { server, socket, events } = await openSocket(WebSocket);
       socket.close();
       await waitForState(socket, 'closed');
 

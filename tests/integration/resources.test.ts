@@ -8,6 +8,7 @@ import {
   startServer,
   waitFor,
   waitForState,
+  openSocket,
 } from './client.js';
 
 /** The resources a leaked timer or socket shows up as. */
@@ -43,9 +44,7 @@ describe.each(IMPLEMENTATIONS)('no timers or sockets left after close() (%s)', (
 
   it('after an exchange of messages', async () => {
     const before = countResources();
-    const server = await startServer();
-    const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
-    await waitForState(socket, 'open');
+    const { server, socket, events } = await openSocket(WebSocket);
     socket.send('hello');
     await waitFor(() => events.messages.length === 1, 'the echo');
 
