@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Finds (and unpacks, once per run) the Chromium that the browser tests drive.
+    globalSetup: ['tests/browser/globalSetup.ts'],
     pool: 'forks',
     // Node 20 keeps the standard (undici) WebSocket behind a flag: with it, the adapter is tested
     // on the global-WebSocket path (browsers, Node 22+) as well as on `ws`.

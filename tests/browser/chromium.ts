@@ -1,39 +1,27 @@
 /**
- * Debian's Chromium for the browser tests, driven by playwright-core — never a downloaded browser.
- * Missing, it fails the test with the command that installs it (.ci/run runs it).
+ * Headless Chromium for the browser tests, driven by playwright-core: the one that
+ * ./globalSetup.ts found (by default the `@sparticuz/chromium` devDependency's, unpacked once per
+ * run; `HEARTSOCKET_CHROMIUM` picks another) — never one downloaded by playwright.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-
-export const CHROMIUM = process.env.HEARTSOCKET_CHROMIUM ?? '/usr/bin/chromium';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { inject } from 'vitest';
+import type { ChromiumLaunch } from './globalSetup.js';
 
 /** A fresh headless Chromium with an empty profile; `close()` removes both. */
 export async function launchChromium(
   options: { viewport?: { width: number; height: number } } = {},
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}, and it is missing: run \`apt-get install -y chromium\` ` +
-        '(.ci/run does), or set HEARTSOCKET_CHROMIUM to a Chromium binary.',
-    );
-  }
+  const found: ChromiumLaunch | undefined = inject('chromium');
+  if (found === undefined) throw new Error('No Chromium: run the browser tests with vitest.config.ts (its globalSetup finds one).');
+  if ('error' in found) throw new Error(`The browser tests have no Chromium. ${found.error}`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'heartsocket-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: found.executablePath,
     headless: true,
-    args: ARGS,
+    args: found.args,
     timeout: 30_000,
     ...options,
   });
