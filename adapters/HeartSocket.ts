@@ -3,7 +3,7 @@ import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
 import type { SendData, SocketStateName } from '../machine/types.js';
 import { rejectUnknownKeys } from '../machine/settings.js';
-import { bindSocket, SOCKET_OPTION_KEYS, type SocketOptions } from './createSocketActor.js';
+import { bindSocket } from './binding.js';
 import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
@@ -12,6 +12,9 @@ import {
   StateChangeEvent,
   UndeliveredEvent,
 } from './events.js';
+import { binaryTypesOf, SOCKET_OPTION_KEYS, webSocketConstructor, type SocketOptions } from './options.js';
+import type { Outbox } from './outbox.js';
+import type { ProtocolsSource } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
@@ -74,6 +77,10 @@ function checkCloseArguments(code: number | undefined, reason: string | undefine
  * `error`, plus `statechange` (the machine moved) and `undelivered` (queued messages that will
  * never be sent). `send()` while not open queues, in order, up to `queue.max`.
  *
+ * A call takes effect before it returns, wherever it is made — in a listener too: `close()` in
+ * `onopen` makes `readyState` CLOSING at once. The events a call causes are delivered after the
+ * listeners of the current event have run.
+ *
  * @example
  * ```ts
  * import WebSocket from 'ws'; // Node 20; browsers and Node 22+ need no option
@@ -91,7 +98,7 @@ export class HeartSocket extends EventTarget {
   static readonly OPEN = ReadyState.OPEN;
   /** `readyState` during the closing handshake: `2`. */
   static readonly CLOSING = ReadyState.CLOSING;
-  /** `readyState` once the connection has ended for good: `3`. */
+  /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
   static readonly CLOSED = ReadyState.CLOSED;
   /** `readyState` while connecting, and while waiting to retry: `0`. */
   readonly CONNECTING = ReadyState.CONNECTING;
@@ -99,81 +106,80 @@ export class HeartSocket extends EventTarget {
   readonly OPEN = ReadyState.OPEN;
   /** `readyState` during the closing handshake: `2`. */
   readonly CLOSING = ReadyState.CLOSING;
-  /** `readyState` once the connection has ended for good: `3`. */
+  /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
   readonly CLOSED = ReadyState.CLOSED;
-
-  /** Called on `open`: every time a connection opens, the first one and each reconnect. */
-  onopen: Handler<Event> = null;
-  /**
-   * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. While
-   * no `message` listener is added, the event is a plain object with `MessageEvent`'s fields (`data`,
-   * `origin`, `type`, `target`, …), not an `Event`: the fast path, like `ws`'s own `onmessage`.
-   */
-  onmessage: Handler<MessageEvent> = null;
-  /** Called on `close`: once per underlying socket, failed attempts included. */
-  onclose: Handler<HeartSocketCloseEvent> = null;
-  /** Called on `error`: the socket reported one; a `close` follows. */
-  onerror: Handler<HeartSocketErrorEvent> = null;
 
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
   readonly actor: Actor<typeof socketMachine>;
   readonly #link: SocketLink;
+  readonly #outbox: Outbox;
+  readonly #send: (event: Parameters<Actor<typeof socketMachine>['send']>[0]) => void;
+  readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
   /** Set once a `message` listener is added: from then on messages are dispatched as `MessageEvent`s. */
   #messageListeners = false;
+  /** The `on…` handlers, each a listener at the place it was first set (as the HTML standard has it). */
+  readonly #handlers = new Map<string, { handler: (event: Event) => unknown; listener: (event: Event) => void }>();
+  /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
+  readonly #undelivered: UndeliveredEvent[] = [];
 
   /**
    * @param url a `ws:`/`wss:` URL, or a function (sync or async) called before every attempt.
-   * @param protocols subprotocols, as for `WebSocket`.
+   * @param protocols subprotocols, as for `WebSocket`, or a function (sync or async) returning them.
    * @param options the policy and the socket to use; see the README's options table.
-   * @throws {SyntaxError} an invalid URL; {@link TypeError}/{@link RangeError} a bad option.
+   * @throws {SyntaxError} an invalid URL or subprotocol; {@link TypeError}/{@link RangeError} a bad option.
    */
-  constructor(url: UrlSource, protocols?: string | string[], options: HeartSocketOptions = {}) {
+  constructor(url: UrlSource, protocols?: ProtocolsSource, options: HeartSocketOptions = {}) {
     super();
     rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
     const binding = bindSocket(url, protocols, options, {
-      onMessage: (event) => this.#message(event.data, event.origin ?? ''),
-      // The queue is discarded while the machine enters `closed`, before its snapshot and its
-      // `close` event are out: report it after them, so a listener sees `closed` (and its send() throws).
-      onUndelivered: (messages, error) =>
-        queueMicrotask(() => {
-          this.#syncState();
-          this.#dispatch('undelivered', new UndeliveredEvent(messages, error));
-        }),
+      onMessage: (event) => this.#outbox.deliverNow(this.#deliverMessage, event),
+      onUndelivered: (messages, error) => void this.#undelivered.push(new UndeliveredEvent(messages, error)),
     });
     this.actor = binding.actor;
     this.#link = binding.link;
-    this.#state = 'connecting';
+    this.#outbox = binding.outbox;
+    this.#send = binding.send;
+    this.#binaryTypes = binaryTypesOf(webSocketConstructor(options.WebSocket));
+    this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
     this.actor.on('open', () => {
       this.#syncState();
-      this.#dispatch('open', new Event('open'));
+      this.#post(new Event('open'));
     });
     this.actor.on('close', ({ code, reason, wasClean }) => {
       this.#syncState();
-      this.#dispatch('close', new HeartSocketCloseEvent({ code, reason, wasClean }));
+      this.#post(new HeartSocketCloseEvent({ code, reason, wasClean }));
     });
     this.actor.on('error', ({ error }) => {
       this.#syncState();
-      this.#dispatch('error', new HeartSocketErrorEvent(error));
+      this.#post(new HeartSocketErrorEvent(error));
     });
-    this.actor.subscribe(() => this.#syncState());
-    this.actor.start();
+    this.actor.subscribe(() => {
+      this.#syncState();
+      for (const event of this.#undelivered.splice(0)) this.#post(event);
+    });
+    this.#outbox.enter(() => this.actor.start());
   }
 
   /** After close() (or once the connection ended for good): nothing more is sent or closed. */
   get #isOver(): boolean {
-    return this.#state === 'closed' || this.actor.getSnapshot().context.closeRequest !== null;
+    return this.actor.getSnapshot().hasTag('final');
   }
 
-  /** Takes the actor's current state; a change is announced with `statechange`. */
+  /** Takes the actor's current state at once; the change is announced with `statechange`. */
   #syncState(): void {
     const state = stateNameOf(this.actor.getSnapshot());
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;
-    this.#dispatch('statechange', new StateChangeEvent(state, previous));
+    this.#post(new StateChangeEvent(state, previous));
+  }
+
+  /** Dispatches `event` once the actor's step is over (see `Outbox`). */
+  #post(event: Event): void {
+    this.#outbox.post(() => this.dispatchEvent(event));
   }
 
   /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */
@@ -181,9 +187,19 @@ export class HeartSocket extends EventTarget {
     return this.#state;
   }
 
-  /** `CONNECTING` (also while waiting to retry), `OPEN`, `CLOSING` or `CLOSED`. */
+  /**
+   * `CONNECTING` (also while waiting to retry), `OPEN`, `CLOSING` or `CLOSED`. An open socket whose
+   * peer has begun the closing handshake is CLOSING from the moment its close frame arrived.
+   */
   get readyState(): number {
-    return READY_STATE[this.#state];
+    const ready = READY_STATE[this.#state];
+    const socket = this.#link.latestSocket;
+    return ready === ReadyState.OPEN && socket !== null && socket.readyState > ReadyState.OPEN ? ReadyState.CLOSING : ready;
+  }
+
+  /** Failed attempts since the last connection that stayed up `reconnect.minUptime`. */
+  get retryCount(): number {
+    return this.actor.getSnapshot().context.retries;
   }
 
   /** The URL of the latest attempt (for a url function, what it last returned); '' before it. */
@@ -206,19 +222,27 @@ export class HeartSocket extends EventTarget {
     return this.#link.queue.bytes + (this.#link.socket?.bufferedAmount ?? 0);
   }
 
-  /** How binary messages arrive; kept across reconnects. Before a socket exists, the socket's default. */
+  /**
+   * How binary messages arrive — the type they really have: `'blob'` or `'arraybuffer'`, and with
+   * `ws` also `'nodebuffer'` (its default) or `'fragments'`. Kept across reconnects. A value the
+   * socket does not take is ignored, as a WebSocket ignores it.
+   */
   get binaryType(): string {
-    return this.#link.binaryType ?? this.#link.latestSocket?.binaryType ?? 'blob';
+    return this.#link.latestSocket?.binaryType ?? this.#link.binaryType ?? this.#binaryTypes[0]!;
   }
 
   set binaryType(value: string) {
+    if (!this.#binaryTypes.includes(value)) return;
     this.#link.binaryType = value;
     const socket = this.#link.latestSocket;
-    if (socket) socket.binaryType = value;
+    if (socket === null) return;
+    socket.binaryType = value;
+    this.#link.binaryType = socket.binaryType;
   }
 
   /**
-   * Sends now when open; otherwise queues (in order, up to `queue.max`) for the next open.
+   * Sends now when open; otherwise queues (in order, up to `queue.max`; binary data is copied) for
+   * the next open.
    * @throws {TypeError} data that is not a string, ArrayBuffer, typed array, DataView or Blob.
    * @throws {HeartSocketError} `CLOSED` after `close()` or once the connection has ended for
    *   good; `QUEUE_FULL` when the queue is full. Either way the message was not taken.
@@ -245,12 +269,79 @@ export class HeartSocket extends EventTarget {
   close(code?: number, reason?: string): void {
     checkCloseArguments(code, reason);
     if (this.#isOver) return;
-    this.actor.send({ type: 'CLOSE', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
+    this.#send({ type: 'CLOSE', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
   }
 
-  /** Connects again now, with a fresh retry count: from `closed`, while waiting, or replacing the current socket. */
-  reconnect(): void {
-    this.actor.send({ type: 'RECONNECT' });
+  /**
+   * Connects again now, with a fresh retry count: from `closed` (also a `startClosed` socket), while
+   * waiting, or replacing the current socket. With a `code` (and `reason`) the replaced socket does
+   * a closing handshake with them, in the background; without, it is dropped at once.
+   * @throws {RangeError} a code other than 1000 or 3000–4999. {@link SyntaxError}: a reason over 123 bytes.
+   */
+  reconnect(code?: number, reason?: string): void {
+    checkCloseArguments(code, reason);
+    this.#send({ type: 'RECONNECT', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
+  }
+
+  /** Called on `open`: every time a connection opens, the first one and each reconnect. */
+  get onopen(): Handler<Event> {
+    return this.#handler('open');
+  }
+  set onopen(handler: Handler<Event>) {
+    this.#setHandler('open', handler);
+  }
+
+  /**
+   * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. While
+   * no `message` listener is added, the event is a light object with `MessageEvent`'s fields (`data`,
+   * `origin`, `type`, `target`, …), not an `Event`: the fast path, like `ws`'s own `onmessage`.
+   */
+  get onmessage(): Handler<MessageEvent> {
+    return this.#handler('message');
+  }
+  set onmessage(handler: Handler<MessageEvent>) {
+    this.#setHandler('message', handler);
+  }
+
+  /** Called on `close`: once per underlying socket, failed attempts included. */
+  get onclose(): Handler<HeartSocketCloseEvent> {
+    return this.#handler('close');
+  }
+  set onclose(handler: Handler<HeartSocketCloseEvent>) {
+    this.#setHandler('close', handler);
+  }
+
+  /** Called on `error`: the socket reported one (a `close` follows), or a function from the options threw. */
+  get onerror(): Handler<HeartSocketErrorEvent> {
+    return this.#handler('error');
+  }
+  set onerror(handler: Handler<HeartSocketErrorEvent>) {
+    this.#setHandler('error', handler);
+  }
+
+  #handler<E extends Event>(type: string): Handler<E> {
+    return (this.#handlers.get(type)?.handler ?? null) as Handler<E>;
+  }
+
+  /** An `on…` handler is a listener: added where it was first set, replaced in place, removed by null. */
+  #setHandler(type: string, handler: unknown): void {
+    const entry = this.#handlers.get(type);
+    if (typeof handler !== 'function') {
+      if (entry === undefined) return;
+      this.#handlers.delete(type);
+      super.removeEventListener(type, entry.listener);
+      return;
+    }
+    if (entry !== undefined) {
+      entry.handler = handler as (event: Event) => unknown;
+      return;
+    }
+    const added = {
+      handler: handler as (event: Event) => unknown,
+      listener: (event: Event) => void added.handler.call(this, event),
+    };
+    this.#handlers.set(type, added);
+    super.addEventListener(type, added.listener);
   }
 
   /**
@@ -264,32 +355,24 @@ export class HeartSocket extends EventTarget {
 
   /**
    * One incoming message. With no `message` listener (the common case: `onmessage` alone) it skips
-   * `dispatchEvent`, which would find no one: `onmessage` gets a `LightMessageEvent`.
+   * `dispatchEvent`, which would find no one else: `onmessage` gets a `LightMessageEvent`.
    */
-  #message(data: unknown, origin: string): void {
+  readonly #deliverMessage = (event: { data: unknown; origin?: string }): void => {
+    const { data } = event;
+    const origin = event.origin ?? '';
     if (this.#messageListeners) {
-      this.#dispatch('message', new MessageEvent('message', { data, origin }));
+      this.dispatchEvent(new MessageEvent('message', { data, origin }));
       return;
     }
-    this.#call(this.onmessage, new LightMessageEvent(data, origin, this));
-    // A listener that onmessage just added hears this message too, as it would have by dispatchEvent.
-    if (this.#messageListeners) this.dispatchEvent(new MessageEvent('message', { data, origin }));
-  }
-
-  #dispatch(type: 'open' | 'message' | 'close' | 'error' | 'statechange' | 'undelivered', event: Event): void {
-    this.#call((this as unknown as Record<string, Handler<Event>>)[`on${type}`], event);
-    this.dispatchEvent(event);
-  }
-
-  /** Calls an `on…` handler; one that throws must not break the socket. */
-  #call(handler: unknown, event: object): void {
-    if (typeof handler !== 'function') return;
+    // A listener that onmessage adds hears the next message, not this one: as with dispatchEvent.
+    const handler = this.#handlers.get('message')?.handler;
+    if (handler === undefined) return;
     try {
-      handler.call(this, event);
+      handler.call(this, new LightMessageEvent(data, origin, this) as unknown as Event);
     } catch (error) {
       reportError(error);
     }
-  }
+  };
 }
 
 /** A throwing user handler must not break the socket: report it as the platform does, later. */

@@ -9,7 +9,10 @@
  * @module heartsocket
  */
 export { HeartSocket, type HeartSocketOptions } from './HeartSocket.js';
-export { createSocketActor, type SocketActorOptions, type SocketClock, type SocketOptions } from './createSocketActor.js';
+export { createSocketActor } from './createSocketActor.js';
+export type { SocketActorOptions, SocketOptions } from './options.js';
+export type { SocketClock } from './clock.js';
+export type { ProtocolsSource } from './protocols.js';
 export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
 export {
   createLiveViewInspector,

@@ -1,6 +1,6 @@
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 import { HeartSocket } from './HeartSocket.js';
-import type { SocketOptions } from './createSocketActor.js';
+import type { SocketOptions } from './options.js';
 
 /**
  * XState's inspection events in a form that survives `JSON.stringify`: the shape of the Stately

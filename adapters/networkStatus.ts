@@ -1,13 +1,13 @@
-import { fromCallback } from 'xstate';
 import type { NetworkEvent } from '../machine/types.js';
 
 interface NetworkHost {
+  navigator: { onLine: boolean };
   addEventListener(type: 'online' | 'offline', listener: () => void): void;
   removeEventListener(type: 'online' | 'offline', listener: () => void): void;
 }
 
-/** The host's `online`/`offline` events, where it has them (browsers); elsewhere nothing. */
-function networkHost(): NetworkHost | null {
+/** The host's `online`/`offline` signal, where it has one (browsers); elsewhere `null`. */
+export function networkHost(): NetworkHost | null {
   const host = globalThis as Partial<NetworkHost> & { navigator?: { onLine?: unknown } };
   const hasStatus = typeof host.navigator?.onLine === 'boolean';
   return hasStatus && typeof host.addEventListener === 'function' && typeof host.removeEventListener === 'function'
@@ -15,16 +15,28 @@ function networkHost(): NetworkHost | null {
     : null;
 }
 
-/** The machine's `network` actor: forwards the browser's online/offline events while it runs. */
-export const networkStatusLogic = fromCallback<NetworkEvent>(({ sendBack }) => {
+/** Whether the host says it is offline now: the machine starts waiting for `online` then. */
+export function hostIsOffline(): boolean {
+  return networkHost()?.navigator.onLine === false;
+}
+
+/**
+ * The machine's `network` actor, for one client: forwards the browser's online/offline events
+ * while it runs, each as a step of the actor (`enter`). Returns its cleanup; `undefined` where
+ * the host has no such signal (Node).
+ */
+export function watchNetworkStatus(
+  sendBack: (event: NetworkEvent) => void,
+  enter: <T>(step: () => T) => T,
+): (() => void) | undefined {
   const host = networkHost();
-  if (host === null) return;
-  const offline = () => sendBack({ type: 'NETWORK.OFFLINE' });
-  const online = () => sendBack({ type: 'NETWORK.ONLINE' });
+  if (host === null) return undefined;
+  const offline = () => enter(() => sendBack({ type: 'NETWORK.OFFLINE' }));
+  const online = () => enter(() => sendBack({ type: 'NETWORK.ONLINE' }));
   host.addEventListener('offline', offline);
   host.addEventListener('online', online);
   return () => {
     host.removeEventListener('offline', offline);
     host.removeEventListener('online', online);
   };
-});
+}

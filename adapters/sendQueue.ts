@@ -10,6 +10,16 @@ function byteLength(data: SendData): number {
   return (data as ArrayBuffer | ArrayBufferView).byteLength;
 }
 
+/**
+ * The bytes of binary data as they are now: the caller may reuse its buffer as soon as `send()`
+ * returns, and a queued message must not change with it. Strings and Blobs cannot change.
+ */
+function snapshotOf(data: SendData): SendData {
+  if (data instanceof ArrayBuffer) return data.slice(0);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  return data;
+}
+
 /** Messages sent while disconnected, kept in order until the next open, bounded by `max`. */
 export class SendQueue {
   #messages: SendData[] = [];
@@ -35,7 +45,7 @@ export class SendQueue {
           'wait for the open event or raise queue.max.',
       );
     }
-    this.#messages.push(data);
+    this.#messages.push(snapshotOf(data));
     this.#bytes += byteLength(data);
   }
 

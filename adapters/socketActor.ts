@@ -1,16 +1,23 @@
 import type { CallbackLogicFunction } from 'xstate';
 import type { SocketSettings } from '../machine/settings.js';
 import type { SocketCommand, SocketEvent } from '../machine/types.js';
+import type { CallbackReporter } from './callbacks.js';
+import { checkProtocols } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import { toWebSocketUrl } from './url.js';
 import { ReadyState, type WebSocketConstructor, type WebSocketLike } from './webSocketLike.js';
 
 export interface SocketActorConfig {
   WebSocket: WebSocketConstructor;
-  protocols: string | string[] | undefined;
   resolveUrl: () => Promise<string | URL>;
+  resolveProtocols: () => Promise<unknown>;
+  /** A third argument for the constructor (`ws`'s own options), or none. */
+  constructorOptions: object | undefined;
   heartbeat: SocketSettings['heartbeat'];
   link: SocketLink;
+  reporter: CallbackReporter;
+  /** Runs a report to the machine as one of its steps (see `Outbox`). */
+  enter: <T>(step: () => T) => T;
 }
 
 /** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
@@ -25,16 +32,23 @@ const ignore = (): void => {};
  * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
  * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
  * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
- * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere.
+ * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
+ * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
+ * that code and its handshake finishes on its own.
  *
  * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
- * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`).
+ * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
+ * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
  */
 export function createSocketCallback(config: SocketActorConfig): SocketCallback {
-  const { link, heartbeat } = config;
-  const isPong = heartbeat.isPong;
+  const { link, heartbeat, reporter, enter } = config;
+  const isPong = heartbeat.isPong && reporter.guard('heartbeat.isPong', heartbeat.isPong, false);
+  const message = heartbeat.message;
+  const pingPayload =
+    typeof message === 'function' ? () => reporter.call('heartbeat.message', message, () => undefined) : () => message;
 
-  return ({ sendBack, receive }) => {
+  return ({ sendBack: sendBackNow, receive }) => {
+    const sendBack = (event: SocketEvent): void => enter(() => sendBackNow(event));
     let socket: WebSocketLike | null = null;
     let stopped = false;
     let awaitingPong = false;
@@ -47,25 +61,18 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       }
     };
 
-    /** The user's `isPong`; one that throws is reported, and the message delivered. */
-    const isPongSafely = (data: unknown): boolean => {
-      try {
-        return isPong!(data);
-      } catch (error) {
-        sendBack({ type: 'SOCKET.ERROR', error });
-        return false;
-      }
-    };
-
     const failAttempt = (error: unknown, reason: string): void => {
       sendBack({ type: 'SOCKET.ERROR', error });
       sendBack({ type: 'SOCKET.CLOSE', code: 1006, reason, wasClean: false });
     };
 
-    const connect = (url: string): void => {
+    const connect = (url: string, protocols: string[]): void => {
       let ws: WebSocketLike;
       try {
-        ws = new config.WebSocket(url, config.protocols);
+        ws =
+          config.constructorOptions === undefined
+            ? new config.WebSocket(url, protocols)
+            : new (config.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, config.constructorOptions);
       } catch (error) {
         failAttempt(error, 'WebSocket constructor threw');
         return;
@@ -89,7 +96,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       };
       ws.onmessage = (event: { data: unknown; origin?: string }) => {
         heard();
-        if (isPong !== undefined && isPongSafely(event.data)) return;
+        if (isPong && isPong(event.data)) return;
         link.hooks.onMessage(event);
       };
       ws.onerror = (event: { error?: unknown }) => {
@@ -101,18 +108,20 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       };
       ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
         end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
-      if (heartbeat.protocol && ws.on) {
-        ws.on('pong', heard);
-        ws.on('ping', heard);
-      }
+      // The peer's protocol pings and pongs are life too, where the socket reports them (`ws`).
+      ws.on?.('pong', heard);
+      ws.on?.('ping', heard);
     };
 
     const ping = (): void => {
       if (socket === null) return;
       awaitingPong = true;
       try {
-        if (heartbeat.protocol && socket.ping) socket.ping();
-        else socket.send(typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message);
+        if (heartbeat.protocol) socket.ping!();
+        else {
+          const payload = pingPayload();
+          if (payload !== undefined) socket.send(payload);
+        }
       } catch (error) {
         // No pong will come: the pong timeout closes the socket.
         sendBack({ type: 'SOCKET.ERROR', error });
@@ -120,33 +129,50 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
     };
 
     receive((command) => {
-      if (command.type === 'PING') ping();
-      else if (socket !== null) {
-        // Closing: no more sends to this socket; they queue for the next one.
-        if (link.socket === socket) link.socket = null;
-        socket.close(command.code, command.reason);
-      }
+      if (command.type === 'PING') return ping();
+      if (socket === null) return;
+      // Closing: no more sends to this socket; they queue for the next one.
+      if (link.socket === socket) link.socket = null;
+      socket.close(command.code, command.reason);
     });
 
-    // Look the URL up asynchronously even when it is fixed: every event then comes from the event
-    // loop, never from inside the machine's own transition.
-    config.resolveUrl().then(
-      (raw) => {
-        if (stopped) return;
-        let url: string;
-        try {
-          url = toWebSocketUrl(raw);
-        } catch (error) {
-          sendBack({ type: 'SOCKET.URL_INVALID', error });
-          return;
-        }
-        link.attemptUrl = url;
-        connect(url);
-      },
-      (error: unknown) => {
+    /** Looks the URL and protocols up (a function's answer is checked here), then connects. */
+    const attempt = async (): Promise<void> => {
+      let rawUrl: string | URL;
+      let rawProtocols: unknown;
+      try {
+        rawUrl = await config.resolveUrl();
+      } catch (error) {
         if (!stopped) failAttempt(error, 'url() failed');
-      },
-    );
+        return;
+      }
+      try {
+        rawProtocols = await config.resolveProtocols();
+      } catch (error) {
+        if (!stopped) failAttempt(error, 'protocols() failed');
+        return;
+      }
+      if (stopped) return;
+      let url: string;
+      let protocols: string[];
+      try {
+        url = toWebSocketUrl(rawUrl);
+      } catch (error) {
+        sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid url' });
+        return;
+      }
+      try {
+        protocols = checkProtocols(rawProtocols);
+      } catch (error) {
+        sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
+        return;
+      }
+      link.attemptUrl = url;
+      connect(url, protocols);
+    };
+    // Asynchronous even when both are fixed: every event then comes from the event loop, never
+    // from inside the machine's own transition.
+    void attempt();
 
     return () => {
       stopped = true;
@@ -156,12 +182,13 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       if (link.socket === ws) link.socket = null;
       ws.onopen = ws.onmessage = ws.onclose = null;
       ws.onerror = ignore;
-      if (heartbeat.protocol && ws.off) {
-        ws.off('pong', heard);
-        ws.off('ping', heard);
-      }
+      ws.off?.('pong', heard);
+      ws.off?.('ping', heard);
+      const letGo = link.letGo;
+      link.letGo = null;
       if (ws.readyState === ReadyState.CLOSED) return;
-      if (typeof ws.terminate === 'function') ws.terminate();
+      if (letGo !== null) ws.close(letGo.code, letGo.reason);
+      else if (typeof ws.terminate === 'function') ws.terminate();
       else ws.close();
     };
   };

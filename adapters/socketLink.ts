@@ -30,6 +30,8 @@ export class SocketLink {
   /** The socket of the latest attempt, open or not, for `protocol`, `extensions`, `binaryType`. */
   latestSocket: WebSocketLike | null = null;
   readonly queue: SendQueue;
+  /** Set by `reconnect(code, reason)` for the socket about to be replaced: close it so, don't drop it. */
+  letGo: { code: number; reason: string } | null = null;
 
   constructor(
     queueMax: number,

@@ -4,12 +4,13 @@
  *
  * @module heartsocket/machine
  */
-export { socketMachine, HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE, type SocketMachine } from './socketMachine.js';
+export { socketMachine, HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE, LATE_TIMER_SLACK, type SocketMachine } from './socketMachine.js';
 export { stateNameOf } from './stateName.js';
 export { backoffDelay } from './backoff.js';
 export {
   resolveSettings,
   DEFAULT_SETTINGS,
+  MAX_DELAY,
   POLICY_OPTION_KEYS,
   type CloseInfo,
   type HeartbeatOptions,

@@ -18,7 +18,9 @@
  * | `reconnect.shouldReconnect` | always    | `(close) => boolean`, asked after every unrequested close|
  * | `connectTimeout`            | 10000 ms  | a handshake slower than this is abandoned                |
  * | `closeTimeout`              | 1000 ms   | a close handshake slower than this is abandoned          |
+ * | `startClosed`               | `false`   | construct without connecting, until `reconnect()`        |
  *
+ * Every duration is at most {@link MAX_DELAY} ms (about 24.8 days): hosts' timers cannot wait longer.
  * `heartbeat: false` turns the heartbeat off; `reconnect: false` turns reconnecting off.
  */
 
@@ -126,6 +128,11 @@ export interface PolicyOptions {
   connectTimeout?: number;
   /** Milliseconds the closing handshake may take before the socket is abandoned. @default 1000 */
   closeTimeout?: number;
+  /**
+   * Start in `closed` without connecting; `send()` queues until the first `reconnect()`.
+   * @default false
+   */
+  startClosed?: boolean;
 }
 
 /**
@@ -162,6 +169,8 @@ export interface SocketSettings {
   readonly connectTimeout: number;
   /** Milliseconds the closing handshake may take. */
   readonly closeTimeout: number;
+  /** Whether the machine starts in `closed`, waiting for `reconnect()`. */
+  readonly startClosed: boolean;
 }
 
 /**
@@ -194,7 +203,19 @@ export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
   }),
   connectTimeout: 10000,
   closeTimeout: 1000,
+  startClosed: false,
 });
+
+/**
+ * The longest duration any option may have: 2³¹ − 1 ms (about 24.8 days). Browsers' and Node's
+ * timers fire at once for anything longer, which would turn a "never" into a storm.
+ *
+ * @example
+ * ```ts
+ * new HeartSocket(url, [], { connectTimeout: MAX_DELAY }); // the longest wait there is
+ * ```
+ */
+export const MAX_DELAY = 2 ** 31 - 1;
 
 const describe = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
@@ -207,12 +228,16 @@ function typeError(name: string, rule: string, value: unknown): TypeError {
   return new TypeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
 }
 
-/** A duration in ms: finite, and ≥ 0 (or > 0 where zero would make no sense). */
+/** A duration in ms: ≥ 0 (or > 0 where zero would make no sense), and no longer than a timer can wait. */
 function duration(name: string, value: unknown, fallback: number, positive = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw typeError(name, 'a number of milliseconds', value);
-  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw rangeError(name, positive ? 'a finite number of milliseconds > 0' : 'a finite number of milliseconds ≥ 0', value);
+  if (!(value >= 0 && value <= MAX_DELAY) || (positive && value === 0)) {
+    throw rangeError(
+      name,
+      `a number of milliseconds ${positive ? '> 0' : '≥ 0'} and ≤ ${MAX_DELAY} (2³¹ − 1, the longest a timer can wait)`,
+      value,
+    );
   }
   return value;
 }
@@ -230,6 +255,12 @@ function retryCount(name: string, value: unknown, fallback: number): number {
   if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
     throw rangeError(name, 'a whole number ≥ 0, or Infinity', value);
   }
+  return value;
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw typeError(name, 'a boolean', value);
   return value;
 }
 
@@ -273,16 +304,13 @@ function resolveHeartbeat(value: unknown): SocketSettings['heartbeat'] {
   if (!isPingPayload(message) && typeof message !== 'function') {
     throw typeError('heartbeat.message', 'a string, ArrayBuffer, typed array, or a function returning one', message);
   }
-  if (options.protocol !== undefined && typeof options.protocol !== 'boolean') {
-    throw typeError('heartbeat.protocol', 'a boolean', options.protocol);
-  }
   return {
     enabled: true,
     interval: duration('heartbeat.interval', options.interval, defaults.interval, true),
     timeout: duration('heartbeat.timeout', options.timeout, defaults.timeout, true),
     message,
     isPong: optionalFunction('heartbeat.isPong', options.isPong, defaults.isPong),
-    protocol: options.protocol ?? defaults.protocol,
+    protocol: flag('heartbeat.protocol', options.protocol, defaults.protocol),
   };
 }
 
@@ -315,10 +343,10 @@ function resolveReconnect(value: unknown): SocketSettings['reconnect'] {
  * @example
  * ```ts
  * const { heartbeat, reconnect, connectTimeout, closeTimeout, ...rest } = options;
- * // POLICY_OPTION_KEYS: ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout']
+ * // POLICY_OPTION_KEYS: ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout', 'startClosed']
  * ```
  */
-export const POLICY_OPTION_KEYS = ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout'] as const;
+export const POLICY_OPTION_KEYS = ['heartbeat', 'reconnect', 'connectTimeout', 'closeTimeout', 'startClosed'] as const;
 
 /**
  * Validates the policy options and fills in the defaults.
@@ -338,5 +366,6 @@ export function resolveSettings(options: PolicyOptions = {}): SocketSettings {
     reconnect: resolveReconnect(options.reconnect),
     connectTimeout: duration('connectTimeout', options.connectTimeout, DEFAULT_SETTINGS.connectTimeout, true),
     closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULT_SETTINGS.closeTimeout),
+    startClosed: flag('startClosed', options.startClosed, DEFAULT_SETTINGS.startClosed),
   };
 }

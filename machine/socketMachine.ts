@@ -1,4 +1,4 @@
-import { assign, emit, fromCallback, sendTo, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import { resolveSettings, type CloseInfo } from './settings.js';
 import type {
@@ -40,6 +40,12 @@ export const ABNORMAL_CLOSURE = 1006;
 const abandoned = (reason: string): CloseInfo => ({ code: ABNORMAL_CLOSURE, reason, wasClean: false });
 
 /**
+ * How far past its due time a timer may fire and still count as on time: above ordinary timer
+ * jitter (and browsers' 4 ms clamping), below any stall, suspend or sleep worth the name.
+ */
+export const LATE_TIMER_SLACK = 100;
+
+/**
  * An implementation the adapter must supply: the machine does no I/O of its own. Using the bare
  * machine without providing it fails loudly instead of sitting in `connecting` forever.
  */
@@ -52,40 +58,61 @@ function suppliedByAdapter(name: string): () => never {
   };
 }
 
-type CloseEventArgs = { event: SocketMachineEvent };
+type EventArgs = { event: SocketMachineEvent };
 
 /** The close fields of a `SOCKET.CLOSE` event. */
-const closeFromSocket = ({ event }: CloseEventArgs): CloseInfo => {
-  const { code, reason, wasClean } = event as Extract<SocketEvent, { type: 'SOCKET.CLOSE' }>;
-  return { code, reason, wasClean };
+const closeFromSocket = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'SOCKET.CLOSE');
+  return { code: event.code, reason: event.reason, wasClean: event.wasClean };
 };
 
 /** The close a user's `close(code, reason)` reports when no socket is there to do the handshake. */
-const closeFromUser = ({ event }: CloseEventArgs): CloseInfo => {
-  const { code = 1000, reason = '' } = event as Extract<SocketMachineEvent, { type: 'CLOSE' }>;
-  return { code, reason, wasClean: false };
+const closeFromUser = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'CLOSE');
+  return { code: event.code ?? 1000, reason: event.reason ?? '', wasClean: false };
 };
 
-type CloseParams = CloseInfo | ((args: CloseEventArgs) => CloseInfo);
+/** The close a `reconnect(code?, reason?)` reports for the socket it replaces. */
+const closeForReconnect = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'RECONNECT');
+  return event.code === undefined
+    ? abandoned('reconnect() called')
+    : { code: event.code, reason: event.reason ?? '', wasClean: false };
+};
 
-/** A socket ended: remember how (`recordClose`), then tell the observers (`announceClose`). */
-const reportClose = (close: CloseParams) => [{ type: 'recordClose', params: close }, 'announceClose'] as const;
+/** The options the socket gave up on (`invalid url`, `invalid protocols`): no retry can help. */
+const closeFromInvalidOption = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'SOCKET.INVALID');
+  return abandoned(event.reason);
+};
+
+/** After a heartbeat failure the app hears 4000 whatever the socket did; clean only if the peer answered. */
+const heartbeatClose = (wasClean: boolean): CloseInfo => ({ ...HEARTBEAT_TIMEOUT_CLOSE, wasClean });
+const heartbeatCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'SOCKET.CLOSE');
+  return heartbeatClose(event.wasClean);
+};
+
+type CloseParams = CloseInfo | ((args: EventArgs) => CloseInfo);
+
+/** A socket ended (or was let go): remember how, and tell the observers. Exactly once per socket. */
+const reportClose = (close: CloseParams) => ({ type: 'reportClose', params: close }) as const;
 
 /**
  * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
  * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
- * adapter provides the `socket` actor and the `flushQueue`, `transmit` and `discardQueue` actions;
- * `createSocketActor` and `HeartSocket` do that for you.
+ * adapter provides the `socket` actor and the `flushQueue`, `transmit`, `refuseSend` and
+ * `discardQueue` actions; `createSocketActor` and `HeartSocket` do that for you.
  *
  * @example
  * ```ts
  * import { createActor, fromCallback } from 'xstate';
  * const machine = socketMachine.provide({
  *   actors: { socket: fromCallback(({ sendBack, receive }) => { ... }) }, // your transport
- *   actions: { flushQueue: () => {}, transmit: () => {}, discardQueue: () => {} },
+ *   actions: { flushQueue: () => {}, transmit: () => {}, refuseSend: () => {}, discardQueue: () => {} },
  * });
  * const actor = createActor(machine, {
- *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, random: Math.random },
+ *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, now: () => performance.now(), random: Math.random },
  * }).start();
  * ```
  */
@@ -112,32 +139,42 @@ export const socketMachine = setup({
     /** Report a `SEND` that came after the end: it is not queued for a later `reconnect()`. */
     refuseSend: suppliedByAdapter('refuseSend'),
     sendPing: sendTo('socket', { type: 'PING' } satisfies SocketCommand),
-    askSocketToClose: sendTo('socket', ({ context }): SocketCommand => ({
-      type: 'CLOSE',
-      ...(context.closeRequest ?? HEARTBEAT_TIMEOUT_CLOSE),
-    })),
+    /** Measured from here, a pong timer that fires long after it was due is recognised as late. */
+    notePingSent: assign({ pingSentAt: ({ context }) => context.now() }),
+    /** The user's `close(code, reason)`, passed on to the socket's closing handshake. */
+    closeSocketAsAsked: sendTo('socket', ({ event }): SocketCommand => {
+      assertEvent(event, 'CLOSE');
+      return { type: 'CLOSE', code: event.code ?? 1000, reason: event.reason ?? '' };
+    }),
+    closeSocketForSilence: sendTo('socket', { type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE } satisfies SocketCommand),
+    /**
+     * `reconnect(code, reason)`: the socket about to be replaced closes with the code and finishes
+     * its handshake on its own, detached, instead of being dropped. (Told before `live` is left: a
+     * message sent to the `socket` actor would arrive after it stopped.)
+     */
+    letSocketGo: suppliedByAdapter('letSocketGo'),
     announceOpen: emit({ type: 'open' } as const),
     announceError: emit(({ event }) => ({
       type: 'error' as const,
       error: 'error' in event ? event.error : undefined,
     })),
-    /** Every socket ends exactly once: remember how (then `announceClose` tells the observers). */
-    recordClose: assign((_, close: CloseInfo) => ({ lastClose: close })),
-    announceClose: emit(({ context }) => ({ type: 'close' as const, ...context.lastClose! })),
-    rememberCloseRequest: assign({
-      closeRequest: ({ event }) => {
-        const { code = 1000, reason = '' } = event as Extract<SocketMachineEvent, { type: 'CLOSE' }>;
-        return { code, reason };
-      },
+    // One step: remember how the socket ended, then tell the observers. (`params` is typed where it
+    // is given, by `reportClose()` below: XState cannot infer a typed parameter of enqueueActions.)
+    reportClose: enqueueActions(({ enqueue }, params: unknown) => {
+      const close = params as CloseInfo;
+      enqueue.assign({ lastClose: close });
+      enqueue.emit({ type: 'close', ...close });
     }),
     scheduleRetry: assign(({ context }) => {
       const retries = context.retries + 1;
       return { retries, retryDelay: backoffDelay(context.settings.reconnect, retries, context.random) };
     }),
-    startAfresh: assign({ retries: 0, closeRequest: null }),
+    startAfresh: assign({ retries: 0 }),
   },
   guards: {
-    closeWasRequested: ({ context }) => context.closeRequest !== null,
+    startsClosed: ({ context }) => context.settings.startClosed,
+    reconnectGivesCloseCode: ({ event }) => event.type === 'RECONNECT' && event.code !== undefined,
+    hostIsOffline: ({ context }) => context.hostIsOffline(),
     mayReconnect: ({ context }, close: CloseInfo) => {
       const policy = context.settings.reconnect;
       return policy.enabled && context.retries < policy.maxRetries && policy.shouldReconnect(close);
@@ -146,11 +183,17 @@ export const socketMachine = setup({
     // Judged against the clock when the timer fires, not trusted: traffic since the timer was set,
     // or a timer that fired early, means the peer has not been silent for a whole interval yet.
     peerWasHeardWithinInterval: ({ context }) => context.silentFor() < context.settings.heartbeat.interval,
+    // A stalled event loop, a suspended process or a sleeping host fires the timer late: the
+    // silence was ours, not the peer's, so it does not condemn the peer by itself.
+    pongTimerFiredLate: ({ context }) =>
+      context.now() - context.pingSentAt > context.settings.heartbeat.timeout + LATE_TIMER_SLACK,
   },
   delays: {
     /** What is left of the heartbeat interval, counted from the last message heard. */
     heartbeatInterval: ({ context }) => Math.max(0, context.settings.heartbeat.interval - context.silentFor()),
     pongTimeout: ({ context }) => context.settings.heartbeat.timeout,
+    /** One turn of the event loop: input that has already arrived is read before the peer is judged. */
+    pendingInput: 0,
     reconnectDelay: ({ context }) => context.retryDelay,
     connectTimeout: ({ context }) => context.settings.connectTimeout,
     closeTimeout: ({ context }) => context.settings.closeTimeout,
@@ -163,26 +206,35 @@ export const socketMachine = setup({
     retries: 0,
     retryDelay: 0,
     lastClose: null,
-    closeRequest: null,
+    pingSentAt: 0,
     silentFor: input.silentFor,
+    now: input.now,
     random: input.random,
+    hostIsOffline: input.hostIsOffline ?? (() => false),
   }),
-  initial: 'running',
+  initial: 'start',
+  on: {
+    // A function from the options threw (shouldReconnect, isPong, the inspector, …): the adapter
+    // caught it and reports it here, and the connection goes on.
+    'CALLBACK.THREW': { actions: 'announceError' },
+  },
   states: {
+    /** Where a connection begins: not yet (`startClosed`), waiting for the network, or connecting. */
+    start: {
+      always: [
+        { guard: 'startsClosed', target: 'closed.notStarted' },
+        // No attempt while the host says offline, so none uses up maxRetries.
+        { guard: 'hostIsOffline', target: 'running.reconnectWait.offline' },
+        { target: 'running' },
+      ],
+    },
     running: {
       invoke: { id: 'network', src: 'network' },
       initial: 'live',
       on: {
-        SEND: [
-          // After close(), nothing is sent again: the sender hears so.
-          { guard: 'closeWasRequested', actions: 'refuseSend' },
-          { actions: 'transmit' },
-        ],
+        SEND: { actions: 'transmit' },
         // close() where no handshake is possible (connecting, reconnectWait): final at once.
-        CLOSE: {
-          target: 'closed',
-          actions: ['rememberCloseRequest', ...reportClose(closeFromUser)],
-        },
+        CLOSE: { target: 'closed', actions: reportClose(closeFromUser) },
       },
       states: {
         /** A socket exists: exactly one, for exactly as long as this state is active. */
@@ -192,32 +244,25 @@ export const socketMachine = setup({
           on: {
             'SOCKET.ERROR': { actions: 'announceError' },
             // A fresh socket now; the old one is abandoned when this state is re-entered.
-            RECONNECT: {
-              target: 'live',
-              reenter: true,
-              actions: [...reportClose(abandoned('reconnect() called')), 'startAfresh'],
-            },
-            'NETWORK.OFFLINE': [
-              // Offline during the user's close(): the close stays final.
+            RECONNECT: [
               {
-                guard: 'closeWasRequested',
-                target: '#heartsocket.closed',
-                actions: reportClose(abandoned('network offline')),
+                guard: 'reconnectGivesCloseCode',
+                target: 'live',
+                reenter: true,
+                actions: ['letSocketGo', reportClose(closeForReconnect), 'startAfresh'],
               },
-              {
-                target: 'reconnectWait.offline',
-                actions: reportClose(abandoned('network offline')),
-              },
+              { target: 'live', reenter: true, actions: [reportClose(closeForReconnect), 'startAfresh'] },
             ],
+            'NETWORK.OFFLINE': { target: 'reconnectWait.offline', actions: reportClose(abandoned('network offline')) },
           },
           states: {
             connecting: {
               on: {
                 'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
                 'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                'SOCKET.URL_INVALID': {
+                'SOCKET.INVALID': {
                   target: '#heartsocket.closed',
-                  actions: ['announceError', ...reportClose(abandoned('invalid url'))],
+                  actions: ['announceError', reportClose(closeFromInvalidOption)],
                 },
               },
               after: {
@@ -232,7 +277,7 @@ export const socketMachine = setup({
               },
               on: {
                 'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                CLOSE: { target: 'closing', actions: 'rememberCloseRequest' },
+                CLOSE: { target: 'closing.final', actions: 'closeSocketAsAsked' },
               },
               states: {
                 open: {
@@ -247,27 +292,70 @@ export const socketMachine = setup({
                   },
                 },
                 awaitingPong: {
-                  entry: 'sendPing',
+                  entry: ['notePingSent', 'sendPing'],
                   on: {
                     'PEER.HEARD': { target: 'open' },
                   },
-                  after: {
-                    pongTimeout: { target: '#heartsocket.running.live.closing' },
+                  initial: 'waiting',
+                  states: {
+                    waiting: {
+                      after: { pongTimeout: { target: 'readingInput' } },
+                    },
+                    /** The pong timer fired: a pong already received but not yet read still counts. */
+                    readingInput: {
+                      after: {
+                        pendingInput: [
+                          // Fired long after it was due: one more wait, never more.
+                          { guard: 'pongTimerFiredLate', target: 'lateTimerWait' },
+                          { target: '#heartsocket.running.live.closing.deadPeer' },
+                        ],
+                      },
+                    },
+                    lateTimerWait: {
+                      after: { pongTimeout: { target: 'lastReading' } },
+                    },
+                    lastReading: {
+                      after: { pendingInput: { target: '#heartsocket.running.live.closing.deadPeer' } },
+                    },
                   },
                 },
               },
             },
-            /** Closing handshake: by the user's close(), or because no pong came. */
+            /** Closing handshake: for good (the user's close()), or because the peer went silent. */
             closing: {
-              entry: 'askSocketToClose',
-              on: {
-                'SOCKET.CLOSE': finalOrRetry(closeFromSocket),
-                // Already closing: the user's close() only makes the end final.
-                CLOSE: { actions: 'rememberCloseRequest' },
-              },
-              after: {
-                // On a dead network the close event can take minutes: stop waiting for it.
-                closeTimeout: finalOrRetry(abandoned('close timeout')),
+              initial: 'final',
+              states: {
+                /** The user's close(): nothing is sent or reconnected after it. */
+                final: {
+                  tags: ['final'],
+                  on: {
+                    SEND: { actions: 'refuseSend' },
+                    'SOCKET.CLOSE': { target: '#heartsocket.closed', actions: reportClose(closeFromSocket) },
+                    // Already closing for good: a second close() adds nothing.
+                    CLOSE: {},
+                    'NETWORK.OFFLINE': { target: '#heartsocket.closed', actions: reportClose(abandoned('network offline')) },
+                  },
+                  after: {
+                    // On a dead network the close event can take minutes: stop waiting for it.
+                    closeTimeout: { target: '#heartsocket.closed', actions: reportClose(abandoned('close timeout')) },
+                  },
+                },
+                /** No reply to the ping: the socket is closed with 4000, and the policy decides what follows. */
+                deadPeer: {
+                  entry: 'closeSocketForSilence',
+                  on: {
+                    'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
+                    // The peer is judged dead already: close() stops waiting for its answer.
+                    CLOSE: { target: '#heartsocket.closed', actions: reportClose(heartbeatClose(false)) },
+                    'NETWORK.OFFLINE': {
+                      target: '#heartsocket.running.reconnectWait.offline',
+                      actions: reportClose(heartbeatClose(false)),
+                    },
+                  },
+                  after: {
+                    closeTimeout: retryOrEnd(heartbeatClose(false)),
+                  },
+                },
               },
             },
           },
@@ -294,12 +382,26 @@ export const socketMachine = setup({
         },
       },
     },
-    /** The end: after close(), or when reconnecting is off, refused or exhausted. */
+    /** The end: after close(), or when reconnecting is off, refused or exhausted; or not begun yet. */
     closed: {
-      entry: 'discardQueue',
+      initial: 'ended',
       on: {
-        SEND: { actions: 'refuseSend' },
         RECONNECT: { target: 'running', actions: 'startAfresh' },
+      },
+      states: {
+        /** Over for good: what was queued is handed back, and nothing more is taken. */
+        ended: {
+          tags: ['final'],
+          entry: 'discardQueue',
+          on: { SEND: { actions: 'refuseSend' } },
+        },
+        /** `startClosed`: nothing has happened yet; messages queue for the first `reconnect()`. */
+        notStarted: {
+          on: {
+            SEND: { actions: 'transmit' },
+            CLOSE: { target: 'ended' },
+          },
+        },
       },
     },
   },
@@ -317,14 +419,6 @@ function retryOrEnd(close: CloseParams) {
       actions: reportClose(close),
     },
     { target: '#heartsocket.closed', actions: reportClose(close) },
-  ] as const;
-}
-
-/** The end of a socket in `closing`: after the user's close() it is final; otherwise as above. */
-function finalOrRetry(close: CloseParams) {
-  return [
-    { guard: 'closeWasRequested', target: '#heartsocket.closed', actions: reportClose(close) },
-    ...retryOrEnd(close),
   ] as const;
 }
 

@@ -21,22 +21,6 @@ export type SendData = string | ArrayBuffer | ArrayBufferView | Blob;
 export type SocketStateName = 'connecting' | 'open' | 'awaitingPong' | 'closing' | 'closed' | 'reconnectWait';
 
 /**
- * The user's request to end the connection, from `close(code, reason)`.
- *
- * @example
- * ```ts
- * const request = socket.actor.getSnapshot().context.closeRequest; // after close(1000, 'bye'):
- * // { code: 1000, reason: 'bye' }; null when close() was not called
- * ```
- */
-export interface CloseRequest {
-  /** The close code given to `close()`: 1000 when none was. */
-  readonly code: number;
-  /** The reason given to `close()`: `''` when none was. */
-  readonly reason: string;
-}
-
-/**
  * What the machine is started with.
  *
  * @example
@@ -57,8 +41,17 @@ export interface SocketMachineInput extends PolicyOptions {
    * this when its timer fires, so that traffic counts as proof of life.
    */
   silentFor: () => number;
+  /**
+   * The current time in milliseconds, on the clock the timers run on: a pong timer that fires
+   * long after it was due (a stalled loop, a suspended process, a sleeping host) is recognised
+   * by it. The adapter's clock also counts wall-clock jumps, since a sleeping host may stop the
+   * monotonic one.
+   */
+  now: () => number;
   /** A random number in [0, 1) for backoff jitter. The machine reads no globals. */
   random: () => number;
+  /** Whether the host says it is offline right now (browsers: `!navigator.onLine`). @default never */
+  hostIsOffline?: () => boolean;
 }
 
 /**
@@ -79,10 +72,14 @@ export interface SocketContext {
   readonly retryDelay: number;
   /** How the last socket ended; `null` before any did. */
   readonly lastClose: CloseInfo | null;
-  /** Set by `close()`: the end is final, nothing reconnects. Cleared by `reconnect()`. */
-  readonly closeRequest: CloseRequest | null;
+  /** When the last ping was sent, in `now()` ms. */
+  readonly pingSentAt: number;
   /** From the input: milliseconds since the peer was last heard. */
   readonly silentFor: () => number;
+  /** From the input: the current time. */
+  readonly now: () => number;
+  /** From the input: whether the host says it is offline. */
+  readonly hostIsOffline: () => boolean;
   /** From the input: the random source for backoff jitter. */
   readonly random: () => number;
 }
@@ -101,8 +98,11 @@ export type SocketEvent =
   | { type: 'SOCKET.OPEN' }
   | { type: 'SOCKET.CLOSE'; code: number; reason: string; wasClean: boolean }
   | { type: 'SOCKET.ERROR'; error: unknown }
-  /** The url option gave something that is not a ws:/wss: URL: retrying will not help. */
-  | { type: 'SOCKET.URL_INVALID'; error: unknown }
+  /**
+   * The url or protocols function gave something invalid (not a ws:/wss: URL, a bad subprotocol):
+   * retrying will not help. `reason` says which: `'invalid url'`, `'invalid protocols'`.
+   */
+  | { type: 'SOCKET.INVALID'; error: unknown; reason: string }
   /** Something arrived while a pong was awaited. */
   | { type: 'PEER.HEARD' };
 
@@ -118,7 +118,8 @@ export type SocketEvent =
  */
 export type UserEvent =
   | { type: 'CLOSE'; code?: number; reason?: string }
-  | { type: 'RECONNECT' }
+  /** With a code, the old socket does a closing handshake with it (in the background). */
+  | { type: 'RECONNECT'; code?: number; reason?: string }
   | { type: 'SEND'; data: SendData };
 
 /**
@@ -144,7 +145,18 @@ export type NetworkEvent = { type: 'NETWORK.OFFLINE' } | { type: 'NETWORK.ONLINE
  * actor.send(event);
  * ```
  */
-export type SocketMachineEvent = SocketEvent | UserEvent | NetworkEvent;
+export type SocketMachineEvent = SocketEvent | UserEvent | NetworkEvent | CallbackEvent;
+
+/**
+ * A function given in the options threw; the adapter caught it, and the machine reports it as an
+ * `error` and goes on. `option` names it (`reconnect.shouldReconnect`, `inspect`, …).
+ *
+ * @example
+ * ```ts
+ * actor.send({ type: 'CALLBACK.THREW', option: 'heartbeat.isPong', error: new Error('bad json') });
+ * ```
+ */
+export type CallbackEvent = { type: 'CALLBACK.THREW'; option: string; error: unknown };
 
 /**
  * Commands the machine gives its socket actor.

@@ -33,6 +33,8 @@ export const SOCKET_DELAYS: Readonly<Record<string, DelayInfo>> = {
   connectTimeout: { option: 'connectTimeout', defaultMs: DEFAULT_SETTINGS.connectTimeout },
   closeTimeout: { option: 'closeTimeout', defaultMs: DEFAULT_SETTINGS.closeTimeout },
   minUptime: { option: 'reconnect.minUptime', defaultMs: DEFAULT_SETTINGS.reconnect.minUptime },
+  // Not an option: one turn of the event loop, so input already received is read first.
+  pendingInput: { option: '(one event-loop turn)', defaultMs: 0 },
 };
 
 export type StateType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';

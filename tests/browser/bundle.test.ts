@@ -173,7 +173,7 @@ describe('the built bundle in headless Chromium', () => {
 
     // The server goes silent with TCP up: only the heartbeat can tell.
     echo!.freeze();
-    await logged('close 1006 close timeout');
+    await logged('close 4000 heartbeat timeout');
     await logged('open', 3);
     await page.evaluate(() => (window as any).socket.send('after the silence'));
     await logged('message after the silence');

@@ -60,16 +60,19 @@ describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
     expect((fromListener[0] as MessageEvent).data).toBe('hi');
   });
 
-  it('lets a listener added inside onmessage hear that same message', async () => {
+  it('lets a listener added inside onmessage hear the next message, not that one (as dispatchEvent does)', async () => {
     const server = await startServer();
     const socket = open(server.url);
     const late: unknown[] = [];
+    let calls = 0;
     socket.onmessage = () => {
-      if (late.length === 0) socket.addEventListener('message', (event) => late.push((event as MessageEvent).data));
+      if (calls++ === 0) socket.addEventListener('message', (event) => late.push((event as MessageEvent).data));
     };
     await waitForState(socket, 'open');
     socket.send('first');
+    socket.send('second');
     await waitFor(() => late.length === 1, 'the late listener');
-    expect(late).toEqual(['first']);
+    expect(late).toEqual(['second']);
+    expect(calls).toBe(2);
   });
 });

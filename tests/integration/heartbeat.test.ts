@@ -1,5 +1,6 @@
 import WsWebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
 import {
   cleanup,
   countTransitions,
@@ -80,8 +81,8 @@ describe.each(IMPLEMENTATIONS)('heartbeat (%s)', (_name, WebSocket) => {
 
     await waitForState(socket, 'reconnectWait', INTERVAL + TIMEOUT + CLOSE_TIMEOUT + SLACK);
     expect(events.states.slice(-4)).toEqual(['open', 'awaitingPong', 'closing', 'reconnectWait']);
-    // The silent server never answers the close frame either: the close handshake is abandoned.
-    expect(events.closes).toEqual([{ code: 1006, reason: 'close timeout', wasClean: false }]);
+    // The silent peer never answers the close frame either: still, the app hears why it ended.
+    expect(events.closes).toEqual([{ code: 4000, reason: 'heartbeat timeout', wasClean: false }]);
     expect(server.pings).toBeGreaterThanOrEqual(1);
 
     await waitForState(socket, 'open');
@@ -145,20 +146,13 @@ describe('heartbeat.protocol', () => {
     expect(events.closes).toEqual([]);
   });
 
-  it('falls back to the ping message with the global WebSocket, which has no ping()', async () => {
-    const server = await startServer({ pingReply: 'pong' });
-    const { socket, events } = createSocket(
-      server.url,
-      fastOptions(globalThis.WebSocket, {
-        heartbeat: { interval: INTERVAL, timeout: PATIENT_TIMEOUT, protocol: true, isPong },
-      }),
-    );
-    await waitForState(socket, 'open');
-
-    await waitFor(() => countTransitions(events.states, 'awaitingPong', 'open') >= 1, 'an answered ping');
-
-    expect(server.pings).toBeGreaterThanOrEqual(1);
-    expect(server.protocolPings).toBe(0);
-    expect(events.closes).toEqual([]);
+  it('is refused at the call with the global WebSocket, which cannot send protocol pings', () => {
+    expect(
+      () =>
+        new HeartSocket('ws://127.0.0.1:9/', [], {
+          WebSocket: globalThis.WebSocket,
+          heartbeat: { protocol: true },
+        }),
+    ).toThrow(/options\.heartbeat\.protocol is true, but this WebSocket cannot send protocol pings/);
   });
 });

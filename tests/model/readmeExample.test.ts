@@ -8,7 +8,7 @@ import { socketMachine, type SocketMachineEvent } from '../../machine/index.js';
 const myMachine = socketMachine.provide({});
 
 const paths = getShortestPaths(myMachine, {
-  input: { reconnect: { maxRetries: 1 }, silentFor: () => Infinity, random: () => 0.5 },
+  input: { reconnect: { maxRetries: 1 }, silentFor: () => Infinity, now: () => 0, random: () => 0.5 },
   events: (snapshot): SocketMachineEvent[] => [
     { type: 'SOCKET.OPEN' },
     { type: 'SOCKET.CLOSE', code: 1006, reason: '', wasClean: false },

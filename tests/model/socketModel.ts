@@ -29,30 +29,45 @@ export const MODEL_POLICY = {
  * How the peer behaves between steps decides the heartbeat's guard, so the machine is walked
  * once per behaviour; together the walks reach every transition.
  */
+const onTime = { now: () => 0, lateTimers: false, startsOffline: false };
 export const VARIANTS = {
   /** Says nothing unless a step makes it: the heartbeat timer finds it silent. */
-  silentPeer: { policy: MODEL_POLICY, silentFor: () => Infinity },
+  silentPeer: { policy: MODEL_POLICY, silentFor: () => Infinity, ...onTime },
   /** Keeps talking: the heartbeat timer finds recent traffic and waits on. */
-  chattyPeer: { policy: MODEL_POLICY, silentFor: () => 0 },
-  heartbeatOff: { policy: { ...MODEL_POLICY, heartbeat: false }, silentFor: () => Infinity },
+  chattyPeer: { policy: MODEL_POLICY, silentFor: () => 0, ...onTime },
+  heartbeatOff: { policy: { ...MODEL_POLICY, heartbeat: false }, silentFor: () => Infinity, ...onTime },
+  /** A stalled or sleeping host: every timer fires long after it was due. */
+  stalledHost: { policy: MODEL_POLICY, silentFor: () => Infinity, now: lateClock(), lateTimers: true, startsOffline: false },
+  /** `startClosed`: nothing happens until reconnect(). */
+  startClosed: { policy: { ...MODEL_POLICY, startClosed: true }, silentFor: () => Infinity, ...onTime },
+  /** A page created while the browser says offline. */
+  offlineStart: { policy: MODEL_POLICY, silentFor: () => Infinity, ...onTime, startsOffline: true },
 } as const;
+
+/** For the graph walk: a clock that has moved on a great deal every time it is read. */
+function lateClock(): () => number {
+  let now = 0;
+  return () => (now += 1e6);
+}
 export type VariantName = keyof typeof VARIANTS;
 
 /**
  * Events the real world can cause, that the model leaves out, and why:
  * - `SEND` is how actor users send; `HeartSocket.send()` writes without an event (the hot path).
  * - `SOCKET.ERROR` never comes alone: the adapter reports it just before `SOCKET.CLOSE`.
- * Both are covered by the unit and integration tests.
+ * - `CALLBACK.THREW` is a user's function throwing; it changes no state.
+ * All are covered by the unit and integration tests.
  */
-export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR'] as const;
+export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR', 'CALLBACK.THREW'] as const;
 
 const WORLD_EVENTS: ModelEvent[] = [
   { type: 'SOCKET.OPEN' },
   { type: 'SOCKET.CLOSE', code: 4001, reason: 'server closed', wasClean: true },
-  { type: 'SOCKET.URL_INVALID', error: new SyntaxError('invalid url') },
+  { type: 'SOCKET.INVALID', error: new SyntaxError('invalid url'), reason: 'invalid url' },
   { type: 'PEER.HEARD' },
   { type: 'CLOSE' },
   { type: 'RECONNECT' },
+  { type: 'RECONNECT', code: 4100, reason: 'new token' },
   { type: 'NETWORK.OFFLINE' },
   { type: 'NETWORK.ONLINE' },
 ];
@@ -62,14 +77,16 @@ function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
   const delayed = snapshot._nodes.flatMap((node: AnyStateNode) =>
     node.after.map((transition) => ({ type: transition.eventType }) as ModelEvent),
   );
-  const unique = new Map([...WORLD_EVENTS, ...delayed].map((event) => [event.type, event]));
+  const unique = new Map([...WORLD_EVENTS, ...delayed].map((event) => [eventKey(event), event]));
   return [...unique.values()].filter((event) => socketMachine.getTransitionData(snapshot, event as never).length > 0);
 }
 
+/** An event's identity: its type, and its code where it has one (`RECONNECT` with and without). */
+export const eventKey = (event: ModelEvent): string => ('code' in event ? `${event.type}(${event.code})` : event.type);
+
 /** Bounded by the model policy (retries ≤ 1), so the graph is finite. */
 function serializeState(snapshot: ModelSnapshot): string {
-  const { retries, closeRequest } = snapshot.context;
-  return JSON.stringify([snapshot.value, retries, closeRequest !== null]);
+  return JSON.stringify([snapshot.value, snapshot.context.retries]);
 }
 
 function traversal(name: VariantName) {
@@ -77,7 +94,13 @@ function traversal(name: VariantName) {
   return {
     events: eventsFor,
     serializeState,
-    input: { ...variant.policy, silentFor: variant.silentFor, random: () => 0.5 },
+    input: {
+      ...variant.policy,
+      silentFor: variant.silentFor,
+      now: variant.now,
+      hostIsOffline: () => variant.startsOffline,
+      random: () => 0.5,
+    },
   } as const;
 }
 
@@ -110,7 +133,7 @@ export function generatePaths(): ModelPath[] {
   return withoutPrefixes(paths);
 }
 
-const pathKey = (path: ModelPath) => path.variant + ':' + path.steps.map((step) => step.event.type).join('>');
+const pathKey = (path: ModelPath) => path.variant + ':' + path.steps.map((step) => eventKey(step.event)).join('>');
 
 function withoutPrefixes(paths: ModelPath[]): ModelPath[] {
   const unique = new Map(paths.map((path) => [pathKey(path), path]));

@@ -119,6 +119,11 @@ export class StepClock {
     return timer;
   }
 
+  /** Moves time on, without firing anything. */
+  advanceBy(ms: number): void {
+    this.#now += Math.max(0, ms);
+  }
+
   /** Moves time to the timer's due moment, without firing anything. */
   advanceTo(timer: Timer): void {
     this.#now = Math.max(this.#now, timer.due);
@@ -157,13 +162,16 @@ export class UrlDesk {
 export class NetworkHost extends EventTarget {
   #saved: { navigator?: PropertyDescriptor; add?: PropertyDescriptor; remove?: PropertyDescriptor } = {};
 
-  install(): void {
+  #navigator = { onLine: true };
+
+  install(status: 'online' | 'offline' = 'online'): void {
+    this.#navigator = { onLine: status === 'online' };
     this.#saved = {
       navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator'),
       add: Object.getOwnPropertyDescriptor(globalThis, 'addEventListener'),
       remove: Object.getOwnPropertyDescriptor(globalThis, 'removeEventListener'),
     };
-    Object.defineProperty(globalThis, 'navigator', { value: { onLine: true }, configurable: true });
+    Object.defineProperty(globalThis, 'navigator', { value: this.#navigator, configurable: true });
     Object.defineProperty(globalThis, 'addEventListener', { value: this.addEventListener.bind(this), configurable: true });
     Object.defineProperty(globalThis, 'removeEventListener', { value: this.removeEventListener.bind(this), configurable: true });
   }
@@ -179,6 +187,7 @@ export class NetworkHost extends EventTarget {
   }
 
   go(status: 'online' | 'offline'): void {
+    this.#navigator.onLine = status === 'online';
     this.dispatchEvent(new Event(status));
   }
 }

@@ -114,7 +114,7 @@ console.log(JSON.stringify({
       createSocketActor: 'function',
       stateNameOf: 'connecting',
       machineId: 'heartsocket',
-      machineStates: ['running', 'closed'],
+      machineStates: ['start', 'running', 'closed'],
       sameMachine: true,
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       version: '0.1.0',

@@ -8,11 +8,14 @@ import type { SocketCommand, SocketEmitted, SocketStateName } from '../../machin
  * The machine alone, under a simulated clock, with test doubles for what the adapter supplies.
  * Each started socket actor is recorded, so tests can see how many exist and what they were told.
  */
-export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 } = {}) {
+export function startMachine(
+  options: PolicyOptions = {},
+  { random = () => 0.5, hostIsOffline = (): boolean => false } = {},
+) {
   const clock = new SimulatedClock();
   let lastHeardAt = 0;
   const sockets: { commands: SocketCommand[]; stopped: boolean }[] = [];
-  const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[], refused: [] as unknown[] };
+  const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[], refused: [] as unknown[], letGo: [] as unknown[] };
   const emitted: SocketEmitted[] = [];
   let liveSocket: { awaitingPong: boolean } | null = null;
 
@@ -38,12 +41,13 @@ export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 }
       discardQueue: () => void calls.discardQueue++,
       transmit: ({ event }) => void calls.transmit.push(event),
       refuseSend: ({ event }) => void calls.refused.push(event),
+      letSocketGo: ({ event }) => void calls.letGo.push(event),
     },
   });
 
   const actor = createActor(machine, {
     clock,
-    input: { ...options, silentFor: () => clock.now() - lastHeardAt, random },
+    input: { ...options, silentFor: () => clock.now() - lastHeardAt, now: () => clock.now(), random, hostIsOffline },
   });
   for (const type of ['open', 'close', 'error'] as const) actor.on(type, (event) => void emitted.push(event));
   actor.start();
@@ -69,6 +73,9 @@ export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 }
     },
     advance(ms: number) {
       clock.increment(ms);
+      // SimulatedClock does not fire a timer that the last timer it fired set for 0 ms (the
+      // heartbeat's `pendingInput`) until the next increment: fire what is due now.
+      while (hasDueTimer(clock)) clock.increment(0);
     },
     /** The server accepted the handshake. */
     open() {
@@ -92,6 +99,11 @@ export function startMachine(options: PolicyOptions = {}, { random = () => 0.5 }
     },
   };
   return api;
+}
+
+function hasDueTimer(clock: SimulatedClock): boolean {
+  const { timeouts } = clock as unknown as { timeouts: Map<number, { start: number; timeout: number }> };
+  return [...timeouts.values()].some((timer) => clock.now() - timer.start >= timer.timeout);
 }
 
 export type MachineHarness = ReturnType<typeof startMachine>;

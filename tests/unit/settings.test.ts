@@ -23,7 +23,7 @@ describe('resolveSettings', () => {
   });
 
   it.each([
-    [{ heartbeat: { interval: -1 } }, /options\.heartbeat\.interval must be a finite number of milliseconds > 0, got -1/],
+    [{ heartbeat: { interval: -1 } }, /options\.heartbeat\.interval must be a number of milliseconds > 0 and ≤ 2147483647 .*, got -1/],
     [{ heartbeat: { interval: 0 } }, /options\.heartbeat\.interval .* got 0/],
     [{ heartbeat: { timeout: NaN } }, /options\.heartbeat\.timeout .* got NaN/],
     [{ reconnect: { delay: Infinity } }, /options\.reconnect\.delay .* got Infinity/],
@@ -36,6 +36,14 @@ describe('resolveSettings', () => {
     [{ reconnect: { minUptime: -1 } }, /options\.reconnect\.minUptime .* got -1/],
     [{ connectTimeout: 0 }, /options\.connectTimeout .* got 0/],
     [{ closeTimeout: -1 }, /options\.closeTimeout .* got -1/],
+    // Timers fire at once beyond 2³¹ − 1 ms: a "never" would become a reconnect storm.
+    [{ connectTimeout: Number.MAX_SAFE_INTEGER }, /options\.connectTimeout .* ≤ 2147483647 .* got 9007199254740991/],
+    [{ reconnect: { delay: 2 ** 31 } }, /options\.reconnect\.delay .* ≤ 2147483647 .* got 2147483648/],
+    [{ heartbeat: { interval: 1e10 } }, /options\.heartbeat\.interval .* got 10000000000/],
+    [{ reconnect: { maxDelay: 2 ** 31 } }, /options\.reconnect\.maxDelay .* got 2147483648/],
+    [{ reconnect: { minUptime: 2 ** 32 } }, /options\.reconnect\.minUptime .* got 4294967296/],
+    [{ heartbeat: { timeout: 2 ** 31 } }, /options\.heartbeat\.timeout .* got 2147483648/],
+    [{ closeTimeout: 2 ** 31 } , /options\.closeTimeout .* got 2147483648/],
   ])('throws a RangeError naming the option and value: %j', (options, message) => {
     expect(() => resolveSettings(options as never)).toThrow(RangeError);
     expect(() => resolveSettings(options as never)).toThrow(message);
@@ -49,9 +57,15 @@ describe('resolveSettings', () => {
     [{ reconnect: { shouldReconnect: true } }, /options\.reconnect\.shouldReconnect must be a function/],
     [{ heartbeat: { intervall: 5 } }, /unknown option heartbeat\.intervall/],
     [{ reconnect: { retries: 5 } }, /unknown option reconnect\.retries/],
+    [{ startClosed: 'yes' }, /options\.startClosed must be a boolean, got "yes"/],
+    [{ heartbeat: { protocol: 1 } }, /options\.heartbeat\.protocol must be a boolean, got 1/],
   ])('throws a TypeError for a wrong type or an unknown name: %j', (options, message) => {
     expect(() => resolveSettings(options as never)).toThrow(TypeError);
     expect(() => resolveSettings(options as never)).toThrow(message);
+  });
+
+  it('accepts the longest duration a timer can wait', () => {
+    expect(resolveSettings({ connectTimeout: 2 ** 31 - 1 }).connectTimeout).toBe(2 ** 31 - 1);
   });
 
   it('accepts binary and function ping messages', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { socketMachine } from '../../machine/socketMachine.js';
+import { HEARTBEAT_TIMEOUT_CLOSE, LATE_TIMER_SLACK, socketMachine } from '../../machine/socketMachine.js';
 import { startMachine, type MachineHarness } from './harness.js';
 
 const fast = {
@@ -62,11 +62,12 @@ describe('connecting', () => {
     expect(m.emitted).toEqual([{ type: 'error', error: new Error('boom') }]);
   });
 
-  it('ends in closed on an invalid URL: retrying would only loop', () => {
+  it.each(['invalid url', 'invalid protocols'])('ends in closed on an %s: retrying would only loop', (reason) => {
     const m = startMachine(fast);
-    m.actor.send({ type: 'SOCKET.URL_INVALID', error: new SyntaxError('bad') });
+    m.actor.send({ type: 'SOCKET.INVALID', error: new SyntaxError('bad'), reason });
     expect(m.state).toBe('closed');
     expect(m.emitted.map((e) => e.type)).toEqual(['error', 'close']);
+    expect(m.closes[0]).toMatchObject({ code: 1006, reason });
     m.advance(60_000);
     expect(m.sockets).toHaveLength(1);
   });
@@ -164,6 +165,24 @@ describe('closing', () => {
     m.advance(1);
     expect(m.state).toBe('reconnectWait');
     expect(m.sockets[0]!.stopped).toBe(true);
+    // The app hears why the connection ended, not that heartsocket stopped waiting for the peer.
+    expect(m.closes).toEqual([{ type: 'close', code: 4000, reason: 'heartbeat timeout', wasClean: false }]);
+  });
+
+  it('reports 4000 "heartbeat timeout" after a heartbeat failure whatever code the peer echoes', () => {
+    const m = startMachine(fast);
+    silentPeerClosing(m);
+    m.socketClosed(1000, 'bye', true);
+    expect(m.closes).toEqual([{ type: 'close', code: 4000, reason: 'heartbeat timeout', wasClean: true }]);
+  });
+
+  it('abandons a user close() that gets no answer with 1006 "close timeout"', () => {
+    const m = startMachine(fast);
+    m.open();
+    m.actor.send({ type: 'CLOSE', code: 4321, reason: 'done' });
+    expect(m.sockets[0]!.commands.at(-1)).toEqual({ type: 'CLOSE', code: 4321, reason: 'done' });
+    m.advance(fast.closeTimeout);
+    expect(m.state).toBe('closed');
     expect(m.closes).toEqual([{ type: 'close', code: 1006, reason: 'close timeout', wasClean: false }]);
   });
 });
@@ -318,13 +337,15 @@ describe('close() from every state', () => {
     expect(m.emitted).toEqual([{ type: 'close', code: 4002, reason: '', wasClean: false }]);
   });
 
-  it('closing (heartbeat timeout): the close becomes final instead of a retry', () => {
+  it('closing (heartbeat timeout): ends at once, final, without waiting for a peer judged dead', () => {
     const m = startMachine(fast);
     silentPeerClosing(m);
     m.actor.send({ type: 'CLOSE' });
-    expect(m.state).toBe('closing');
-    m.socketClosed(4000, 'heartbeat timeout', true);
     expect(m.state).toBe('closed');
+    expect(m.sockets[0]!.stopped).toBe(true);
+    expect(m.closes).toEqual([{ type: 'close', code: 4000, reason: 'heartbeat timeout', wasClean: false }]);
+    m.advance(60_000);
+    expect(m.sockets).toHaveLength(1);
   });
 
   it('reconnectWait: ends at once and cancels the retry', () => {
@@ -381,7 +402,7 @@ describe('close() from every state', () => {
     expect(m.state).toBe('closed');
     m.actor.send({ type: 'RECONNECT' });
     expect(m.state).toBe('connecting');
-    expect(m.context.closeRequest).toBeNull();
+    expect(m.actor.getSnapshot().hasTag('final')).toBe(false);
   });
 });
 
@@ -425,7 +446,7 @@ describe('SEND after the end', () => {
 
 describe('the bare machine', () => {
   it('fails loudly, naming what to provide, when run without its adapter', () => {
-    const actor = createActor(socketMachine, { input: { silentFor: () => 0, random: Math.random } });
+    const actor = createActor(socketMachine, { input: { silentFor: () => 0, now: () => 0, random: Math.random } });
     const errors: Error[] = [];
     actor.subscribe({ error: (error) => void errors.push(error as Error) });
     actor.start();
@@ -434,10 +455,115 @@ describe('the bare machine', () => {
 
   it('rejects bad options at creation, naming the option', () => {
     const actor = createActor(socketMachine, {
-      input: { heartbeat: { interval: -1 }, silentFor: () => 0, random: Math.random },
+      input: { heartbeat: { interval: -1 }, silentFor: () => 0, now: () => 0, random: Math.random },
     });
     const snapshot = actor.getSnapshot();
     expect(snapshot.status).toBe('error');
     expect((snapshot.error as Error).message).toMatch(/options\.heartbeat\.interval .* got -1/);
+  });
+});
+
+describe('a pong timer that fires late (a stalled loop, a suspended process, a sleeping host)', () => {
+  /** Open, pinged, and then the clock jumps: every due timer fires at once, long after it was due. */
+  function pingedThenStalled(stall: number) {
+    const m = startMachine(fast);
+    m.open();
+    m.advance(fast.heartbeat.interval);
+    expect(m.state).toBe('awaitingPong');
+    m.advance(fast.heartbeat.timeout + stall);
+    return m;
+  }
+
+  it('reads input that has already arrived before judging the peer: a buffered pong keeps the connection', () => {
+    const m = startMachine(fast);
+    m.open();
+    m.advance(fast.heartbeat.interval);
+    // The pong was in the kernel buffer when the timer fired: the socket reads it in the same turn.
+    m.actor.subscribe((snapshot) => {
+      if (snapshot.matches({ running: { live: { connected: { awaitingPong: 'readingInput' } } } })) m.hear();
+    });
+    m.advance(fast.heartbeat.timeout);
+    expect(m.state).toBe('open');
+    expect(m.closes).toEqual([]);
+  });
+
+  it('does not condemn the peer for a timer that fired late: it waits once more', () => {
+    const m = pingedThenStalled(LATE_TIMER_SLACK + 1);
+    expect(m.state).toBe('awaitingPong');
+    m.hear();
+    expect(m.state).toBe('open');
+    expect(m.closes).toEqual([]);
+  });
+
+  it('waits only once: a peer still silent after the extra wait is dead (a throttled tab still notices)', () => {
+    const m = pingedThenStalled(10_000);
+    expect(m.state).toBe('awaitingPong');
+    m.advance(fast.heartbeat.timeout + 10_000); // late again
+    expect(m.state).toBe('closing');
+    expect(m.sockets[0]!.commands.at(-1)).toEqual({ type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE });
+  });
+
+  it('judges a timer that fired on time at once', () => {
+    const m = pingedThenStalled(LATE_TIMER_SLACK);
+    expect(m.state).toBe('closing');
+  });
+});
+
+describe('where a connection begins', () => {
+  it('startClosed: in closed without a socket; SEND queues; reconnect() connects', () => {
+    const m = startMachine({ ...fast, startClosed: true });
+    expect(m.state).toBe('closed');
+    expect(m.sockets).toHaveLength(0);
+    m.actor.send({ type: 'SEND', data: 'early' });
+    expect(m.calls.transmit).toEqual([{ type: 'SEND', data: 'early' }]);
+    expect(m.calls.discardQueue).toBe(0);
+    expect(m.actor.getSnapshot().hasTag('final')).toBe(false);
+    m.actor.send({ type: 'RECONNECT' });
+    expect(m.state).toBe('connecting');
+    expect(m.sockets).toHaveLength(1);
+  });
+
+  it('startClosed, then close(): ended for good, with no close event (no socket ever existed)', () => {
+    const m = startMachine({ ...fast, startClosed: true });
+    m.actor.send({ type: 'CLOSE' });
+    expect(m.actor.getSnapshot().hasTag('final')).toBe(true);
+    expect(m.calls.discardQueue).toBe(1);
+    expect(m.closes).toEqual([]);
+  });
+
+  it('a host already offline: waits for online, making no attempt and using up no retry', () => {
+    const m = startMachine({ ...fast, reconnect: { ...fast.reconnect, maxRetries: 1 } }, { hostIsOffline: () => true });
+    expect(m.state).toBe('reconnectWait');
+    expect(m.sockets).toHaveLength(0);
+    m.advance(600_000);
+    expect(m.sockets).toHaveLength(0);
+    expect(m.context.retries).toBe(0);
+    m.actor.send({ type: 'NETWORK.ONLINE' });
+    expect(m.state).toBe('connecting');
+    expect(m.emitted).toEqual([]);
+  });
+});
+
+describe('reconnect(code, reason)', () => {
+  it('lets the old socket close with the code, reports it, and starts a new socket at once', () => {
+    const m = startMachine(fast);
+    m.open();
+    m.actor.send({ type: 'RECONNECT', code: 4100, reason: 'new token' });
+    expect(m.calls.letGo).toEqual([{ type: 'RECONNECT', code: 4100, reason: 'new token' }]);
+    expect(m.sockets[0]!.stopped).toBe(true);
+    expect(m.liveSockets).toBe(1);
+    expect(m.closes).toEqual([{ type: 'close', code: 4100, reason: 'new token', wasClean: false }]);
+    expect(m.state).toBe('connecting');
+  });
+});
+
+describe('a function from the options that threw', () => {
+  it('is reported as an error, and the connection goes on', () => {
+    const m = startMachine(fast);
+    m.open();
+    const error = new Error('boom');
+    m.actor.send({ type: 'CALLBACK.THREW', option: 'heartbeat.isPong', error });
+    expect(m.state).toBe('open');
+    expect(m.emitted).toEqual([{ type: 'open' }, { type: 'error', error }]);
   });
 });

@@ -62,7 +62,7 @@ describe('the Stately inspector (createInspector from @statelyai/inspect)', () =
     // Actors: the machine (with its definition, for the inspector to draw) and its socket.
     const root = rootActor()!;
     expect(root.rootId).toBe(root.sessionId);
-    expect(JSON.parse(root.definition!)).toMatchObject({ id: 'heartsocket', initial: 'running' });
+    expect(JSON.parse(root.definition!)).toMatchObject({ id: 'heartsocket', initial: 'start' });
     const socketActors = received.filter((e): e is ActorEvent => e.type === '@xstate.actor' && e.name === 'socket');
     expect(socketActors).toHaveLength(2); // one per connection: the `live` state invokes it anew
     for (const actor of socketActors) expect(actor.parentId).toBe(root.sessionId);

@@ -293,7 +293,6 @@ export class LiveView {
     if (typeof context.retryDelay === 'number' && context.retryDelay > 0) parts.push(`retry delay ${Math.round(context.retryDelay)} ms`);
     const close = context.lastClose;
     if (isRecord(close)) parts.push(`last close ${String(close.code)}${close.reason ? ` "${String(close.reason)}"` : ''}`);
-    if (isRecord(context.closeRequest)) parts.push('close() requested');
     return parts.join(' · ');
   }
 

@@ -1,0 +1,46 @@
+import type { CallbackEvent } from '../machine/types.js';
+
+/**
+ * Calls the functions given in the options (`shouldReconnect`, `isPong`, the inspector, the clock,
+ * …) so that one that throws can never stop or wedge the machine: the throw is reported to the
+ * actor as `CALLBACK.THREW` (an `error` event for the user) and a stand-in answer is used.
+ */
+export class CallbackReporter {
+  #send: ((event: CallbackEvent) => void) | undefined;
+  /** Throws from before the actor existed (the inspector sees its creation). */
+  readonly #early: CallbackEvent[] = [];
+
+  /** From now on reports go to `send` (the actor's, as one of its steps). */
+  attach(send: (event: CallbackEvent) => void): void {
+    this.#send = send;
+    for (const event of this.#early.splice(0)) send(event);
+  }
+
+  report(option: string, error: unknown): void {
+    const event: CallbackEvent = { type: 'CALLBACK.THREW', option, error };
+    if (this.#send === undefined) this.#early.push(event);
+    else this.#send(event);
+  }
+
+  /** `call()`, or `standIn()` if it throws; the throw is reported. */
+  call<T>(option: string, call: () => T, standIn: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      this.report(option, error);
+      return standIn();
+    }
+  }
+
+  /** `fn`, made safe: a throw is reported and `standIn` answers instead. */
+  guard<A extends unknown[], R>(option: string, fn: (...args: A) => R, standIn: R): (...args: A) => R {
+    return (...args) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        this.report(option, error);
+        return standIn;
+      }
+    };
+  }
+}

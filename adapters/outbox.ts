@@ -1,0 +1,64 @@
+/**
+ * Runs the user's callbacks only between the actor's steps, never inside one.
+ *
+ * XState finishes one event before it takes the next: a `close()` made from inside an `open`
+ * listener that the actor called would wait until the step that announced `open` is over, so
+ * `readyState` would still say OPEN right after it and a following `send()` would go out. The
+ * WebSocket standard's rule is the opposite: a call takes effect before it returns. So every way
+ * into the actor (the socket's and the network's reports, timers, the public methods) is an
+ * `enter()`, and the events a step produces are `post()`ed and delivered once the outermost
+ * step is over, when the actor is idle again: a call from a listener then runs at once.
+ *
+ * Delivery is one at a time, in order: events that a listener's own call produces wait until the
+ * listeners of the current event have all run, as a WebSocket's queued tasks would.
+ */
+export class Outbox {
+  #depth = 0;
+  #delivering = false;
+  readonly #queue: (() => void)[] = [];
+
+  /** Runs one step into the actor; what it posts is delivered when the outermost step is over. */
+  readonly enter = <T>(step: () => T): T => {
+    this.#depth++;
+    try {
+      return step();
+    } finally {
+      this.#depth--;
+      if (this.#depth === 0) this.#deliver();
+    }
+  };
+
+  /** Delivers now when idle, else after the step (or the delivery) in progress. */
+  post(delivery: () => void): void {
+    this.#queue.push(delivery);
+    if (this.#depth === 0) this.#deliver();
+  }
+
+  /**
+   * Delivers one incoming message, the hot path: at once and without allocating when idle (the
+   * common case), queued behind other deliveries otherwise.
+   */
+  deliverNow<A>(deliver: (arg: A) => void, arg: A): void {
+    if (this.#depth > 0 || this.#delivering) {
+      this.post(() => deliver(arg));
+      return;
+    }
+    this.#delivering = true;
+    try {
+      deliver(arg);
+    } finally {
+      this.#delivering = false;
+    }
+    this.#deliver();
+  }
+
+  #deliver(): void {
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let delivery = this.#queue.shift(); delivery !== undefined; delivery = this.#queue.shift()) delivery();
+    } finally {
+      this.#delivering = false;
+    }
+  }
+}

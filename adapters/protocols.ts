@@ -1,0 +1,53 @@
+/**
+ * Subprotocols to ask the server for: a name, a list, or a function (sync or async) called before
+ * every attempt.
+ *
+ * @example
+ * ```ts
+ * new HeartSocket(url, 'chat.v2');
+ * new HeartSocket(url, ['chat.v2', 'chat.v1']);
+ * new HeartSocket(url, async () => [`token.${await fetchToken()}`]); // asked again for every attempt
+ * ```
+ */
+export type ProtocolsSource = string | string[] | (() => string | string[] | Promise<string | string[]>);
+
+/** The characters RFC 7230 allows in a token, which is what a subprotocol name must be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Checks subprotocols as `new WebSocket(url, protocols)` does.
+ * @throws {TypeError} not a string or an array of strings.
+ * @throws {SyntaxError} an empty name, one with spaces, commas or other separators, or a repeat.
+ */
+export function checkProtocols(value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
+    throw new TypeError(`heartsocket: protocols must be a string or an array of strings, got ${describe(value)}.`);
+  }
+  const invalid = list.find((name) => !TOKEN.test(name));
+  if (invalid !== undefined) {
+    throw new SyntaxError(
+      `heartsocket: protocols: ${JSON.stringify(invalid)} is not a valid subprotocol name (a non-empty token: ` +
+        'letters, digits and !#$%&\'*+-.^_`|~, no spaces or commas).',
+    );
+  }
+  if (new Set(list).size !== list.length) {
+    throw new SyntaxError(`heartsocket: protocols must not repeat a name, got ${JSON.stringify(list)}.`);
+  }
+  return list;
+}
+
+const describe = (value: unknown): string =>
+  typeof value === 'function' ? 'a function' : Array.isArray(value) ? JSON.stringify(value) : String(value);
+
+/**
+ * Checks a protocols option at construction: fixed ones now, so that bad ones throw at the call
+ * that gave them; a function is called (and its answer checked) before each attempt instead.
+ * @returns a function that resolves the protocols for the next attempt.
+ */
+export function protocolsResolver(source: unknown): () => Promise<string[]> {
+  if (source === undefined) return () => Promise.resolve([]);
+  if (typeof source === 'function') return async () => (source as () => unknown)() as Promise<string[]>;
+  const list = checkProtocols(source);
+  return () => Promise.resolve(list);
+}
