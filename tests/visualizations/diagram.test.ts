@@ -60,7 +60,7 @@ function walkMachine() {
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('diagrams generated from socketMachine', async () => {
-  const files = await generateDiagrams();
+  const files = await generateDiagrams(root);
   const content = (suffix: string): string => files.find((file) => file.path.endsWith(suffix))!.content;
   const mermaid = content('.mmd');
   const dot = content('.dot');
@@ -69,7 +69,7 @@ describe('diagrams generated from socketMachine', async () => {
   const machine = walkMachine();
 
   it('are deterministic: generating twice gives the same bytes', async () => {
-    const again = await generateDiagrams();
+    const again = await generateDiagrams(root);
     expect(again).toEqual(files);
   });
 
