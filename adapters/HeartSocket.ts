@@ -18,6 +18,7 @@ import type { ProtocolsSource } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
+import { SocketEventTarget } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -91,7 +92,7 @@ function checkCloseArguments(code: number | undefined, reason: string | undefine
  * ```
  * @public
  */
-export class HeartSocket extends EventTarget {
+export class HeartSocket extends SocketEventTarget {
   /** `readyState` while connecting, and while waiting to retry: `0`. */
   static readonly CONNECTING = ReadyState.CONNECTING;
   /** `readyState` while open (also while a pong is awaited): `1`. */
@@ -116,10 +117,6 @@ export class HeartSocket extends EventTarget {
   readonly #send: (event: Parameters<Actor<typeof socketMachine>['send']>[0]) => void;
   readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
-  /** Set once a `message` listener is added: from then on messages are dispatched as `MessageEvent`s. */
-  #messageListeners = false;
-  /** The `on…` handlers, each a listener at the place it was first set (as the HTML standard has it). */
-  readonly #handlers = new Map<string, { handler: (event: Event) => unknown; listener: (event: Event) => void }>();
   /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
   readonly #undelivered: UndeliveredEvent[] = [];
 
@@ -285,99 +282,41 @@ export class HeartSocket extends EventTarget {
 
   /** Called on `open`: every time a connection opens, the first one and each reconnect. */
   get onopen(): Handler<Event> {
-    return this.#handler('open');
+    return this.handlerOf<Handler<Event>>('open');
   }
   set onopen(handler: Handler<Event>) {
-    this.#setHandler('open', handler);
+    this.setHandler('open', handler);
   }
 
   /**
-   * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. While
-   * no `message` listener is added, the event is a light object with `MessageEvent`'s fields (`data`,
-   * `origin`, `type`, `target`, …), not an `Event`: the fast path, like `ws`'s own `onmessage`.
+   * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. The
+   * event is a light `MessageEvent` (see `LightMessageEvent`), as `addEventListener` listeners get.
    */
   get onmessage(): Handler<MessageEvent> {
-    return this.#handler('message');
+    return this.handlerOf<Handler<MessageEvent>>('message');
   }
   set onmessage(handler: Handler<MessageEvent>) {
-    this.#setHandler('message', handler);
+    this.setHandler('message', handler);
   }
 
   /** Called on `close`: once per underlying socket, failed attempts included. */
   get onclose(): Handler<HeartSocketCloseEvent> {
-    return this.#handler('close');
+    return this.handlerOf<Handler<HeartSocketCloseEvent>>('close');
   }
   set onclose(handler: Handler<HeartSocketCloseEvent>) {
-    this.#setHandler('close', handler);
+    this.setHandler('close', handler);
   }
 
   /** Called on `error`: the socket reported one (a `close` follows), or a function from the options threw. */
   get onerror(): Handler<HeartSocketErrorEvent> {
-    return this.#handler('error');
+    return this.handlerOf<Handler<HeartSocketErrorEvent>>('error');
   }
   set onerror(handler: Handler<HeartSocketErrorEvent>) {
-    this.#setHandler('error', handler);
+    this.setHandler('error', handler);
   }
 
-  #handler<E extends Event>(type: string): Handler<E> {
-    return (this.#handlers.get(type)?.handler ?? null) as Handler<E>;
-  }
-
-  /** An `on…` handler is a listener: added where it was first set, replaced in place, removed by null. */
-  #setHandler(type: string, handler: unknown): void {
-    const entry = this.#handlers.get(type);
-    if (typeof handler !== 'function') {
-      if (entry === undefined) return;
-      this.#handlers.delete(type);
-      super.removeEventListener(type, entry.listener);
-      return;
-    }
-    if (entry !== undefined) {
-      entry.handler = handler as (event: Event) => unknown;
-      return;
-    }
-    const added = {
-      handler: handler as (event: Event) => unknown,
-      listener: (event: Event) => void added.handler.call(this, event),
-    };
-    this.#handlers.set(type, added);
-    super.addEventListener(type, added.listener);
-  }
-
-  /**
-   * `EventTarget`'s (its parameter types too: the DOM's names are missing from Node-only projects).
-   * Once a `message` listener is added, every message is dispatched as a standard `MessageEvent`.
-   */
-  override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
-    if (args[0] === 'message') this.#messageListeners = true;
-    super.addEventListener(...args);
-  }
-
-  /**
-   * One incoming message. With no `message` listener (the common case: `onmessage` alone) it skips
-   * `dispatchEvent`, which would find no one else: `onmessage` gets a `LightMessageEvent`.
-   */
+  /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
   readonly #deliverMessage = (event: { data: unknown; origin?: string }): void => {
-    const { data } = event;
-    const origin = event.origin ?? '';
-    if (this.#messageListeners) {
-      this.dispatchEvent(new MessageEvent('message', { data, origin }));
-      return;
-    }
-    // A listener that onmessage adds hears the next message, not this one: as with dispatchEvent.
-    const handler = this.#handlers.get('message')?.handler;
-    if (handler === undefined) return;
-    try {
-      handler.call(this, new LightMessageEvent(data, origin, this) as unknown as Event);
-    } catch (error) {
-      reportError(error);
-    }
+    this.dispatchEvent(new LightMessageEvent(event.data, event.origin ?? '', this.#link.lastHeardAt) as unknown as Event);
   };
-}
-
-/** A throwing user handler must not break the socket: report it as the platform does, later. */
-function reportError(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
 }

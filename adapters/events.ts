@@ -1,3 +1,4 @@
+import { CURRENT_TARGET, PHASE, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
 import type { SendData, SocketStateName } from '../machine/types.js';
 import type { HeartSocketError } from './errors.js';
 
@@ -98,35 +99,113 @@ export class UndeliveredEvent extends Event {
 const NO_PORTS: readonly never[] = Object.freeze([]);
 
 /**
- * The `message` event `onmessage` receives while no `message` listener was added: the fields of a
- * `MessageEvent` (`type`, `data`, `origin`, `lastEventId`, `source`, `ports`, `target`,
- * `currentTarget`) without constructing one, which reads the clock and validates its init, on the
- * per-message path. `ws` hands its `onmessage` a plain object like it too.
+ * The `message` event: a light object that passes `instanceof MessageEvent` and carries its fields
+ * (`type`, `data`, `origin`, `lastEventId`, `source`, `ports`, `target`, `currentTarget`,
+ * `eventPhase`, `timeStamp`, …) and methods (`stopImmediatePropagation()`, …), without building a
+ * `MessageEvent`, which costs more than the rest of the receive path (it reads the clock and
+ * validates its init for every message). `ws` hands its `onmessage` a plain object too.
+ *
+ * What it cannot do: be dispatched again by another `EventTarget` (Node's and the browsers' accept
+ * only the events they built); copy what you need (`new MessageEvent('message', { data })`).
+ * `timeStamp` is when its run of messages arrived, on heartsocket's clock.
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('message', (event) => {
+ *   event instanceof MessageEvent; // true
+ *   event.target === socket; // true
+ * });
+ * ```
  */
-export class LightMessageEvent {
-  constructor(
-    readonly data: unknown,
-    readonly origin: string,
-    readonly target: EventTarget,
-  ) {}
+export class LightMessageEvent implements DispatchState {
+  [TARGET]: EventTarget | null = null;
+  [CURRENT_TARGET]: EventTarget | null = null;
+  [PHASE] = 0;
+  [STOPPED] = false;
 
+  // Private fields behind getters: a plain field named `data` would be an assignment to
+  // MessageEvent's accessor wherever class fields compile to assignments, and throw.
+  readonly #data: unknown;
+  readonly #origin: string;
+  readonly #timeStamp: number;
+
+  /**
+   * @param data the message: a string, or binary data of the socket's `binaryType`.
+   * @param origin the origin of the socket's URL.
+   * @param timeStamp when the message's run of messages arrived, in ms on heartsocket's clock.
+   */
+  constructor(data: unknown, origin: string, timeStamp: number) {
+    this.#data = data;
+    this.#origin = origin;
+    this.#timeStamp = timeStamp;
+  }
+
+  get data(): unknown {
+    return this.#data;
+  }
+  get origin(): string {
+    return this.#origin;
+  }
+  get timeStamp(): number {
+    return this.#timeStamp;
+  }
   get type(): 'message' {
     return 'message';
   }
-
-  get currentTarget(): EventTarget {
-    return this.target;
+  get target(): EventTarget | null {
+    return this[TARGET];
   }
-
+  get srcElement(): EventTarget | null {
+    return this[TARGET];
+  }
+  get currentTarget(): EventTarget | null {
+    return this[CURRENT_TARGET];
+  }
+  get eventPhase(): number {
+    return this[PHASE];
+  }
   get lastEventId(): string {
     return '';
   }
-
   get source(): null {
     return null;
   }
-
   get ports(): readonly never[] {
     return NO_PORTS;
   }
+  get bubbles(): boolean {
+    return false;
+  }
+  get cancelable(): boolean {
+    return false;
+  }
+  get composed(): boolean {
+    return false;
+  }
+  get defaultPrevented(): boolean {
+    return false;
+  }
+  get isTrusted(): boolean {
+    return false;
+  }
+  get returnValue(): boolean {
+    return true;
+  }
+  get cancelBubble(): boolean {
+    return this[STOPPED];
+  }
+  /** Not cancelable, as a WebSocket's `message` event: nothing to prevent. */
+  preventDefault(): void {}
+  /** The socket is the only target: nothing to stop beyond it. */
+  stopPropagation(): void {}
+  /** The listeners after this one are not called. */
+  stopImmediatePropagation(): void {
+    this[STOPPED] = true;
+  }
+  composedPath(): EventTarget[] {
+    return this[CURRENT_TARGET] === null ? [] : [this[CURRENT_TARGET]];
+  }
 }
+
+// `instanceof MessageEvent` holds; every field and method it inherits is shadowed above.
+Object.setPrototypeOf(LightMessageEvent.prototype, MessageEvent.prototype);

@@ -1,0 +1,184 @@
+/**
+ * The `EventTarget` of `HeartSocket`: the DOM standard's dispatch, with a listener list of its own.
+ *
+ * Node's `EventTarget` only dispatches the `Event`s it built itself, and building a `MessageEvent`
+ * costs more per message than all the rest of heartsocket's receive path. This one dispatches the
+ * light `message` events of `events.ts` too, and keeps every rule of the DOM standard
+ * (https://dom.spec.whatwg.org/#concept-event-listener), each checked by
+ * `tests/integration/eventTarget.test.ts`:
+ * - a listener is a callback and a capture flag; adding the same pair again does nothing;
+ * - `once` removes it before it is called; an aborted `signal` removes it (or never adds it);
+ * - a callback object's `handleEvent` is looked up when the event is dispatched;
+ * - the listeners called are those present when the dispatch began, minus those removed meanwhile;
+ * - `stopImmediatePropagation()` stops the rest; `event.target` and `currentTarget` are the socket;
+ * - a listener that throws is reported (as an uncaught exception, as Node's `EventTarget` does)
+ *   and the others still run.
+ * `on…` handlers are listeners too, at the place they were first set (the HTML standard's rule).
+ */
+
+interface Listener {
+  readonly callback: EventListenerOrEventListenerObject;
+  readonly capture: boolean;
+  readonly once: boolean;
+  /** Set when removed: a dispatch already under way skips it. */
+  removed: boolean;
+  readonly unsubscribe: (() => void) | undefined;
+}
+
+/** Where an event keeps its dispatch state: own fields of heartsocket's light events (`events.ts`). */
+export const TARGET = Symbol('target');
+export const CURRENT_TARGET = Symbol('currentTarget');
+export const PHASE = Symbol('eventPhase');
+export const STOPPED = Symbol('stopImmediatePropagation');
+
+/** An event's dispatch state. */
+export interface DispatchState {
+  [TARGET]: EventTarget | null;
+  [CURRENT_TARGET]: EventTarget | null;
+  [PHASE]: number;
+  [STOPPED]: boolean;
+}
+
+const isLightEvent = (event: object): event is Event & DispatchState => TARGET in event;
+
+type Options = boolean | AddEventListenerOptions | EventListenerOptions | undefined;
+
+const captureOf = (options: Options): boolean => (typeof options === 'boolean' ? options : Boolean(options?.capture));
+
+/** A throwing listener must not stop the dispatch: report it as the platform does, later. */
+export function reportListenerError(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+export class SocketEventTarget extends EventTarget {
+  /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
+  readonly #listeners = new Map<string, readonly Listener[]>();
+  /** The `on…` handlers, each with the listener that calls it. */
+  readonly #handlers = new Map<string, { handler: (event: any) => unknown; listener: (event: Event) => void }>();
+
+  /**
+   * Adds a listener, as `EventTarget.addEventListener` does (`once`, `signal`, `capture`, objects
+   * with `handleEvent`; a repeat of the same callback and capture is ignored).
+   */
+  override addEventListener(type: string, callback: EventListenerOrEventListenerObject | null, options?: Options): void {
+    if (callback === null || callback === undefined) return;
+    const capture = captureOf(options);
+    const flags = typeof options === 'object' && options !== null ? (options as AddEventListenerOptions) : {};
+    const signal = flags.signal;
+    if (signal?.aborted) return;
+    const list = this.#listeners.get(type) ?? [];
+    if (list.some((listener) => listener.callback === callback && listener.capture === capture)) return;
+    const onAbort = signal && (() => this.removeEventListener(type, callback, { capture }));
+    signal?.addEventListener('abort', onAbort!, { once: true });
+    const listener: Listener = {
+      callback,
+      capture,
+      once: Boolean(flags.once),
+      removed: false,
+      unsubscribe: onAbort && (() => signal!.removeEventListener('abort', onAbort)),
+    };
+    this.#listeners.set(type, [...list, listener]);
+  }
+
+  /** Removes a listener added with the same callback and capture flag. */
+  override removeEventListener(type: string, callback: EventListenerOrEventListenerObject | null, options?: Options): void {
+    const list = this.#listeners.get(type);
+    if (list === undefined || callback === null) return;
+    const capture = captureOf(options);
+    const index = list.findIndex((listener) => listener.callback === callback && listener.capture === capture);
+    if (index === -1) return;
+    this.#remove(type, list[index]!);
+  }
+
+  #remove(type: string, listener: Listener): void {
+    listener.removed = true;
+    listener.unsubscribe?.();
+    const rest = this.#listeners.get(type)!.filter((other) => other !== listener);
+    if (rest.length === 0) this.#listeners.delete(type);
+    else this.#listeners.set(type, rest);
+  }
+
+  /**
+   * Dispatches an event to this socket's listeners: heartsocket's own events, or any `Event`.
+   * @returns `false` if a listener called `preventDefault()` on a cancelable event.
+   */
+  override dispatchEvent(event: Event): boolean {
+    const state: DispatchState = isLightEvent(event) ? event : adopt(event);
+    state[TARGET] = this;
+    state[CURRENT_TARGET] = this;
+    state[PHASE] = 2; // AT_TARGET
+    const list = this.#listeners.get(event.type);
+    if (list !== undefined) {
+      for (const listener of list) {
+        if (listener.removed) continue;
+        if (listener.once) this.#remove(event.type, listener);
+        call(this, listener.callback, event);
+        if (state[STOPPED]) break;
+      }
+    }
+    state[CURRENT_TARGET] = null;
+    state[PHASE] = 0; // NONE
+    return !event.defaultPrevented;
+  }
+
+  /** The `on…` handler of `type`, or `null`. */
+  protected handlerOf<H>(type: string): H | null {
+    return (this.#handlers.get(type)?.handler ?? null) as H | null;
+  }
+
+  /** Sets an `on…` handler: a listener added where it was first set, replaced in place, removed by null. */
+  protected setHandler(type: string, handler: unknown): void {
+    const entry = this.#handlers.get(type);
+    if (typeof handler !== 'function') {
+      if (entry === undefined) return;
+      this.#handlers.delete(type);
+      this.removeEventListener(type, entry.listener);
+      return;
+    }
+    if (entry !== undefined) {
+      entry.handler = handler as (event: unknown) => unknown;
+      return;
+    }
+    const added = {
+      handler: handler as (event: unknown) => unknown,
+      listener: (event: Event) => void added.handler.call(this, event),
+    };
+    this.#handlers.set(type, added);
+    this.addEventListener(type, added.listener);
+  }
+}
+
+function call(target: EventTarget, callback: EventListenerOrEventListenerObject, event: Event): void {
+  try {
+    if (typeof callback === 'function') callback.call(target, event);
+    else if (typeof callback.handleEvent === 'function') callback.handleEvent(event);
+  } catch (error) {
+    reportListenerError(error);
+  }
+}
+
+/**
+ * Dispatch state for an `Event` heartsocket did not build (Node's fields are private to its own
+ * `EventTarget`): `target`, `currentTarget` and `eventPhase` are given as own properties, and
+ * `stopImmediatePropagation()` is watched.
+ */
+function adopt(event: Event): DispatchState {
+  const state: DispatchState = { [TARGET]: null, [CURRENT_TARGET]: null, [PHASE]: 0, [STOPPED]: false };
+  const stop = event.stopImmediatePropagation;
+  Object.defineProperties(event, {
+    target: { get: () => state[TARGET], configurable: true },
+    srcElement: { get: () => state[TARGET], configurable: true },
+    currentTarget: { get: () => state[CURRENT_TARGET], configurable: true },
+    eventPhase: { get: () => state[PHASE], configurable: true },
+    stopImmediatePropagation: {
+      value: () => {
+        state[STOPPED] = true;
+        stop.call(event);
+      },
+      configurable: true,
+    },
+  });
+  return state;
+}

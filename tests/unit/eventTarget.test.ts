@@ -1,0 +1,212 @@
+// The DOM standard's event dispatch, rule by rule (https://dom.spec.whatwg.org/), for heartsocket's
+// own EventTarget — and, as the reference that keeps these tests honest, for Node's EventTarget
+// with the same events: every rule must hold for both.
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { SocketEventTarget } from '../../adapters/eventTarget.js';
+import { LightMessageEvent } from '../../adapters/events.js';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
+
+/** A target and a way to fire a `message` on it, as the socket does. */
+interface Subject {
+  target: EventTarget;
+  fire(data?: unknown): Event;
+}
+
+const subjects: [string, () => Subject][] = [
+  [
+    'heartsocket (light MessageEvent)',
+    () => {
+      const target = new SocketEventTarget();
+      return { target, fire: (data = 'x') => dispatched(target, new LightMessageEvent(data, '', 0) as unknown as Event) };
+    },
+  ],
+  [
+    "Node's EventTarget (reference)",
+    () => {
+      const target = new EventTarget();
+      return { target, fire: (data = 'x') => dispatched(target, new MessageEvent('message', { data })) };
+    },
+  ],
+];
+
+function dispatched(target: EventTarget, event: Event): Event {
+  target.dispatchEvent(event);
+  return event;
+}
+
+describe.each(subjects)('event dispatch: %s', (_name, make) => {
+  it('"If eventTarget’s event listener list does not contain an event listener whose type is listener’s type, callback is listener’s callback, and capture is listener’s capture, then append listener": a duplicate is ignored', () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    const listener = () => void calls.push('a');
+    target.addEventListener('message', listener);
+    target.addEventListener('message', listener);
+    target.addEventListener('message', listener, { capture: true }); // another capture: another listener
+    fire();
+    expect(calls).toEqual(['a', 'a']);
+  });
+
+  it('"If listener’s once is true, then remove an event listener": once runs once', () => {
+    const { target, fire } = make();
+    const calls: number[] = [];
+    target.addEventListener('message', () => void calls.push(1), { once: true });
+    fire();
+    fire();
+    expect(calls).toEqual([1]);
+  });
+
+  it('"If listener’s signal is not null and is aborted, then return" / abort removes the listener', () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    const aborted = new AbortController();
+    aborted.abort();
+    target.addEventListener('message', () => void calls.push('never'), { signal: aborted.signal });
+    const later = new AbortController();
+    target.addEventListener('message', () => void calls.push('until abort'), { signal: later.signal });
+    fire();
+    later.abort();
+    fire();
+    expect(calls).toEqual(['until abort']);
+  });
+
+  it('"Let callback be the result of getting the handleEvent property of callback": objects with handleEvent', () => {
+    const { target, fire } = make();
+    const seen: unknown[] = [];
+    const object = { handleEvent: (event: Event) => void seen.push((event as MessageEvent).data) };
+    target.addEventListener('message', object);
+    fire('hello');
+    object.handleEvent = (event: Event) => void seen.push(`later ${(event as MessageEvent).data}`); // looked up at dispatch
+    fire('again');
+    expect(seen).toEqual(['hello', 'later again']);
+  });
+
+  it('"Let listeners be a clone of event’s currentTarget’s event listener list": a listener added during dispatch waits for the next event', () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    target.addEventListener('message', () => {
+      calls.push('first');
+      target.addEventListener('message', () => void calls.push('added'));
+    }, { once: true });
+    fire();
+    expect(calls).toEqual(['first']);
+    fire();
+    expect(calls).toEqual(['first', 'added']);
+  });
+
+  it('"If listener’s removed is true, then continue": a listener removed during dispatch is not called', () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    const second = () => void calls.push('second');
+    target.addEventListener('message', () => {
+      calls.push('first');
+      target.removeEventListener('message', second);
+    });
+    target.addEventListener('message', second);
+    fire();
+    expect(calls).toEqual(['first']);
+  });
+
+  it('"If event’s stop immediate propagation flag is set, then return": stopImmediatePropagation() stops the rest', () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    target.addEventListener('message', (event) => {
+      calls.push('first');
+      event.stopImmediatePropagation();
+    });
+    target.addEventListener('message', () => void calls.push('second'));
+    fire();
+    expect(calls).toEqual(['first']);
+  });
+
+  it('target and currentTarget are the target during dispatch; currentTarget is null and eventPhase NONE after', () => {
+    const { target, fire } = make();
+    const during: unknown[] = [];
+    target.addEventListener('message', (event) => void during.push(event.target, event.currentTarget, event.eventPhase));
+    const event = fire();
+    expect(during).toEqual([target, target, Event.AT_TARGET]);
+    expect(event.target).toBe(target);
+    expect(event.currentTarget).toBeNull();
+    expect(event.eventPhase).toBe(Event.NONE);
+  });
+
+  it('"report the exception": a throwing listener does not stop the others', async () => {
+    const { target, fire } = make();
+    const calls: string[] = [];
+    const reported: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (error) => void reported.push(error));
+    try {
+      target.addEventListener('message', () => {
+        throw new Error('listener bug');
+      });
+      target.addEventListener('message', () => void calls.push('second'));
+      fire();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const listener of listeners) process.on('uncaughtException', listener);
+    }
+    expect(calls).toEqual(['second']);
+    expect(reported).toEqual([new Error('listener bug')]);
+  });
+
+  it('is a MessageEvent with its fields', () => {
+    const { target, fire } = make();
+    let seen: MessageEvent | undefined;
+    target.addEventListener('message', (event) => void (seen = event as MessageEvent));
+    fire('data');
+    expect(seen).toBeInstanceOf(MessageEvent);
+    expect(seen).toMatchObject({ type: 'message', data: 'data', origin: '', lastEventId: '', source: null, bubbles: false, cancelable: false });
+    expect(seen!.ports).toEqual([]);
+    expect(typeof seen!.timeStamp).toBe('number');
+    expect(seen!.defaultPrevented).toBe(false);
+  });
+});
+
+describe('on… handlers (the HTML standard\'s event handler attributes)', () => {
+  const socket = () => new HeartSocket('ws://127.0.0.1:9/', [], { WebSocket, startClosed: true });
+
+  it('run at the place in the listener list where the handler was first set; replacing keeps the place', () => {
+    const s = socket();
+    const calls: string[] = [];
+    s.addEventListener('message', () => void calls.push('listener 1'));
+    s.onmessage = () => void calls.push('handler A');
+    s.addEventListener('message', () => void calls.push('listener 2'));
+    s.onmessage = () => void calls.push('handler B');
+    s.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
+    expect(calls).toEqual(['listener 1', 'handler B', 'listener 2']);
+  });
+
+  it('null removes the handler; set again, it goes to the end', () => {
+    const s = socket();
+    const calls: string[] = [];
+    s.onmessage = () => void calls.push('handler');
+    s.addEventListener('message', () => void calls.push('listener'));
+    s.onmessage = null;
+    s.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
+    s.onmessage = () => void calls.push('handler again');
+    s.dispatchEvent(new LightMessageEvent('y', '', 0) as unknown as Event);
+    expect(calls).toEqual(['listener', 'listener', 'handler again']);
+    expect(s.onmessage).not.toBeNull();
+  });
+
+  it('get the socket as this, event.target and event.currentTarget, for any Event dispatched', () => {
+    const s = socket();
+    const seen: unknown[] = [];
+    s.onopen = function (this: unknown, event) {
+      seen.push(this, event.target, event.currentTarget);
+    };
+    s.dispatchEvent(new Event('open'));
+    expect(seen).toEqual([s, s, s]);
+  });
+});
+
+it('a light message event is not retargeted by another EventTarget (documented: copy it to re-dispatch)', () => {
+  const other = new EventTarget();
+  const targets: unknown[] = [];
+  other.addEventListener('message', (event) => void targets.push(event.target));
+  other.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
+  expect(targets).toEqual([null]);
+});
