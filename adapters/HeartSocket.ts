@@ -118,7 +118,7 @@ export class HeartSocket extends SocketEventTarget {
   readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
   /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
-  readonly #undelivered: UndeliveredEvent[] = [];
+  #undelivered: UndeliveredEvent[] | null = null;
 
   /**
    * @param url a `ws:`/`wss:` URL, or a function (sync or async) called before every attempt.
@@ -130,8 +130,8 @@ export class HeartSocket extends SocketEventTarget {
     super();
     rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
     const binding = bindSocket(url, protocols, options, {
-      onMessage: (event) => this.#outbox.deliverNow(this.#deliverMessage, event),
-      onUndelivered: (messages, error) => void this.#undelivered.push(new UndeliveredEvent(messages, error)),
+      onMessage: (data, origin) => this.#outbox.deliverNow(this.#deliverMessage, data, origin),
+      onUndelivered: (messages, error) => void (this.#undelivered ??= []).push(new UndeliveredEvent(messages, error)),
     });
     this.actor = binding.actor;
     this.#link = binding.link;
@@ -141,21 +141,23 @@ export class HeartSocket extends SocketEventTarget {
     this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
-    this.actor.on('open', () => {
+    // One listener for the three: each costs memory per connection.
+    this.actor.on('*', (emitted) => {
       this.#syncState();
-      this.#post(new Event('open'));
-    });
-    this.actor.on('close', ({ code, reason, wasClean }) => {
-      this.#syncState();
-      this.#post(new HeartSocketCloseEvent({ code, reason, wasClean }));
-    });
-    this.actor.on('error', ({ error }) => {
-      this.#syncState();
-      this.#post(new HeartSocketErrorEvent(error));
+      this.#post(
+        emitted.type === 'open'
+          ? new Event('open')
+          : emitted.type === 'close'
+            ? new HeartSocketCloseEvent(emitted)
+            : new HeartSocketErrorEvent(emitted.error),
+      );
     });
     this.actor.subscribe(() => {
       this.#syncState();
-      for (const event of this.#undelivered.splice(0)) this.#post(event);
+      const undelivered = this.#undelivered;
+      if (undelivered === null) return;
+      this.#undelivered = null;
+      for (const event of undelivered) this.#post(event);
     });
     this.#outbox.enter(() => this.actor.start());
   }
@@ -216,7 +218,7 @@ export class HeartSocket extends SocketEventTarget {
 
   /** Bytes queued here while not open, plus bytes the current socket has not yet sent. */
   get bufferedAmount(): number {
-    return this.#link.queue.bytes + (this.#link.socket?.bufferedAmount ?? 0);
+    return this.#link.queuedBytes + (this.#link.socket?.bufferedAmount ?? 0);
   }
 
   /**
@@ -316,7 +318,7 @@ export class HeartSocket extends SocketEventTarget {
   }
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
-  readonly #deliverMessage = (event: { data: unknown; origin?: string }): void => {
-    this.dispatchEvent(new LightMessageEvent(event.data, event.origin ?? '', this.#link.lastHeardAt) as unknown as Event);
+  readonly #deliverMessage = (data: unknown, origin: string): void => {
+    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt));
   };
 }

@@ -1,11 +1,11 @@
 import { createActor, fromCallback, type Actor, type ActorSystem, type InspectionEvent } from 'xstate';
-import { resolveSettings } from '../machine/settings.js';
-import { socketMachine } from '../machine/socketMachine.js';
+import { resolveSettings, type SocketSettings } from '../machine/settings.js';
+import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent, SocketMachineEvent, SocketMachineInput } from '../machine/types.js';
 import { CallbackReporter } from './callbacks.js';
-import { actorClock } from './clock.js';
+import { actorClock, realNow } from './clock.js';
 import { HeartSocketError } from './errors.js';
-import { hostIsOffline, watchNetworkStatus } from './networkStatus.js';
+import { hostIsOffline, networkHost, watchNetworkStatus } from './networkStatus.js';
 import {
   checkClock,
   checkProtocolPings,
@@ -41,7 +41,7 @@ function clientOf(system: ActorSystem<any>): Client {
   return client;
 }
 
-const boundMachine = socketMachine.provide({
+const implementations = {
   actors: {
     socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).socket(args)),
     network: fromCallback(({ sendBack, system }) => watchNetworkStatus(sendBack, clientOf(system).enter)),
@@ -69,7 +69,11 @@ const boundMachine = socketMachine.provide({
       if (event.type === 'RECONNECT') clientOf(system).link.letGo = { code: event.code ?? 1000, reason: event.reason ?? '' };
     },
   },
-});
+} satisfies Parameters<typeof socketMachine.provide>[0];
+
+const boundMachine = socketMachine.provide(implementations);
+/** Where the host has no online/offline signal (Node), no `network` actor: it would never speak. */
+const boundMachineWithoutNetworkSignal = socketMachineWithoutNetworkSignal.provide(implementations);
 
 /** What `bindSocket` gives the public class: the actor, the state its hot path shares, its steps. */
 export interface SocketBinding {
@@ -105,21 +109,11 @@ function guardedInspector(inspect: unknown, reporter: CallbackReporter): (event:
   };
 }
 
-/** The policy options as the machine takes them, with `shouldReconnect` made safe. */
-function policyInput(options: SocketOptions, reporter: CallbackReporter) {
-  const { heartbeat, reconnect, connectTimeout, closeTimeout, startClosed } = options;
-  const shouldReconnect = reconnect ? reconnect.shouldReconnect : undefined;
-  return {
-    heartbeat,
-    // A shouldReconnect that throws counts as "no": the connection ends, and the throw is reported.
-    reconnect:
-      reconnect && shouldReconnect
-        ? { ...reconnect, shouldReconnect: reporter.guard('reconnect.shouldReconnect', shouldReconnect, false) }
-        : reconnect,
-    connectTimeout,
-    closeTimeout,
-    startClosed,
-  };
+/** The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is reported. */
+function withSafeCallbacks(settings: SocketSettings, options: SocketOptions, reporter: CallbackReporter): SocketSettings {
+  if (!options.reconnect || options.reconnect.shouldReconnect === undefined) return settings;
+  const shouldReconnect = reporter.guard('reconnect.shouldReconnect', settings.reconnect.shouldReconnect, false);
+  return { ...settings, reconnect: { ...settings.reconnect, shouldReconnect } };
 }
 
 /**
@@ -137,16 +131,19 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const outbox = new Outbox();
   const clock = actorClock(userClock, outbox.enter, reporter);
-  const link = new SocketLink(queueMax(options.queue), hooks, clock.now);
+  // Real time is one shared function; a user's clock is asked through its wrapper.
+  const now = userClock === undefined ? realNow : clock.now;
+  const link = new SocketLink(queueMax(options.queue), hooks, now);
 
   const input: SocketMachineInput = {
-    ...policyInput(options, reporter),
+    settings: withSafeCallbacks(settings, options, reporter),
     silentFor: link.silentFor,
-    now: clock.now,
+    now,
     random: Math.random,
     hostIsOffline,
   };
-  const actor = createActor(boundMachine, { input, clock, ...(inspect !== undefined && { inspect }) });
+  const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
+  const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
   const send = (event: SocketMachineEvent) => outbox.enter(() => actor.send(event));
   reporter.attach(send);
   clients.set(actor.system, {

@@ -8,17 +8,18 @@ import type { CallbackEvent } from '../machine/types.js';
 export class CallbackReporter {
   #send: ((event: CallbackEvent) => void) | undefined;
   /** Throws from before the actor existed (the inspector sees its creation). */
-  readonly #early: CallbackEvent[] = [];
+  #early: CallbackEvent[] | undefined;
 
   /** From now on reports go to `send` (the actor's, as one of its steps). */
   attach(send: (event: CallbackEvent) => void): void {
     this.#send = send;
-    for (const event of this.#early.splice(0)) send(event);
+    for (const event of this.#early ?? []) send(event);
+    this.#early = undefined;
   }
 
   report(option: string, error: unknown): void {
     const event: CallbackEvent = { type: 'CALLBACK.THREW', option, error };
-    if (this.#send === undefined) this.#early.push(event);
+    if (this.#send === undefined) (this.#early ??= []).push(event);
     else this.#send(event);
   }
 

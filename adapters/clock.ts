@@ -48,6 +48,23 @@ export function sleepAwareNow(
   };
 }
 
+/** Real time, for every connection: one clock, so that no connection pays for its own. */
+export const realNow = sleepAwareNow();
+
+/** Real time, with every timer's callback run as a step of the actor (`enter`). */
+class RealTimeClock implements SocketClock {
+  constructor(readonly enter: <T>(step: () => T) => T) {}
+  now(): number {
+    return realNow();
+  }
+  setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
+    return setTimeout(() => this.enter(callback), ms);
+  }
+  clearTimeout(id: ReturnType<typeof setTimeout>): void {
+    clearTimeout(id);
+  }
+}
+
 /**
  * The clock the actor runs on: the user's (`options.clock`) or real time, with every timer's
  * callback run as a step of the actor (`enter`), and a clock that throws reported, not thrown
@@ -58,14 +75,7 @@ export function actorClock(
   enter: <T>(step: () => T) => T,
   reporter: CallbackReporter,
 ): SocketClock {
-  const realNow = sleepAwareNow();
-  if (user === undefined) {
-    return {
-      now: realNow,
-      setTimeout: (callback, ms) => setTimeout(() => enter(callback), ms),
-      clearTimeout: (id) => clearTimeout(id),
-    };
-  }
+  if (user === undefined) return new RealTimeClock(enter);
   const standIns = new Set<unknown>();
   return {
     now: () => reporter.call('clock', () => user.now(), realNow),

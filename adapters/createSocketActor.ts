@@ -28,9 +28,9 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
   const { onMessage, onUndelivered, protocols, ...socketOptions } = options;
   let report: (option: string, error: unknown) => void = () => {};
   const { actor, send } = bindSocket(url, protocols, socketOptions, {
-    onMessage: (event) => {
+    onMessage: (data, origin) => {
       try {
-        onMessage?.(event);
+        onMessage?.({ data, origin });
       } catch (error) {
         report('onMessage', error);
       }

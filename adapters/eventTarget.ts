@@ -17,9 +17,12 @@
  */
 
 interface Listener {
-  readonly callback: EventListenerOrEventListenerObject;
+  /** Replaced in place when an `on…` handler is set again: the handler keeps its place. */
+  callback: EventListenerOrEventListenerObject;
   readonly capture: boolean;
   readonly once: boolean;
+  /** An `on…` handler's: not the same listener as an added one with the same function. */
+  readonly handler: boolean;
   /** Set when removed: a dispatch already under way skips it. */
   removed: boolean;
   readonly unsubscribe: (() => void) | undefined;
@@ -27,14 +30,15 @@ interface Listener {
 
 /** Where an event keeps its dispatch state: own fields of heartsocket's light events (`events.ts`). */
 export const TARGET = Symbol('target');
-export const CURRENT_TARGET = Symbol('currentTarget');
 export const PHASE = Symbol('eventPhase');
 export const STOPPED = Symbol('stopImmediatePropagation');
+
+/** `eventPhase` while the listeners run; `currentTarget` is the target then, `null` before and after. */
+export const AT_TARGET = 2;
 
 /** An event's dispatch state. */
 export interface DispatchState {
   [TARGET]: EventTarget | null;
-  [CURRENT_TARGET]: EventTarget | null;
   [PHASE]: number;
   [STOPPED]: boolean;
 }
@@ -55,8 +59,8 @@ export function reportListenerError(error: unknown): void {
 export class SocketEventTarget extends EventTarget {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
   readonly #listeners = new Map<string, readonly Listener[]>();
-  /** The `on…` handlers, each with the listener that calls it. */
-  readonly #handlers = new Map<string, { handler: (event: any) => unknown; listener: (event: Event) => void }>();
+  /** The `on…` handlers: each is the callback of a listener of its own. */
+  #handlers: Map<string, Listener> | undefined;
 
   /**
    * Adds a listener, as `EventTarget.addEventListener` does (`once`, `signal`, `capture`, objects
@@ -65,21 +69,25 @@ export class SocketEventTarget extends EventTarget {
   override addEventListener(type: string, callback: EventListenerOrEventListenerObject | null, options?: Options): void {
     if (callback === null || callback === undefined) return;
     const capture = captureOf(options);
+    const list = this.#listeners.get(type) ?? [];
+    if (list.some((listener) => !listener.handler && listener.callback === callback && listener.capture === capture)) return;
     const flags = typeof options === 'object' && options !== null ? (options as AddEventListenerOptions) : {};
     const signal = flags.signal;
     if (signal?.aborted) return;
-    const list = this.#listeners.get(type) ?? [];
-    if (list.some((listener) => listener.callback === callback && listener.capture === capture)) return;
     const onAbort = signal && (() => this.removeEventListener(type, callback, { capture }));
     signal?.addEventListener('abort', onAbort!, { once: true });
-    const listener: Listener = {
+    this.#append(type, {
       callback,
       capture,
       once: Boolean(flags.once),
+      handler: false,
       removed: false,
       unsubscribe: onAbort && (() => signal!.removeEventListener('abort', onAbort)),
-    };
-    this.#listeners.set(type, [...list, listener]);
+    });
+  }
+
+  #append(type: string, listener: Listener): void {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
   }
 
   /** Removes a listener added with the same callback and capture flag. */
@@ -87,7 +95,9 @@ export class SocketEventTarget extends EventTarget {
     const list = this.#listeners.get(type);
     if (list === undefined || callback === null) return;
     const capture = captureOf(options);
-    const index = list.findIndex((listener) => listener.callback === callback && listener.capture === capture);
+    const index = list.findIndex(
+      (listener) => !listener.handler && listener.callback === callback && listener.capture === capture,
+    );
     if (index === -1) return;
     this.#remove(type, list[index]!);
   }
@@ -105,48 +115,58 @@ export class SocketEventTarget extends EventTarget {
    * @returns `false` if a listener called `preventDefault()` on a cancelable event.
    */
   override dispatchEvent(event: Event): boolean {
-    const state: DispatchState = isLightEvent(event) ? event : adopt(event);
+    this.#dispatch(event.type, event, isLightEvent(event) ? event : adopt(event));
+    return !event.defaultPrevented;
+  }
+
+  /** Dispatches one of heartsocket's light events (the per-message path: no checks it does not need). */
+  protected dispatchLight(type: string, event: DispatchState): void {
+    this.#dispatch(type, event as unknown as Event, event);
+  }
+
+  #dispatch(type: string, event: Event, state: DispatchState): void {
     state[TARGET] = this;
-    state[CURRENT_TARGET] = this;
-    state[PHASE] = 2; // AT_TARGET
-    const list = this.#listeners.get(event.type);
+    state[PHASE] = AT_TARGET;
+    const list = this.#listeners.get(type);
     if (list !== undefined) {
       for (const listener of list) {
         if (listener.removed) continue;
-        if (listener.once) this.#remove(event.type, listener);
+        if (listener.once) this.#remove(type, listener);
         call(this, listener.callback, event);
         if (state[STOPPED]) break;
       }
     }
-    state[CURRENT_TARGET] = null;
     state[PHASE] = 0; // NONE
-    return !event.defaultPrevented;
   }
 
   /** The `on…` handler of `type`, or `null`. */
   protected handlerOf<H>(type: string): H | null {
-    return (this.#handlers.get(type)?.handler ?? null) as H | null;
+    return (this.#handlers?.get(type)?.callback ?? null) as H | null;
   }
 
   /** Sets an `on…` handler: a listener added where it was first set, replaced in place, removed by null. */
   protected setHandler(type: string, handler: unknown): void {
-    const entry = this.#handlers.get(type);
+    const listener = this.#handlers?.get(type);
     if (typeof handler !== 'function') {
-      if (entry === undefined) return;
-      this.#handlers.delete(type);
-      this.removeEventListener(type, entry.listener);
+      if (listener === undefined) return;
+      this.#handlers!.delete(type);
+      this.#remove(type, listener);
       return;
     }
-    if (entry !== undefined) {
-      entry.handler = handler as (event: unknown) => unknown;
+    if (listener !== undefined) {
+      listener.callback = handler as EventListener;
       return;
     }
-    const added = {
-      handler: handler as (event: unknown) => unknown,
-      listener: (event: Event) => void added.handler.call(this, event),
+    const added: Listener = {
+      callback: handler as EventListener,
+      capture: false,
+      once: false,
+      handler: true,
+      removed: false,
+      unsubscribe: undefined,
     };
-    this.#handlers.set(type, added);
-    this.addEventListener(type, added.listener);
+    (this.#handlers ??= new Map()).set(type, added);
+    this.#append(type, added);
   }
 }
 
@@ -165,12 +185,12 @@ function call(target: EventTarget, callback: EventListenerOrEventListenerObject,
  * `stopImmediatePropagation()` is watched.
  */
 function adopt(event: Event): DispatchState {
-  const state: DispatchState = { [TARGET]: null, [CURRENT_TARGET]: null, [PHASE]: 0, [STOPPED]: false };
+  const state: DispatchState = { [TARGET]: null, [PHASE]: 0, [STOPPED]: false };
   const stop = event.stopImmediatePropagation;
   Object.defineProperties(event, {
     target: { get: () => state[TARGET], configurable: true },
     srcElement: { get: () => state[TARGET], configurable: true },
-    currentTarget: { get: () => state[CURRENT_TARGET], configurable: true },
+    currentTarget: { get: () => (state[PHASE] === AT_TARGET ? state[TARGET] : null), configurable: true },
     eventPhase: { get: () => state[PHASE], configurable: true },
     stopImmediatePropagation: {
       value: () => {

@@ -1,4 +1,4 @@
-import { CURRENT_TARGET, PHASE, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
+import { AT_TARGET, PHASE, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
 import type { SendData, SocketStateName } from '../machine/types.js';
 import type { HeartSocketError } from './errors.js';
 
@@ -119,7 +119,6 @@ const NO_PORTS: readonly never[] = Object.freeze([]);
  */
 export class LightMessageEvent implements DispatchState {
   [TARGET]: EventTarget | null = null;
-  [CURRENT_TARGET]: EventTarget | null = null;
   [PHASE] = 0;
   [STOPPED] = false;
 
@@ -159,7 +158,7 @@ export class LightMessageEvent implements DispatchState {
     return this[TARGET];
   }
   get currentTarget(): EventTarget | null {
-    return this[CURRENT_TARGET];
+    return this[PHASE] === AT_TARGET ? this[TARGET] : null;
   }
   get eventPhase(): number {
     return this[PHASE];
@@ -203,7 +202,7 @@ export class LightMessageEvent implements DispatchState {
     this[STOPPED] = true;
   }
   composedPath(): EventTarget[] {
-    return this[CURRENT_TARGET] === null ? [] : [this[CURRENT_TARGET]];
+    return this[PHASE] === AT_TARGET ? [this[TARGET]!] : [];
   }
 }
 

@@ -15,7 +15,8 @@
 export class Outbox {
   #depth = 0;
   #delivering = false;
-  readonly #queue: (() => void)[] = [];
+  /** Made when first needed: most steps deliver nothing, and each array costs memory per connection. */
+  #queue: (() => void)[] | null = null;
 
   /** Runs one step into the actor; what it posts is delivered when the outermost step is over. */
   readonly enter = <T>(step: () => T): T => {
@@ -30,7 +31,7 @@ export class Outbox {
 
   /** Delivers now when idle, else after the step (or the delivery) in progress. */
   post(delivery: () => void): void {
-    this.#queue.push(delivery);
+    (this.#queue ??= []).push(delivery);
     if (this.#depth === 0) this.#deliver();
   }
 
@@ -38,25 +39,26 @@ export class Outbox {
    * Delivers one incoming message, the hot path: at once and without allocating when idle (the
    * common case), queued behind other deliveries otherwise.
    */
-  deliverNow<A>(deliver: (arg: A) => void, arg: A): void {
+  deliverNow<A, B>(deliver: (a: A, b: B) => void, a: A, b: B): void {
     if (this.#depth > 0 || this.#delivering) {
-      this.post(() => deliver(arg));
+      this.post(() => deliver(a, b));
       return;
     }
     this.#delivering = true;
     try {
-      deliver(arg);
+      deliver(a, b);
     } finally {
       this.#delivering = false;
+      if (this.#queue !== null && this.#queue.length > 0) this.#deliver();
     }
-    this.#deliver();
   }
 
   #deliver(): void {
-    if (this.#delivering) return;
+    const queue = this.#queue;
+    if (this.#delivering || queue === null) return;
     this.#delivering = true;
     try {
-      for (let delivery = this.#queue.shift(); delivery !== undefined; delivery = this.#queue.shift()) delivery();
+      for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) delivery();
     } finally {
       this.#delivering = false;
     }

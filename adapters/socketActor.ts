@@ -94,11 +94,18 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
         link.heard();
         sendBack({ type: 'SOCKET.OPEN' });
       };
-      ws.onmessage = (event: { data: unknown; origin?: string }) => {
+      const message = (data: unknown, origin: string): void => {
         heard();
-        if (isPong && isPong(event.data)) return;
-        link.hooks.onMessage(event);
+        if (isPong && isPong(data)) return;
+        link.hooks.onMessage(data, origin);
       };
+      // `ws` has its EventEmitter API too: its 'message' skips the event object `ws` would build
+      // for `onmessage` (the data is the same: text as a string, binary as binaryType says).
+      // (`buffer.toString()`, not `String(buffer)`: the conversion through toPrimitive costs twice as much.)
+      if (ws.on !== undefined) {
+        ws.on('message', (data: Buffer, isBinary: boolean) => message(isBinary ? data : data.toString(), ''));
+      }
+      else ws.onmessage = (event: { data: unknown; origin?: string }) => message(event.data, event.origin ?? '');
       ws.onerror = (event: { error?: unknown }) => {
         sendBack({ type: 'SOCKET.ERROR', error: event.error ?? event });
         // An error before open is a failed handshake, which the standard follows with a close
@@ -184,6 +191,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       ws.onerror = ignore;
       ws.off?.('pong', heard);
       ws.off?.('ping', heard);
+      ws.removeAllListeners?.('message');
       const letGo = link.letGo;
       link.letGo = null;
       if (ws.readyState === ReadyState.CLOSED) return;

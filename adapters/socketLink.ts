@@ -5,8 +5,8 @@ import { ReadyState, type WebSocketLike } from './webSocketLike.js';
 
 /** Where a link hands what it cannot keep. */
 export interface LinkHooks {
-  /** Every incoming message that is not a pong. */
-  onMessage(event: { data: unknown; origin?: string }): void;
+  /** Every incoming message that is not a pong: its data, and the origin ('' where the socket gives none). */
+  onMessage(data: unknown, origin: string): void;
   /** Queued messages that will never be sent. */
   onUndelivered(messages: SendData[], error: HeartSocketError): void;
 }
@@ -29,18 +29,23 @@ export class SocketLink {
   attemptUrl = '';
   /** The socket of the latest attempt, open or not, for `protocol`, `extensions`, `binaryType`. */
   latestSocket: WebSocketLike | null = null;
-  readonly queue: SendQueue;
+  /** Messages sent while no socket was open; made at the first one (most connections never queue). */
+  #queue: SendQueue | null = null;
   /** Set by `reconnect(code, reason)` for the socket about to be replaced: close it so, don't drop it. */
   letGo: { code: number; reason: string } | null = null;
 
   constructor(
-    queueMax: number,
+    readonly queueMax: number,
     readonly hooks: LinkHooks,
     /** The clock the machine's timers run on, so that silence and delays agree. */
     readonly now: () => number = performanceNow,
   ) {
-    this.queue = new SendQueue(queueMax);
     this.lastHeardAt = now();
+  }
+
+  /** Bytes queued, as `bufferedAmount` counts them. */
+  get queuedBytes(): number {
+    return this.#queue?.bytes ?? 0;
   }
 
   /** For the machine's heartbeat: milliseconds since the peer was last heard. */
@@ -68,20 +73,20 @@ export class SocketLink {
     const socket = this.socket;
     // A socket that has begun closing silently drops what it is given: queue it for the next one.
     if (socket !== null && socket.readyState === ReadyState.OPEN) socket.send(data);
-    else this.queue.push(data);
+    else (this.#queue ??= new SendQueue(this.queueMax)).push(data);
   }
 
   /** Writes the queued messages to the socket that just opened, oldest first. */
   flush(): void {
     const socket = this.socket;
-    if (socket === null) return;
-    for (const data of this.queue.drain()) socket.send(data);
+    if (socket === null || this.#queue === null) return;
+    for (const data of this.#queue.drain()) socket.send(data);
   }
 
   /** The connection is over for good: the queued messages are handed back, not dropped. */
   discard(reason: string): void {
-    if (this.queue.length === 0) return;
-    const messages = this.queue.drain();
+    if (this.#queue === null || this.#queue.length === 0) return;
+    const messages = this.#queue.drain();
     this.hooks.onUndelivered(
       messages,
       new HeartSocketError('UNDELIVERED', `${messages.length} queued message(s) were not sent: ${reason}.`),

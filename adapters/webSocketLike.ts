@@ -43,10 +43,12 @@ export interface WebSocketLike {
   terminate?(): void;
   /** `ws` only: send a protocol ping frame. */
   ping?(data?: unknown): void;
-  /** `ws` only: listen for protocol frames (`'ping'`, `'pong'`). */
-  on?(event: string, listener: () => void): unknown;
-  /** `ws` only: stop listening for protocol frames. */
-  off?(event: string, listener: () => void): unknown;
+  /** `ws` only: listen for messages and protocol frames (`'message'`, `'ping'`, `'pong'`). */
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  /** `ws` only: stop listening. */
+  off?(event: string, listener: (...args: any[]) => void): unknown;
+  /** `ws` only: stop every listener of an event. */
+  removeAllListeners?(event: string): unknown;
 }
 
 /**

@@ -6,14 +6,15 @@
 // library runs in a fresh client process (--expose-gc), against a fresh server on a new port.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, collectGarbage, cpuSince, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
+import { CLIENTS, collectGarbage, cpuSince, heapAfterGc, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const MAX_CLIENTS = 10_000;
+// BENCH_CLIENTS and BENCH_VARIANTS (comma-separated) narrow a run while working on one number.
+const MAX_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const INTERVAL = 2000; // heartbeat interval (and timeout) in ms
 const SAMPLES = 4; // memory is measured after each quarter of the clients is open, CPU over 4 slices
 const SLICE = INTERVAL / 2; // ms of CPU measurement per slice, once every client is heartbeating
-const VARIANTS = ['ws', 'heartsocket', 'reconnecting-websocket', 'partysocket'];
+const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket', 'reconnecting-websocket', 'partysocket'];
 const HEARTBEAT = { interval: INTERVAL, timeout: INTERVAL };
 
 /** A number read from a /proc file (Linux), or Infinity where there is none. */
@@ -61,15 +62,11 @@ function handWrittenHeartbeat(socket) {
 
 async function client() {
   const sockets = [];
-  const memory = () => {
-    const { heapUsed, rss } = process.memoryUsage();
-    return { heap: heapUsed, rss };
-  };
   serve({
     /** Opens `count` clients in SAMPLES steps: the memory before and after each step. */
     async open(variant, port, count) {
       await collectGarbage();
-      const steps = [memory()];
+      const steps = [heapAfterGc()];
       const make = () => {
         const socket = CLIENTS[variant](`ws://127.0.0.1:${port}`, variant === 'heartsocket' ? { heartbeat: HEARTBEAT } : {});
         if (variant !== 'heartsocket') handWrittenHeartbeat(socket);
@@ -78,7 +75,7 @@ async function client() {
       for (let step = 0; step < SAMPLES; step++) {
         sockets.push(...(await openMany(count / SAMPLES, make)));
         await collectGarbage();
-        steps.push(memory());
+        steps.push(heapAfterGc());
       }
       return steps;
     },

@@ -130,6 +130,16 @@ export async function collectGarbage() {
   }
 }
 
+/**
+ * The heap after a full collection, read in the same turn as the collection: an `await` between
+ * them would let timers (heartbeats) run and count their garbage.
+ */
+export function heapAfterGc() {
+  globalThis.gc();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { heap: heapUsed, rss };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statistics and reporting.
 

@@ -12,11 +12,13 @@ import { CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spre
 const FILE = fileURLToPath(import.meta.url);
 const N = { receive: 100_000, send: 20_000 }; // messages per run
 const WARMUP = 3; // rounds not counted: the JIT settles
-const ROUNDS = 30; // rounds counted: one run of each client per round
+// BENCH_ROUNDS and BENCH_DIRECTIONS (receive,send) narrow a run while working on one number.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one run of each client per round
 const SEND_BATCH = 1000; // sends between yields to the event loop
 const PAYLOAD = '{"type":"tick","seq":1234567890}'; // 32 bytes
 // The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
-// (For `ws` they are the same code: its `onmessage` is a listener.)
+// (For `ws` they are the same code: its `onmessage` is a listener added with `addEventListener`, so
+// the `ws` row is the baseline for both.)
 const VARIANTS = [
   { name: 'ws', client: 'ws' },
   // The noise floor: the same client again, in another process. Its ratio to the first is noise.
@@ -24,7 +26,9 @@ const VARIANTS = [
   { name: 'heartsocket', client: 'heartsocket' },
   { name: 'heartsocket, addEventListener', client: 'heartsocket', listener: true },
   { name: 'reconnecting-websocket', client: 'reconnecting-websocket' },
+  { name: 'reconnecting-websocket, addEventListener', client: 'reconnecting-websocket', listener: true },
   { name: 'partysocket', client: 'partysocket' },
+  { name: 'partysocket, addEventListener', client: 'partysocket', listener: true },
 ];
 // Heartbeats out of the way: a ping would add bytes to what the server counts. The hot path is the same.
 const OPTIONS = { heartsocket: { heartbeat: { interval: 60_000, timeout: 60_000 } } };
@@ -115,7 +119,7 @@ async function main() {
   const server = spawn(FILE, ['server']);
   const port = await server.call('port');
   const rows = [];
-  for (const direction of ['receive', 'send']) {
+  for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
     // One live process per library; runs alternate between them, so that each round compares
     // the libraries under the same conditions (the machine's load drifts), without sharing a JIT.
     const clients = VARIANTS.map(() => spawn(FILE, ['client']));

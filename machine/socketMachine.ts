@@ -98,25 +98,7 @@ type CloseParams = CloseInfo | ((args: EventArgs) => CloseInfo);
 /** A socket ended (or was let go): remember how, and tell the observers. Exactly once per socket. */
 const reportClose = (close: CloseParams) => ({ type: 'reportClose', params: close }) as const;
 
-/**
- * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
- * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
- * adapter provides the `socket` actor and the `flushQueue`, `transmit`, `refuseSend` and
- * `discardQueue` actions; `createSocketActor` and `HeartSocket` do that for you.
- *
- * @example
- * ```ts
- * import { createActor, fromCallback } from 'xstate';
- * const machine = socketMachine.provide({
- *   actors: { socket: fromCallback(({ sendBack, receive }) => { ... }) }, // your transport
- *   actions: { flushQueue: () => {}, transmit: () => {}, refuseSend: () => {}, discardQueue: () => {} },
- * });
- * const actor = createActor(machine, {
- *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, now: () => performance.now(), random: Math.random },
- * }).start();
- * ```
- */
-export const socketMachine = setup({
+const machineSetup = setup({
   types: {
     context: {} as SocketContext,
     events: {} as SocketMachineEvent,
@@ -199,213 +181,251 @@ export const socketMachine = setup({
     closeTimeout: ({ context }) => context.settings.closeTimeout,
     minUptime: ({ context }) => context.settings.reconnect.minUptime,
   },
-}).createMachine({
-  id: 'heartsocket',
-  context: ({ input }) => ({
-    settings: resolveSettings(input),
-    retries: 0,
-    retryDelay: 0,
-    lastClose: null,
-    pingSentAt: 0,
-    silentFor: input.silentFor,
-    now: input.now,
-    random: input.random,
-    hostIsOffline: input.hostIsOffline ?? (() => false),
-  }),
-  initial: 'start',
-  on: {
-    // A function from the options threw (shouldReconnect, isPong, the inspector, …): the adapter
-    // caught it and reports it here, and the connection goes on.
-    'CALLBACK.THREW': { actions: 'announceError' },
-  },
-  states: {
-    /** Where a connection begins: not yet (`startClosed`), waiting for the network, or connecting. */
-    start: {
-      always: [
-        { guard: 'startsClosed', target: 'closed.notStarted' },
-        // No attempt while the host says offline, so none uses up maxRetries.
-        { guard: 'hostIsOffline', target: 'running.reconnectWait.offline' },
-        { target: 'running' },
-      ],
+});
+
+/**
+ * The statechart. `watchesNetwork: false` leaves out the `network` actor, for hosts that have no
+ * online/offline signal (Node): it would never say anything, and each actor costs memory per
+ * connection. Nothing else differs (a unit test compares the two).
+ */
+const defineSocketMachine = (watchesNetwork: boolean) =>
+  machineSetup.createMachine({
+    id: 'heartsocket',
+    context: ({ input }) => ({
+      settings: input.settings ?? resolveSettings(input),
+      retries: 0,
+      retryDelay: 0,
+      lastClose: null,
+      pingSentAt: 0,
+      silentFor: input.silentFor,
+      now: input.now,
+      random: input.random,
+      hostIsOffline: input.hostIsOffline ?? (() => false),
+    }),
+    initial: 'start',
+    on: {
+      // A function from the options threw (shouldReconnect, isPong, the inspector, …): the adapter
+      // caught it and reports it here, and the connection goes on.
+      'CALLBACK.THREW': { actions: 'announceError' },
     },
-    running: {
-      invoke: { id: 'network', src: 'network' },
-      initial: 'live',
-      on: {
-        SEND: { actions: 'transmit' },
-        // close() where no handshake is possible (connecting, reconnectWait): final at once.
-        CLOSE: { target: 'closed', actions: reportClose(closeFromUser) },
+    states: {
+      /** Where a connection begins: not yet (`startClosed`), waiting for the network, or connecting. */
+      start: {
+        always: [
+          { guard: 'startsClosed', target: 'closed.notStarted' },
+          // No attempt while the host says offline, so none uses up maxRetries.
+          { guard: 'hostIsOffline', target: 'running.reconnectWait.offline' },
+          { target: 'running' },
+        ],
       },
-      states: {
-        /** A socket exists: exactly one, for exactly as long as this state is active. */
-        live: {
-          invoke: { id: 'socket', src: 'socket' },
-          initial: 'connecting',
-          on: {
-            'SOCKET.ERROR': { actions: 'announceError' },
-            // A fresh socket now; the old one is abandoned when this state is re-entered.
-            RECONNECT: [
-              {
-                guard: 'reconnectGivesCloseCode',
-                target: 'live',
-                reenter: true,
-                actions: ['letSocketGo', reportClose(closeForReconnect), 'startAfresh'],
-              },
-              { target: 'live', reenter: true, actions: [reportClose(closeForReconnect), 'startAfresh'] },
-            ],
-            'NETWORK.OFFLINE': { target: 'reconnectWait.offline', actions: reportClose(abandoned('network offline')) },
-          },
-          states: {
-            connecting: {
-              on: {
-                'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
-                'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                'SOCKET.INVALID': {
-                  target: '#heartsocket.closed',
-                  actions: ['announceError', reportClose(closeFromInvalidOption)],
+      running: {
+        invoke: watchesNetwork ? { id: 'network', src: 'network' } : [],
+        initial: 'live',
+        on: {
+          SEND: { actions: 'transmit' },
+          // close() where no handshake is possible (connecting, reconnectWait): final at once.
+          CLOSE: { target: 'closed', actions: reportClose(closeFromUser) },
+        },
+        states: {
+          /** A socket exists: exactly one, for exactly as long as this state is active. */
+          live: {
+            invoke: { id: 'socket', src: 'socket' },
+            initial: 'connecting',
+            on: {
+              'SOCKET.ERROR': { actions: 'announceError' },
+              // A fresh socket now; the old one is abandoned when this state is re-entered.
+              RECONNECT: [
+                {
+                  guard: 'reconnectGivesCloseCode',
+                  target: 'live',
+                  reenter: true,
+                  actions: ['letSocketGo', reportClose(closeForReconnect), 'startAfresh'],
                 },
-              },
-              after: {
-                connectTimeout: retryOrEnd(abandoned('connect timeout')),
-              },
+                { target: 'live', reenter: true, actions: [reportClose(closeForReconnect), 'startAfresh'] },
+              ],
+              'NETWORK.OFFLINE': { target: 'reconnectWait.offline', actions: reportClose(abandoned('network offline')) },
             },
-            connected: {
-              initial: 'open',
-              after: {
-                // Only a connection that stays up earns a fresh backoff: a flapping server still backs off.
-                minUptime: { actions: 'startAfresh' },
-              },
-              on: {
-                'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                CLOSE: { target: 'closing.final', actions: 'closeSocketAsAsked' },
-              },
-              states: {
-                open: {
-                  after: {
-                    heartbeatInterval: [
-                      // heartbeat: false — the timer fires once and nothing follows.
-                      { guard: 'heartbeatIsOff' },
-                      // Traffic arrived meanwhile: wait out the rest of the interval.
-                      { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true },
-                      { target: 'awaitingPong' },
-                    ],
+            states: {
+              connecting: {
+                on: {
+                  'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
+                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
+                  'SOCKET.INVALID': {
+                    target: '#heartsocket.closed',
+                    actions: ['announceError', reportClose(closeFromInvalidOption)],
                   },
                 },
-                awaitingPong: {
-                  entry: ['notePingSent', 'sendPing'],
-                  on: {
-                    'PEER.HEARD': { target: 'open' },
-                  },
-                  initial: 'waiting',
-                  states: {
-                    waiting: {
-                      after: { pongTimeout: { target: 'readingInput' } },
+                after: {
+                  connectTimeout: retryOrEnd(abandoned('connect timeout')),
+                },
+              },
+              connected: {
+                initial: 'open',
+                after: {
+                  // Only a connection that stays up earns a fresh backoff: a flapping server still backs off.
+                  minUptime: { actions: 'startAfresh' },
+                },
+                on: {
+                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
+                  CLOSE: { target: 'closing.final', actions: 'closeSocketAsAsked' },
+                },
+                states: {
+                  open: {
+                    after: {
+                      heartbeatInterval: [
+                        // heartbeat: false — the timer fires once and nothing follows.
+                        { guard: 'heartbeatIsOff' },
+                        // Traffic arrived meanwhile: wait out the rest of the interval.
+                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true },
+                        { target: 'awaitingPong' },
+                      ],
                     },
-                    /** The pong timer fired: a pong already received but not yet read still counts. */
-                    readingInput: {
-                      after: {
-                        pendingInput: [
-                          // Fired long after it was due: one more wait, never more.
-                          { guard: 'pongTimerFiredLate', target: 'lateTimerWait' },
-                          { target: '#heartsocket.running.live.closing.deadPeer' },
-                        ],
+                  },
+                  awaitingPong: {
+                    entry: ['notePingSent', 'sendPing'],
+                    on: {
+                      'PEER.HEARD': { target: 'open' },
+                    },
+                    initial: 'waiting',
+                    states: {
+                      waiting: {
+                        after: { pongTimeout: { target: 'readingInput' } },
+                      },
+                      /** The pong timer fired: a pong already received but not yet read still counts. */
+                      readingInput: {
+                        after: {
+                          pendingInput: [
+                            // Fired long after it was due: one more wait, never more.
+                            { guard: 'pongTimerFiredLate', target: 'lateTimerWait' },
+                            { target: '#heartsocket.running.live.closing.deadPeer' },
+                          ],
+                        },
+                      },
+                      lateTimerWait: {
+                        after: { pongTimeout: { target: 'lastReading' } },
+                      },
+                      lastReading: {
+                        after: { pendingInput: { target: '#heartsocket.running.live.closing.deadPeer' } },
                       },
                     },
-                    lateTimerWait: {
-                      after: { pongTimeout: { target: 'lastReading' } },
+                  },
+                },
+              },
+              /** Closing handshake: for good (the user's close()), or because the peer went silent. */
+              closing: {
+                initial: 'final',
+                states: {
+                  /** The user's close(): nothing is sent or reconnected after it. */
+                  final: {
+                    tags: ['final'],
+                    on: {
+                      SEND: { actions: 'refuseSend' },
+                      'SOCKET.CLOSE': { target: '#heartsocket.closed', actions: reportClose(closeFromSocket) },
+                      // Already closing for good: a second close() adds nothing.
+                      CLOSE: {},
+                      'NETWORK.OFFLINE': { target: '#heartsocket.closed', actions: reportClose(abandoned('network offline')) },
                     },
-                    lastReading: {
-                      after: { pendingInput: { target: '#heartsocket.running.live.closing.deadPeer' } },
+                    after: {
+                      // On a dead network the close event can take minutes: stop waiting for it.
+                      closeTimeout: { target: '#heartsocket.closed', actions: reportClose(abandoned('close timeout')) },
+                    },
+                  },
+                  /** No reply to the ping: the socket is closed with 4000, and the policy decides what follows. */
+                  deadPeer: {
+                    entry: 'closeSocketForSilence',
+                    on: {
+                      'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
+                      // The peer is judged dead already: close() stops waiting for its answer.
+                      CLOSE: { target: '#heartsocket.closed', actions: reportClose(heartbeatClose(false)) },
+                      'NETWORK.OFFLINE': {
+                        target: '#heartsocket.running.reconnectWait.offline',
+                        actions: reportClose(heartbeatClose(false)),
+                      },
+                    },
+                    after: {
+                      closeTimeout: retryOrEnd(heartbeatClose(false)),
                     },
                   },
                 },
               },
             },
-            /** Closing handshake: for good (the user's close()), or because the peer went silent. */
-            closing: {
-              initial: 'final',
-              states: {
-                /** The user's close(): nothing is sent or reconnected after it. */
-                final: {
-                  tags: ['final'],
-                  on: {
-                    SEND: { actions: 'refuseSend' },
-                    'SOCKET.CLOSE': { target: '#heartsocket.closed', actions: reportClose(closeFromSocket) },
-                    // Already closing for good: a second close() adds nothing.
-                    CLOSE: {},
-                    'NETWORK.OFFLINE': { target: '#heartsocket.closed', actions: reportClose(abandoned('network offline')) },
-                  },
-                  after: {
-                    // On a dead network the close event can take minutes: stop waiting for it.
-                    closeTimeout: { target: '#heartsocket.closed', actions: reportClose(abandoned('close timeout')) },
-                  },
+          },
+          reconnectWait: {
+            initial: 'backoff',
+            on: {
+              RECONNECT: { target: 'live', actions: 'startAfresh' },
+              'NETWORK.ONLINE': { target: 'live' },
+            },
+            states: {
+              backoff: {
+                entry: 'scheduleRetry',
+                after: {
+                  reconnectDelay: { target: '#heartsocket.running.live' },
                 },
-                /** No reply to the ping: the socket is closed with 4000, and the policy decides what follows. */
-                deadPeer: {
-                  entry: 'closeSocketForSilence',
-                  on: {
-                    'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
-                    // The peer is judged dead already: close() stops waiting for its answer.
-                    CLOSE: { target: '#heartsocket.closed', actions: reportClose(heartbeatClose(false)) },
-                    'NETWORK.OFFLINE': {
-                      target: '#heartsocket.running.reconnectWait.offline',
-                      actions: reportClose(heartbeatClose(false)),
-                    },
-                  },
-                  after: {
-                    closeTimeout: retryOrEnd(heartbeatClose(false)),
-                  },
+                on: {
+                  'NETWORK.OFFLINE': { target: 'offline' },
                 },
               },
+              /** The host says there is no network: no attempts until it says `online`. */
+              offline: {},
             },
           },
         },
-        reconnectWait: {
-          initial: 'backoff',
-          on: {
-            RECONNECT: { target: 'live', actions: 'startAfresh' },
-            'NETWORK.ONLINE': { target: 'live' },
+      },
+      /** The end: after close(), or when reconnecting is off, refused or exhausted; or not begun yet. */
+      closed: {
+        initial: 'ended',
+        on: {
+          RECONNECT: { target: 'running', actions: 'startAfresh' },
+        },
+        states: {
+          /** Over for good: what was queued is handed back, and nothing more is taken. */
+          ended: {
+            tags: ['final'],
+            entry: 'discardQueue',
+            on: { SEND: { actions: 'refuseSend' } },
           },
-          states: {
-            backoff: {
-              entry: 'scheduleRetry',
-              after: {
-                reconnectDelay: { target: '#heartsocket.running.live' },
-              },
-              on: {
-                'NETWORK.OFFLINE': { target: 'offline' },
-              },
+          /** `startClosed`: nothing has happened yet; messages queue for the first `reconnect()`. */
+          notStarted: {
+            on: {
+              SEND: { actions: 'transmit' },
+              CLOSE: { target: 'ended' },
             },
-            /** The host says there is no network: no attempts until it says `online`. */
-            offline: {},
           },
         },
       },
     },
-    /** The end: after close(), or when reconnecting is off, refused or exhausted; or not begun yet. */
-    closed: {
-      initial: 'ended',
-      on: {
-        RECONNECT: { target: 'running', actions: 'startAfresh' },
-      },
-      states: {
-        /** Over for good: what was queued is handed back, and nothing more is taken. */
-        ended: {
-          tags: ['final'],
-          entry: 'discardQueue',
-          on: { SEND: { actions: 'refuseSend' } },
-        },
-        /** `startClosed`: nothing has happened yet; messages queue for the first `reconnect()`. */
-        notStarted: {
-          on: {
-            SEND: { actions: 'transmit' },
-            CLOSE: { target: 'ended' },
-          },
-        },
-      },
-    },
-  },
-});
+  });
+
+/**
+ * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
+ * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
+ * adapter provides the `socket` actor and the `flushQueue`, `transmit`, `refuseSend` and
+ * `discardQueue` actions; `createSocketActor` and `HeartSocket` do that for you.
+ *
+ * @example
+ * ```ts
+ * import { createActor, fromCallback } from 'xstate';
+ * const machine = socketMachine.provide({
+ *   actors: { socket: fromCallback(({ sendBack, receive }) => { ... }) }, // your transport
+ *   actions: { flushQueue: () => {}, transmit: () => {}, refuseSend: () => {}, discardQueue: () => {} },
+ * });
+ * const actor = createActor(machine, {
+ *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, now: () => performance.now(), random: Math.random },
+ * }).start();
+ * ```
+ */
+export const socketMachine = defineSocketMachine(true);
+
+/**
+ * {@link socketMachine} without its `network` actor, for hosts with no online/offline signal.
+ *
+ * @example
+ * ```ts
+ * const machine = typeof navigator === 'undefined' ? socketMachineWithoutNetworkSignal : socketMachine;
+ * ```
+ */
+export const socketMachineWithoutNetworkSignal = defineSocketMachine(false);
 
 /**
  * Where the end of a socket leads when the user did not ask for it: the reconnect policy

@@ -52,6 +52,11 @@ export interface SocketMachineInput extends PolicyOptions {
   random: () => number;
   /** Whether the host says it is offline right now (browsers: `!navigator.onLine`). @default never */
   hostIsOffline?: () => boolean;
+  /**
+   * The settings, already resolved (`resolveSettings(options)`, by a caller that validated the
+   * options itself): used as they are, and the policy options are not read.
+   */
+  settings?: SocketSettings;
 }
 
 /**

@@ -192,6 +192,18 @@ describe('on… handlers (the HTML standard\'s event handler attributes)', () =>
     expect(s.onmessage).not.toBeNull();
   });
 
+  it('are listeners of their own: the same function added as a listener is another listener', () => {
+    const s = socket();
+    const calls: string[] = [];
+    const f = () => void calls.push('f');
+    s.onmessage = f;
+    s.addEventListener('message', f);
+    s.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
+    s.removeEventListener('message', f); // removes the listener, not the handler
+    s.dispatchEvent(new LightMessageEvent('y', '', 0) as unknown as Event);
+    expect(calls).toEqual(['f', 'f', 'f']);
+  });
+
   it('get the socket as this, event.target and event.currentTarget, for any Event dispatched', () => {
     const s = socket();
     const seen: unknown[] = [];

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { HEARTBEAT_TIMEOUT_CLOSE, LATE_TIMER_SLACK, socketMachine } from '../../machine/socketMachine.js';
+import {
+  HEARTBEAT_TIMEOUT_CLOSE,
+  LATE_TIMER_SLACK,
+  socketMachine,
+  socketMachineWithoutNetworkSignal,
+} from '../../machine/socketMachine.js';
 import { startMachine, type MachineHarness } from './harness.js';
 
 const fast = {
@@ -565,5 +570,17 @@ describe('a function from the options that threw', () => {
     m.actor.send({ type: 'CALLBACK.THREW', option: 'heartbeat.isPong', error });
     expect(m.state).toBe('open');
     expect(m.emitted).toEqual([{ type: 'open' }, { type: 'error', error }]);
+  });
+});
+
+describe('the machine for hosts without a network signal', () => {
+  it('is socketMachine without the network actor, and nothing else', () => {
+    const definition = (machine: typeof socketMachine) => JSON.parse(JSON.stringify(machine.root.definition));
+    const full = definition(socketMachine);
+    const lean = definition(socketMachineWithoutNetworkSignal);
+    expect(full.states.running.invoke.map((invoke: { src: string }) => invoke.src)).toEqual(['network']);
+    expect(lean.states.running.invoke).toEqual([]);
+    full.states.running.invoke = [];
+    expect(lean).toEqual(full);
   });
 });
