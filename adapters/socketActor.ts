@@ -1,5 +1,5 @@
 import type { CallbackLogicFunction } from 'xstate';
-import type { SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { SocketCommand, SocketEvent } from '../machine/types.js';
 import type { CallbackReporter } from './callbacks.js';
 import { checkProtocols } from './protocols.js';
@@ -42,7 +42,11 @@ const ignore = (): void => {};
  */
 export function createSocketCallback(config: SocketActorConfig): SocketCallback {
   const { link, heartbeat, reporter, enter } = config;
-  const isPong = heartbeat.isPong && reporter.guard('heartbeat.isPong', heartbeat.isPong, false);
+  // The default cannot throw: only a user's isPong pays for the guard, on the per-message path.
+  const isPong =
+    heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong || heartbeat.isPong === undefined
+      ? heartbeat.isPong
+      : reporter.guard('heartbeat.isPong', heartbeat.isPong, false);
   const message = heartbeat.message;
   const pingPayload =
     typeof message === 'function' ? () => reporter.call('heartbeat.message', message, () => undefined) : () => message;

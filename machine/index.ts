@@ -11,6 +11,8 @@ export {
   resolveSettings,
   DEFAULT_SETTINGS,
   MAX_DELAY,
+  HEARTBEAT_PING,
+  HEARTBEAT_PONG,
   POLICY_OPTION_KEYS,
   type CloseInfo,
   type HeartbeatOptions,

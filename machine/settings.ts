@@ -7,7 +7,7 @@
  * | `heartbeat.interval`        | 3000 ms   | silence after which a ping is sent                       |
  * | `heartbeat.timeout`         | 3000 ms   | wait for any reply to the ping before closing            |
  * | `heartbeat.message`         | `'ping'`  | the ping: string, binary, or a function returning one    |
- * | `heartbeat.isPong`          | none      | replies it matches are consumed, not delivered           |
+ * | `heartbeat.isPong`          | `'pong'`  | replies it matches are consumed, not delivered           |
  * | `heartbeat.protocol`        | `false`   | use WebSocket protocol ping frames where `ping()` exists |
  * | `reconnect.delay`           | 4000 ms   | wait before the first retry                              |
  * | `reconnect.factor`          | 1         | growth of the wait per failed attempt                    |
@@ -72,7 +72,10 @@ export interface HeartbeatOptions {
   timeout?: number;
   /** The ping: a string, binary data, or a function returning one (called per ping). @default 'ping' */
   message?: PingPayload | (() => PingPayload);
-  /** Messages this returns `true` for are treated as pongs: consumed, never delivered. @default none */
+  /**
+   * Messages this returns `true` for are treated as pongs: consumed, never delivered.
+   * @default (data) => data === 'pong' — the answer of `heartsocket/server`
+   */
   isPong?: (data: unknown) => boolean;
   /**
    * Send WebSocket protocol ping frames instead of `message` when the socket has `ping()` (the
@@ -174,6 +177,22 @@ export interface SocketSettings {
 }
 
 /**
+ * The heartbeat's convention, shared by both halves (`heartsocket/server` answers it): the client
+ * sends `'ping'`, the server answers `'pong'`, and neither side's app sees them.
+ *
+ * @example
+ * ```ts
+ * ws.on('message', (data) => { if (String(data) === HEARTBEAT_PING) ws.send(HEARTBEAT_PONG); });
+ * ```
+ */
+export const HEARTBEAT_PING = 'ping';
+/** The server's answer to {@link HEARTBEAT_PING}; by default the client consumes it (`heartbeat.isPong`). */
+export const HEARTBEAT_PONG = 'pong';
+
+/** The default `heartbeat.isPong`: the convention's answer, `'pong'`, and nothing else. */
+const isConventionalPong = (data: unknown): boolean => data === HEARTBEAT_PONG;
+
+/**
  * The defaults of every option, frozen.
  *
  * @example
@@ -187,8 +206,8 @@ export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
     enabled: true,
     interval: 3000,
     timeout: 3000,
-    message: 'ping',
-    isPong: undefined,
+    message: HEARTBEAT_PING,
+    isPong: isConventionalPong,
     protocol: false,
   }),
   reconnect: Object.freeze({

@@ -128,7 +128,7 @@ class PathRun {
         this.desk.answer('ftp://127.0.0.1/');
         return;
       case 'PEER.HEARD':
-        return this.peerSpeaks('pong');
+        return this.peerSpeaks('hello');
       case 'CLOSE':
         return this.socket.close();
       case 'RECONNECT':
