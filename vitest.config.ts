@@ -1,6 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => new URL(path, import.meta.url).pathname;
+
 export default defineConfig({
+  // The package's own names resolve to the source: examples taken from the README run as written.
+  resolve: {
+    alias: [
+      { find: /^heartsocket$/, replacement: source('./adapters/index.ts') },
+      { find: /^heartsocket\/machine$/, replacement: source('./machine/index.ts') },
+      { find: /^heartsocket\/server$/, replacement: source('./adapters/server/index.ts') },
+      { find: /^heartsocket\/react$/, replacement: source('./adapters/react/index.ts') },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     // Finds (and unpacks, once per run) the Chromium that the browser tests drive.

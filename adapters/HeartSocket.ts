@@ -48,6 +48,33 @@ const READY_STATE: Record<SocketStateName, number> = {
 
 type Handler<E extends Event> = ((this: HeartSocket, event: E) => unknown) | null;
 
+/**
+ * The events of a `HeartSocket`, by type, for typed `addEventListener` / `removeEventListener`.
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('statechange', (event) => console.log(event.previous, '→', event.state));
+ * socket.addEventListener('close', (event) => console.log(event.code, event.reason));
+ * ```
+ */
+export interface HeartSocketEventMap {
+  /** A connection opened. */
+  open: Event;
+  /** A message arrived (a light `MessageEvent`: see `LightMessageEvent`). */
+  message: MessageEvent;
+  /** One underlying socket ended. */
+  close: HeartSocketCloseEvent;
+  /** The socket reported an error, or a function from the options threw. */
+  error: HeartSocketErrorEvent;
+  /** The machine moved to another of its six states. */
+  statechange: StateChangeEvent;
+  /** Queued messages that will never be sent. */
+  undelivered: UndeliveredEvent;
+}
+
+/** A listener of one of the socket's events: a function, or an object with `handleEvent`. */
+type Listener<E> = ((this: HeartSocket, event: E) => unknown) | { handleEvent(event: E): unknown };
+
 function isSendData(data: unknown): data is SendData {
   return (
     typeof data === 'string' ||
@@ -315,6 +342,31 @@ export class HeartSocket extends SocketEventTarget {
   }
   set onerror(handler: Handler<HeartSocketErrorEvent>) {
     this.setHandler('error', handler);
+  }
+
+  /**
+   * Adds a listener, as `EventTarget.addEventListener` does (`once`, `signal`, `capture`, objects
+   * with `handleEvent`), typed by event: `statechange` gets a `StateChangeEvent`, and so on.
+   */
+  override addEventListener<K extends keyof HeartSocketEventMap>(
+    type: K,
+    listener: Listener<HeartSocketEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  }
+
+  /** Removes a listener added with the same callback and `capture`. */
+  override removeEventListener<K extends keyof HeartSocketEventMap>(
+    type: K,
+    listener: Listener<HeartSocketEventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
