@@ -69,6 +69,9 @@ export interface SocketActorOptions extends SocketOptions {
   onUndelivered?: (messages: SendData[], error: HeartSocketError) => void;
 }
 
+/** The default of `queue.max`. */
+export const DEFAULT_QUEUE_MAX = 1000;
+
 export const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
 export const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
@@ -115,12 +118,12 @@ export function checkClock(clock: unknown): SocketClock | undefined {
 }
 
 export function queueMax(option: SocketOptions['queue']): number {
-  if (option === undefined) return 1000;
+  if (option === undefined) return DEFAULT_QUEUE_MAX;
   if (typeof option !== 'object' || option === null) {
     throw new TypeError(`heartsocket: options.queue must be an object like { max: 1000 }, got ${String(option)}.`);
   }
   rejectUnknownKeys('queue.', option, ['max']);
-  const max = option.max ?? 1000;
+  const max = option.max ?? DEFAULT_QUEUE_MAX;
   if (typeof max !== 'number') {
     throw new TypeError(`heartsocket: options.queue.max must be a number, got ${typeof max} ${JSON.stringify(max)}.`);
   }

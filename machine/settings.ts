@@ -2,25 +2,9 @@
  * The timing and retry policy of one connection: the options a user passes, their defaults, and
  * the validation that turns them into the `SocketSettings` the machine reads from its context.
  *
- * | option                      | default   | meaning                                                  |
- * | --------------------------- | --------- | -------------------------------------------------------- |
- * | `heartbeat.interval`        | 3000 ms   | silence after which a ping is sent                       |
- * | `heartbeat.timeout`         | 3000 ms   | wait for any reply to the ping before closing            |
- * | `heartbeat.message`         | `'ping'`  | the ping: string, binary, or a function returning one    |
- * | `heartbeat.isPong`          | `'pong'`  | replies it matches are consumed, not delivered           |
- * | `heartbeat.protocol`        | `false`   | use WebSocket protocol ping frames where `ping()` exists |
- * | `reconnect.delay`           | 4000 ms   | wait before the first retry                              |
- * | `reconnect.factor`          | 1         | growth of the wait per failed attempt                    |
- * | `reconnect.maxDelay`        | 30000 ms  | cap on the wait                                          |
- * | `reconnect.jitter`          | 0         | 0..1: share of the wait that is randomised away          |
- * | `reconnect.maxRetries`      | Infinity  | failed attempts in a row before giving up                |
- * | `reconnect.minUptime`       | 5000 ms   | open this long and the retry count starts again          |
- * | `reconnect.shouldReconnect` | always    | `(close) => boolean`, asked after every unrequested close|
- * | `connectTimeout`            | 10000 ms  | a handshake slower than this is abandoned                |
- * | `closeTimeout`              | 1000 ms   | a close handshake slower than this is abandoned          |
- * | `startClosed`               | `false`   | construct without connecting, until `reconnect()`        |
+ * The defaults live in one place, `DEFAULT_SETTINGS`; the README's options table and the
+ * `@default` tags below are checked against it by `tests/docs/defaults.test.ts`.
  *
- * Every duration is at most {@link MAX_DELAY} ms (about 24.8 days): hosts' timers cannot wait longer.
  * `heartbeat: false` turns the heartbeat off; `reconnect: false` turns reconnecting off.
  */
 
