@@ -19,7 +19,7 @@ export {
   type LiveViewEvent,
   type LiveViewInspector,
   type LiveViewInspectorOptions,
-} from './liveView.js';
+} from '../visualizations/liveView.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, LightMessageEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';

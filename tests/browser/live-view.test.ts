@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { createLiveViewInspector } from '../../adapters/liveView.js';
+import { createLiveViewInspector } from '../../visualizations/liveView.js';
 import { buildLiveView } from '../../visualizations/build.js';
 import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../integration/server.js';

@@ -5,7 +5,7 @@ import { createWebSocketInspector } from '@statelyai/inspect';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { createLiveViewInspector, type LiveViewEvent } from '../../adapters/liveView.js';
+import { createLiveViewInspector, type LiveViewEvent } from '../../visualizations/liveView.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../integration/server.js';

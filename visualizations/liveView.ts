@@ -1,6 +1,7 @@
+// The offline live view's link: a visualization (its page imports it), built on the public HeartSocket.
 import type { AnyEventObject, InspectionEvent } from 'xstate';
-import { HeartSocket } from './HeartSocket.js';
-import type { SocketOptions } from './options.js';
+import { HeartSocket } from '../adapters/HeartSocket.js';
+import type { SocketOptions } from '../adapters/options.js';
 
 /**
  * XState's inspection events in a form that survives `JSON.stringify`: the shape of the Stately
