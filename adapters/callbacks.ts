@@ -7,14 +7,20 @@ import type { CallbackEvent } from '../machine/types.js';
  */
 export class CallbackReporter {
   #send: ((event: CallbackEvent) => void) | undefined;
-  /** Throws from before the actor existed (the inspector sees its creation). */
+  /** Throws from before anyone could listen: while the actor and the socket are being made. */
   #early: CallbackEvent[] | undefined;
 
-  /** From now on reports go to `send` (the actor's, as one of its steps). */
+  /**
+   * From the next microtask on, reports go to `send` (the actor's, as one of its steps). Not at
+   * once: the inspector and the clock are called while the socket is being constructed, and an
+   * `error` event then would reach no listener — the caller has not had a chance to add one.
+   */
   attach(send: (event: CallbackEvent) => void): void {
-    this.#send = send;
-    for (const event of this.#early ?? []) send(event);
-    this.#early = undefined;
+    queueMicrotask(() => {
+      this.#send = send;
+      for (const event of this.#early ?? []) send(event);
+      this.#early = undefined;
+    });
   }
 
   report(option: string, error: unknown): void {
