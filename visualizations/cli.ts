@@ -3,7 +3,7 @@
  * file with esbuild, as the repository has no TypeScript runtime).
  *
  * - `generate` (the default): writes the diagrams (`socket-machine.mmd`, `.dot`, `.svg`, `.json`,
- *   and the diagram in README.md) and the live view's script (`build/live-view.js`).
+ *   and the diagram in docs/internals.md) and the live view's script (`build/live-view.js`).
  * - `serve [--port N]`: serves the live view on 127.0.0.1 (default port 8090) with the relay for
  *   Node processes, until Ctrl-C.
  */

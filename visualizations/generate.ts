@@ -29,35 +29,38 @@ export function readmeSnippet(mermaid: string): string {
     'starting at `reconnect.delay`, `minUptime` `reconnect.minUptime`), and `[guard]` when a condition picks the',
     'branch (`[else]`: none of the earlier ones held). What a state does without leaving it — entry actions,',
     'invoked actors, transitions that only run actions — is written inside it, or in a note for a composite state.',
-    'Also generated: [`socket-machine.svg`](visualizations/socket-machine.svg) (Graphviz; timers are dashed),',
-    '[`socket-machine.dot`](visualizations/socket-machine.dot) and [`socket-machine.json`](visualizations/socket-machine.json).',
+    'Also generated: [`socket-machine.svg`](../visualizations/socket-machine.svg) (Graphviz; timers are dashed),',
+    '[`socket-machine.dot`](../visualizations/socket-machine.dot) and [`socket-machine.json`](../visualizations/socket-machine.json).',
   ].join('\n');
 }
 
-/** The README with its diagram, between the markers, made anew from the machine. */
+/** The page that shows the whole chart (the README shows the SVG): its diagram is written between markers. */
+const DIAGRAM_PAGE = 'docs/internals.md';
+
+/** A Markdown page with its diagram, between the markers, made anew from the machine. */
 export function withDiagram(readme: string, mermaid: string): string {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start === -1 || end < start) {
-    throw new Error(`README.md has no diagram markers: put ${README_START} and ${README_END} where the diagram goes.`);
+    throw new Error(`${DIAGRAM_PAGE} has no diagram markers: put ${README_START} and ${README_END} where the diagram goes.`);
   }
   return `${readme.slice(0, start + README_START.length)}\n${readmeSnippet(mermaid)}\n${readme.slice(end)}`;
 }
 
 /**
- * Every generated diagram file, in memory, the README among them (its diagram is the generated
- * one; `root` is where the README is read from). Deterministic: same machine, same bytes.
+ * Every generated diagram file, in memory, the docs page that shows the chart among them (`root`
+ * is where it is read from). Deterministic: same machine, same bytes.
  */
 export async function generateDiagrams(root: string, machine: AnyStateMachine = socketMachine): Promise<GeneratedFile[]> {
   const mermaid = toMermaid(machine);
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const page = await readFile(join(root, DIAGRAM_PAGE), 'utf8');
   const dot = toDot(machine);
   return [
     { path: 'visualizations/socket-machine.mmd', content: mermaid },
     { path: 'visualizations/socket-machine.dot', content: dot },
     { path: 'visualizations/socket-machine.svg', content: await renderSvg(dot) },
     { path: 'visualizations/socket-machine.json', content: toJson(machine) },
-    { path: 'README.md', content: withDiagram(readme, mermaid) },
+    { path: DIAGRAM_PAGE, content: withDiagram(page, mermaid) },
   ];
 }
 

@@ -1,8 +1,8 @@
-// Every TypeScript block of the README compiles, taken from the README itself: an example that
-// drifts from the API fails here. Each block is its own module; a small preamble declares the
+// Every TypeScript block of the README and the docs compiles, taken from the pages themselves: an
+// example that drifts from the API fails here. Each block is its own module; a small preamble declares the
 // names the blocks use without defining them (`url`, …). `heartsocket` and its entries resolve to
 // the source.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
@@ -20,14 +20,19 @@ declare global {
 }
 `;
 
-it('compiles every TypeScript block of the README', () => {
-  const blocks = typeScriptBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+/** The pages a user reads: the README and the docs. */
+const PAGES = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+it('compiles every TypeScript block of the README and the docs', () => {
+  const blocks = PAGES.flatMap((page) =>
+    typeScriptBlocks(readFileSync(join(root, page), 'utf8')).map((block) => ({ ...block, page })),
+  );
   expect(blocks.length).toBeGreaterThan(3);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'preamble.d.ts'), PREAMBLE);
   const files = blocks.map((block, index) => {
-    const file = join(dir, `readme-line-${block.line}.${block.tsx ? 'tsx' : 'ts'}`);
+    const file = join(dir, `${block.page.replace(/\W/g, '_')}-line-${block.line}.${block.tsx ? 'tsx' : 'ts'}`);
     // A block without imports or exports would be a script sharing one scope with the others.
     writeFileSync(file, `${block.code}\nexport {};\n`);
     return { file, block, index };
@@ -57,8 +62,8 @@ it('compiles every TypeScript block of the README', () => {
     .filter((d) => d.file?.fileName.startsWith(dir))
     .map((d) => {
       const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-      const readmeLine = Number(/readme-line-(\d+)/.exec(d.file!.fileName)![1]) + line + 1;
-      return `README.md:${readmeLine}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      const block = files.find((f) => f.file === d.file!.fileName)!.block;
+      return `${block.page}:${block.line + line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
   expect(problems).toEqual([]);
 });

@@ -1,6 +1,6 @@
 /**
- * The README's "generate tests from the machine" example, kept honest: it is taken from the README
- * itself and run as printed (with `export { paths }` added, to look at what it made).
+ * The testing guide's "generate tests from the machine" example, kept honest: it is taken from
+ * docs/testing.md itself and run as printed (with `export { paths }` added, to look at what it made).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +10,9 @@ import { typeScriptBlocks } from '../docs/readme.js';
 const root = new URL('../..', import.meta.url).pathname;
 
 it('reaches every one of the six states', async () => {
-  const blocks = typeScriptBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'testing.md'), 'utf8'));
   const example = blocks.find((block) => block.code.includes('getShortestPaths('));
-  expect(example, 'the README example that uses getShortestPaths').toBeDefined();
+  expect(example, 'the example that uses getShortestPaths').toBeDefined();
   const dir = join(root, 'test-artifacts', 'readme-example');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'graph.ts');
