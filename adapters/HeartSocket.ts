@@ -18,7 +18,7 @@ import type { ProtocolsSource } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
-import { SocketEventTarget } from './eventTarget.js';
+import { SocketEvent, SocketEventTarget } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -171,20 +171,16 @@ export class HeartSocket extends SocketEventTarget {
     // One listener for the three: each costs memory per connection.
     this.actor.on('*', (emitted) => {
       this.#syncState();
-      this.#post(
-        emitted.type === 'open'
-          ? new Event('open')
-          : emitted.type === 'close'
-            ? new HeartSocketCloseEvent(emitted)
-            : new HeartSocketErrorEvent(emitted.error),
-      );
+      if (emitted.type === 'open') this.#post('open', () => new SocketEvent('open'));
+      else if (emitted.type === 'close') this.#post('close', () => new HeartSocketCloseEvent(emitted));
+      else this.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     });
     this.actor.subscribe(() => {
       this.#syncState();
       const undelivered = this.#undelivered;
       if (undelivered === null) return;
       this.#undelivered = null;
-      for (const event of undelivered) this.#post(event);
+      for (const event of undelivered) this.#post('undelivered', () => event);
     });
     this.#outbox.enter(() => this.actor.start());
   }
@@ -200,12 +196,16 @@ export class HeartSocket extends SocketEventTarget {
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;
-    this.#post(new StateChangeEvent(state, previous));
+    this.#post('statechange', () => new StateChangeEvent(state, previous));
   }
 
   /** Dispatches `event` once the actor's step is over (see `Outbox`). */
-  #post(event: Event): void {
-    this.#outbox.post(() => this.dispatchEvent(event));
+  #post(type: keyof HeartSocketEventMap, build: () => Event): void {
+    // Built only if someone listens: a heartbeat's two state changes cost nothing unwatched.
+    // (Whether anyone listens is asked again at delivery: a listener added meanwhile hears it.)
+    this.#outbox.post(() => {
+      if (this.hasListeners(type)) this.dispatchEvent(build());
+    });
   }
 
   /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */

@@ -45,6 +45,42 @@ export interface DispatchState {
 
 const isLightEvent = (event: object): event is Event & DispatchState => TARGET in event;
 
+/**
+ * The base of heartsocket's own events (`open`, `close`, `error`, `statechange`, `undelivered`): a
+ * real `Event` whose dispatch state is its own, so that this target can set it (Node keeps an
+ * `Event`'s `target` private to its own `EventTarget`).
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('open', (event) => event.target === socket); // true
+ * ```
+ */
+export class SocketEvent extends Event implements DispatchState {
+  [TARGET]: EventTarget | null = null;
+  [PHASE] = 0;
+  [STOPPED] = false;
+
+  override get target(): EventTarget | null {
+    return this[TARGET];
+  }
+  override get srcElement(): EventTarget | null {
+    return this[TARGET];
+  }
+  override get currentTarget(): EventTarget | null {
+    return this[PHASE] === AT_TARGET ? this[TARGET] : null;
+  }
+  override get eventPhase(): number {
+    return this[PHASE];
+  }
+  override stopImmediatePropagation(): void {
+    this[STOPPED] = true;
+    super.stopImmediatePropagation();
+  }
+  override composedPath(): EventTarget[] {
+    return this[PHASE] === AT_TARGET ? [this[TARGET]!] : [];
+  }
+}
+
 type Options = boolean | AddEventListenerOptions | EventListenerOptions | undefined;
 
 const captureOf = (options: Options): boolean => (typeof options === 'boolean' ? options : Boolean(options?.capture));
@@ -137,6 +173,11 @@ export class SocketEventTarget extends EventTarget {
       }
     }
     state[PHASE] = 0; // NONE
+  }
+
+  /** Whether anyone listens for `type`: events nobody hears are not even built. */
+  protected hasListeners(type: string): boolean {
+    return this.#listeners.has(type);
   }
 
   /** The `on…` handler of `type`, or `null`. */
