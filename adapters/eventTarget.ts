@@ -5,7 +5,7 @@
  * costs more per message than all the rest of heartsocket's receive path. This one dispatches the
  * light `message` events of `events.ts` too, and keeps every rule of the DOM standard
  * (https://dom.spec.whatwg.org/#concept-event-listener), each checked by
- * `tests/integration/eventTarget.test.ts`:
+ * `tests/unit/eventTarget.test.ts`:
  * - a listener is a callback and a capture flag; adding the same pair again does nothing;
  * - `once` removes it before it is called; an aborted `signal` removes it (or never adds it);
  * - a callback object's `handleEvent` is looked up when the event is dispatched;

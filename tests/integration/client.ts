@@ -7,6 +7,7 @@ import WsWebSocket from 'ws';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
 import type { HeartSocketError } from '../../adapters/errors.js';
 import type { HeartSocketCloseEvent, StateChangeEvent, UndeliveredEvent } from '../../adapters/events.js';
+import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
 import { DEFAULT_WAIT } from '../support/wait.js';
@@ -116,9 +117,16 @@ export function record(socket: HeartSocket): Recording {
   return events;
 }
 
-/** A HeartSocket whose events are recorded, stopped (socket dropped, timers cancelled) on cleanup. */
-export function createSocket(url: UrlSource, options: HeartSocketOptions): { socket: HeartSocket; events: Recording } {
-  const socket = new HeartSocket(url, [], options);
+/**
+ * A HeartSocket whose events are recorded, stopped (socket dropped, timers cancelled) on cleanup.
+ * `protocols` are the subprotocols to ask for (none by default).
+ */
+export function createSocket(
+  url: UrlSource,
+  options: HeartSocketOptions,
+  protocols: ProtocolsSource = [],
+): { socket: HeartSocket; events: Recording } {
+  const socket = new HeartSocket(url, protocols, options);
   onCleanup(() => socket.actor.stop());
   return { socket, events: record(socket) };
 }

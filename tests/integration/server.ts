@@ -30,6 +30,13 @@ interface Connection {
   muted: boolean;
 }
 
+/** The bytes of a `ws` message, whatever form `ws` delivered them in. */
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
 function listen(server: Server | TcpServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -47,7 +54,8 @@ function closeListener(server: Server | TcpServer): Promise<void> {
 /**
  * A `ws` server that echoes every message, counts connections and heartbeat pings, records
  * what it received and the closes it saw, and can misbehave on request: close or drop all
- * clients, stop replying (`mute`), go half-open (`goSilent`), stop and restart on the same port.
+ * clients, stop replying (`mute`), go half-open (`goSilent`), send a close frame and linger
+ * (`closeAndLinger`), ping the clients (`pingClients`), stop and restart on the same port.
  */
 export class TestServer {
   /** Connections accepted since the first start (a restart keeps counting). */
@@ -58,6 +66,19 @@ export class TestServer {
   protocolPings = 0;
   /** Text messages received, other than `'ping'`, in arrival order. */
   readonly received: string[] = [];
+  /** Binary messages received, as the bytes that arrived, in arrival order. */
+  readonly receivedBinary: Uint8Array[] = [];
+  /** The subprotocol of each accepted connection, in order (`''` when none was asked for). */
+  readonly protocols: string[] = [];
+  /** Protocol pong frames received (clients answering `pingClients()`). */
+  protocolPongs = 0;
+  /**
+   * Called after the server has answered a heartbeat `'ping'` (its reply is already written to the
+   * socket): a test can stall the process here, with the reply waiting in the client's buffer.
+   */
+  afterPingReply: (() => void) | null = null;
+  /** Milliseconds the answer to a heartbeat `'ping'` takes (0: at once), like a slow network. */
+  pingReplyDelay = 0;
   /** While set, upgrade requests are answered 503: the client sees an error, then a close. */
   refuseUpgrades = false;
   /**
@@ -111,6 +132,27 @@ export class TestServer {
   /** Drops every client's TCP connection without a close frame (the client sees 1006). */
   terminateAll(): void {
     for (const connection of this.#live) connection.ws.terminate();
+  }
+
+  /** Sends a protocol ping frame to every connected client (a `ws` client answers with a pong). */
+  pingClients(): void {
+    for (const connection of this.#live) connection.ws.ping();
+  }
+
+  /**
+   * Starts the closing handshake with every current client and then lingers: a close frame with
+   * `code` and `reason` is written straight to the TCP connection, and the server stops reading,
+   * so it never sees the client's reply and never ends the TCP connection. New clients are served.
+   */
+  closeAndLinger(code: number, reason = ''): void {
+    const payload = Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason, 'utf8')]);
+    if (payload.length > 125) throw new RangeError('closeAndLinger: the reason is too long for a control frame');
+    const frame = Buffer.concat([Buffer.from([0x88, payload.length]), payload]);
+    for (const connection of this.#live) {
+      connection.muted = true;
+      connection.tcp.pause();
+      connection.tcp.write(frame);
+    }
   }
 
   /** The current clients keep being read, but get no reply: no echo, no pong. */
@@ -181,9 +223,11 @@ export class TestServer {
     const connection: Connection = { ws, tcp, muted: false };
     this.#live.add(connection);
     this.connections++;
+    this.protocols.push(ws.protocol);
     if (this.#live.size > 1) this.#overlapSince ??= performance.now();
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data, isBinary));
     ws.on('ping', () => this.protocolPings++);
+    ws.on('pong', () => this.protocolPongs++);
     ws.on('error', () => {});
     ws.on('close', (code, reason) => {
       this.#live.delete(connection);
@@ -199,10 +243,17 @@ export class TestServer {
     const text = isBinary ? null : data.toString();
     if (text === 'ping') {
       this.pings++;
-      if (!connection.muted) connection.ws.send(this.#pingReply === 'pong' ? 'pong' : 'ping');
+      const reply = this.#pingReply === 'pong' ? 'pong' : 'ping';
+      if (this.pingReplyDelay > 0) {
+        setTimeout(() => {
+          if (!connection.muted && connection.ws.readyState === connection.ws.OPEN) connection.ws.send(reply);
+        }, this.pingReplyDelay);
+      } else if (!connection.muted) connection.ws.send(reply);
+      this.afterPingReply?.();
       return;
     }
     if (text !== null) this.received.push(text);
+    else this.receivedBinary.push(new Uint8Array(toBuffer(data)));
     if (!connection.muted) connection.ws.send(data as Buffer, { binary: isBinary });
   }
 }
