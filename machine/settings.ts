@@ -300,7 +300,8 @@ function section<T extends object>(name: string, value: unknown): T | false | un
 function resolveHeartbeat(value: unknown): SocketSettings['heartbeat'] {
   const defaults = DEFAULT_SETTINGS.heartbeat;
   const options = section<HeartbeatOptions>('heartbeat', value);
-  if (options === false) return { ...defaults, enabled: false };
+  // No heartbeat, no pongs: every message, 'pong' too, is the app's.
+  if (options === false) return { ...defaults, enabled: false, isPong: undefined };
   if (options === undefined) return defaults;
   rejectUnknownKeys('heartbeat.', options, ['interval', 'timeout', 'message', 'isPong', 'protocol']);
   const message = options.message ?? defaults.message;

@@ -74,3 +74,10 @@ describe('resolveSettings', () => {
     expect(resolveSettings({ heartbeat: { message: make } }).heartbeat.message).toBe(make);
   });
 });
+
+describe('heartbeat: false', () => {
+  it("consumes no pongs: every message, 'pong' too, is the app's", () => {
+    expect(resolveSettings({ heartbeat: false }).heartbeat.isPong).toBeUndefined();
+    expect(resolveSettings({}).heartbeat.isPong?.('pong')).toBe(true);
+  });
+});
