@@ -1,0 +1,202 @@
+/**
+ * What the port of partysocket's test suite (cloudflare/partykit, packages/partysocket/src/tests/)
+ * needs beyond the integration helpers: partysocket's ReconnectingWebSocket options mapped to
+ * heartsocket's, a real `ws` server on 127.0.0.1:0 that a test drives the way upstream drives its
+ * fixed-port `wss` (`wss.on('connection', …)`), a WebSocket class that keeps the sockets it makes
+ * (upstream reads the private `_ws`), a URL nobody listens on, and the bounded waits.
+ *
+ * Kept apart from `rws.ts` (the reconnecting-websocket port's helpers) on purpose: the two ports are
+ * written at the same time, and neither should break the other.
+ */
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { expect } from 'vitest';
+import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import type { SimulatedClock } from 'xstate';
+import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
+import type { ProtocolsSource } from '../../adapters/protocols.js';
+import type { UrlSource } from '../../adapters/url.js';
+import type { CloseInfo } from '../../machine/settings.js';
+import { onCleanup, record, type Recording } from '../integration/client.js';
+
+export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../integration/client.js';
+
+/**
+ * Node's global (undici) WebSocket — there on Node 20 because vitest runs with
+ * `--experimental-websocket` — taken before any test stubs the global. Upstream's node tests run
+ * on the global WebSocket too (Node 22's), so it is the default here: its `binaryType` is `'blob'`,
+ * as upstream expects.
+ */
+export const UndiciWebSocket = globalThis.WebSocket;
+
+/** Far past every delay and timeout the tests set: what has not happened by then never will. */
+export const LONG_AFTER = 60_000;
+
+/** partysocket's `ReconnectingWebSocket` options (`partysocket/ws`, 1.3.0), as its users write them. */
+export interface PartySocketOptions {
+  WebSocket?: unknown;
+  maxReconnectionDelay?: number;
+  minReconnectionDelay?: number;
+  reconnectionDelayGrowFactor?: number;
+  minUptime?: number;
+  connectionTimeout?: number;
+  maxRetries?: number;
+  maxEnqueuedMessages?: number;
+  startClosed?: boolean;
+  shouldReconnectOnClose?: (event: CloseInfo) => boolean;
+}
+
+/** The entries of `object` whose value is not `undefined`. */
+function defined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * partysocket options → heartsocket options, as the issue maps them. Options partysocket was not
+ * given keep heartsocket's defaults (what a user switching libraries gets); the heartbeat is off
+ * because partysocket has none.
+ */
+export function fromPartySocketOptions(party: PartySocketOptions): HeartSocketOptions {
+  const reconnect = defined({
+    maxRetries: party.maxRetries,
+    delay: party.minReconnectionDelay,
+    maxDelay: party.maxReconnectionDelay,
+    factor: party.reconnectionDelayGrowFactor,
+    minUptime: party.minUptime,
+    shouldReconnect: party.shouldReconnectOnClose,
+  });
+  return {
+    heartbeat: false,
+    reconnect,
+    ...defined({
+      WebSocket: party.WebSocket as HeartSocketOptions['WebSocket'],
+      connectTimeout: party.connectionTimeout,
+      startClosed: party.startClosed,
+    }),
+    ...(party.maxEnqueuedMessages !== undefined && { queue: { max: party.maxEnqueuedMessages } }),
+  };
+}
+
+/**
+ * `new ReconnectingWebSocket(url, protocols, options)`, as a HeartSocket: its events recorded,
+ * stopped (socket dropped, timers cancelled) on cleanup. `extra` adds heartsocket options (`clock`,
+ * `inspect`). Without a `WebSocket` option the socket uses the global one, as upstream's does.
+ */
+export function createPartySocket(
+  url: UrlSource,
+  protocols?: ProtocolsSource,
+  party: PartySocketOptions = {},
+  extra: HeartSocketOptions = {},
+): { socket: HeartSocket; events: Recording } {
+  const socket = new HeartSocket(url, protocols, { ...fromPartySocketOptions(party), ...extra });
+  onCleanup(() => socket.actor.stop());
+  return { socket, events: record(socket) };
+}
+
+/** A WebSocket class (a subclass of `base`) that keeps every socket it makes, in order. */
+export function spyWebSocket<C extends new (...args: any[]) => object>(base: C) {
+  const created: InstanceType<C>[] = [];
+  const SpyWebSocket = class extends base {
+    constructor(...args: any[]) {
+      super(...args);
+      created.push(this as InstanceType<C>);
+    }
+  };
+  return { SpyWebSocket, created };
+}
+
+/**
+ * A `ws` WebSocketServer on 127.0.0.1 with an OS-chosen port, in place of upstream's
+ * `new WebSocketServer({ port: PORT })`: tests add `connection` handlers to `wss` as upstream does.
+ * On cleanup every client is terminated, every TCP connection destroyed (undici may keep an idle
+ * one) and the listener closed.
+ */
+export interface PartyServer {
+  readonly wss: WebSocketServer;
+  /** `ws://127.0.0.1:<port>/`: the URL as a socket reports it (serialized, path `/`). */
+  readonly url: string;
+  /** Server-side sockets of every accepted connection, in order. */
+  readonly clients: ServerSocket[];
+  /** The request path of every accepted connection, in order. */
+  readonly paths: string[];
+}
+
+export async function startPartyServer(): Promise<PartyServer> {
+  const http: Server = createServer((_request, response) => response.writeHead(426).end());
+  const tcp = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    tcp.add(socket);
+    socket.on('close', () => tcp.delete(socket));
+  });
+  const wss = new WebSocketServer({ server: http });
+  const clients: ServerSocket[] = [];
+  const paths: string[] = [];
+  wss.on('connection', (client, request) => {
+    clients.push(client);
+    paths.push(request.url ?? '');
+    client.on('error', () => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  onCleanup(async () => {
+    for (const client of wss.clients) client.terminate();
+    for (const socket of tcp) socket.destroy();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+  return { wss, url: `ws://127.0.0.1:${port}/`, clients, paths };
+}
+
+/** A ws:// URL on 127.0.0.1 where nothing listens: every attempt is refused at once. */
+export async function refusedUrl(): Promise<string> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `ws://127.0.0.1:${port}/`;
+}
+
+/**
+ * Lets pending I/O callbacks and promise jobs run: a connection attempt the machine started is
+ * then under way (its socket constructed), so "no new socket" can be checked without a sleep.
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The retry comes exactly `delay` ms of the clock after the failure: not 1 ms sooner. */
+export function expectRetryAfter(socket: HeartSocket, clock: SimulatedClock, delay: number): void {
+  expect(socket.state).toBe('reconnectWait');
+  clock.increment(delay - 1);
+  expect(socket.state).toBe('reconnectWait');
+  clock.increment(1);
+  expect(socket.state).toBe('connecting');
+}
+
+/** The text of a message's data, whatever form it arrived in (upstream's `getMessageText`). */
+export async function textOf(data: unknown): Promise<string> {
+  if (typeof data === 'string') return data;
+  if (data instanceof Blob) return data.text();
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  throw new TypeError(`not message data: ${String(data)}`);
+}
+
+/** Resolves with the next `type` event of `socket` (bounded: rejects after `timeout` ms). */
+export function nextEvent<E extends Event = Event>(socket: HeartSocket, type: string, timeout = 3000): Promise<E> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.removeEventListener(type, listener);
+      reject(new Error(`timed out after ${timeout} ms waiting for a ${type} event; state ${socket.state}`));
+    }, timeout);
+    const listener = (event: Event): void => {
+      clearTimeout(timer);
+      socket.removeEventListener(type, listener);
+      resolve(event as E);
+    };
+    socket.addEventListener(type, listener);
+  });
+}
