@@ -153,6 +153,7 @@ export async function runSequence(actions: Action[]): Promise<void> {
     // flight when close() abandoned it may still complete at the server: let it settle first.)
     await sleep(UPGRADE_SETTLE_MS);
     const acceptedAtClose = server.connections;
+    // Real time, not a clock: the campaign runs heartsocket on real timers, as apps do (a test clock would also drop ws's closeTimeout).
     await sleep(4 * POLICY.reconnect.delay + POLICY.closeTimeout);
     expect(socket.state).toBe('closed');
     expect(server.connections).toBe(acceptedAtClose);

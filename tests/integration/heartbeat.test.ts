@@ -1,5 +1,6 @@
 import WsWebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TestClock } from '../support/wait.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import {
   cleanup,
@@ -7,7 +8,6 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
-  sleep,
   startServer,
   waitFor,
   waitForState,
@@ -108,22 +108,29 @@ describe.each(IMPLEMENTATIONS)('heartbeat (%s)', (_name, WebSocket) => {
   it('counts any message as proof of life: no ping while the peer keeps talking', async () => {
     const server = await startServer({ pingReply: 'pong' });
     const interval = 250;
+    const clock = new TestClock();
     const { socket, events } = createSocket(
       server.url,
-      fastOptions(WebSocket, { heartbeat: { interval, timeout: PATIENT_TIMEOUT, isPong } }),
+      fastOptions(WebSocket, { heartbeat: { interval, timeout: PATIENT_TIMEOUT, isPong }, clock }),
     );
     await waitForState(socket, 'open');
 
-    // Talk for longer than the interval, with gaps far shorter than it.
+    // Talk for longer than the interval, with gaps far shorter than it: each tick arrives, then a
+    // tenth of the interval passes on the clock.
     const ticks = 12;
     for (let i = 0; i < ticks; i++) {
       server.broadcast(`tick ${i}`);
-      await sleep(interval / 10);
+      await waitFor(() => events.messages.length === i + 1, `tick ${i}`);
+      clock.advance(interval / 10);
     }
 
-    await waitFor(() => events.messages.length === ticks, 'the ticks');
+    expect(clock.now()).toBeGreaterThan(interval);
+    expect(events.messages).toHaveLength(ticks);
     expect(server.pings).toBe(0);
     expect(events.states).not.toContain('awaitingPong');
+    // The heartbeat was armed all along: a whole interval of silence, and the ping goes out.
+    clock.advance(interval);
+    expect(socket.state).toBe('awaitingPong');
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countingWebSocket, LONG_AFTER, NETWORK_GRACE, settle, TestClock } from '../support/wait.js';
 import {
   cleanup,
   countTransitions,
@@ -6,7 +7,6 @@ import {
   fastOptions,
   IMPLEMENTATIONS,
   RECONNECT_DELAY,
-  SEVERAL_DELAYS,
   sleep,
   startServer,
   startSilentTcpServer,
@@ -116,9 +116,10 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
     it('asks shouldReconnect with the close, and ends in closed when it says no', async () => {
       const server = await startServer();
       const shouldReconnect = vi.fn(() => false);
+      const clock = new TestClock();
       const { socket, events } = createSocket(
         server.url,
-        fastOptions(WebSocket, { reconnect: { delay: RECONNECT_DELAY, shouldReconnect } }),
+        fastOptions(WebSocket, { reconnect: { delay: RECONNECT_DELAY, shouldReconnect }, clock }),
       );
       await waitForState(socket, 'open');
 
@@ -128,7 +129,14 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
       expect(shouldReconnect).toHaveBeenCalledTimes(1);
       expect(shouldReconnect).toHaveBeenCalledWith({ code: 4001, reason: 'go away', wasClean: true });
       expect(events.closes).toEqual([{ code: 4001, reason: 'go away', wasClean: true }]);
-      await sleep(SEVERAL_DELAYS);
+      // No retry scheduled, and none comes however long the clock runs.
+      expect(clock.pending).toBe(0);
+      const statesAtClosed = events.states.length;
+      clock.advance(LONG_AFTER);
+      await settle();
+      expect(events.states.slice(statesAtClosed)).toEqual([]);
+      expect(shouldReconnect).toHaveBeenCalledTimes(1);
+      expect(events.closes).toHaveLength(1);
       expect(server.connections).toBe(1);
     });
 
@@ -150,7 +158,8 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
 
     it('ends in closed with reconnect: false', async () => {
       const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket, { reconnect: false }));
+      const clock = new TestClock();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket, { reconnect: false, clock }));
       await waitForState(socket, 'open');
 
       server.closeAll(4001, 'go away');
@@ -158,7 +167,13 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
       await waitForState(socket, 'closed');
       expect(events.closes).toEqual([{ code: 4001, reason: 'go away', wasClean: true }]);
       expect(socket.readyState).toBe(socket.CLOSED);
-      await sleep(SEVERAL_DELAYS);
+      // No retry scheduled, and none comes however long the clock runs.
+      expect(clock.pending).toBe(0);
+      const statesAtClosed = events.states.length;
+      clock.advance(LONG_AFTER);
+      await settle();
+      expect(events.states.slice(statesAtClosed)).toEqual([]);
+      expect(events.closes).toHaveLength(1);
       expect(server.connections).toBe(1);
     });
   });
@@ -182,13 +197,22 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
 
   describe('reconnect()', () => {
     it('called five times in a row leaves exactly one live connection', async () => {
-      const { server, socket, events } = await openSocket(WebSocket);
+      const server = await startServer();
+      const clock = new TestClock();
+      const counting = countingWebSocket(WebSocket);
+      const { socket, events } = createSocket(server.url, fastOptions(counting.WebSocket, { clock }));
+      await waitForState(socket, 'open');
 
       for (let i = 0; i < 5; i++) socket.reconnect();
 
       await waitFor(() => events.opens === 2 && server.liveConnections === 1, 'one new connection');
-      await sleep(SEVERAL_DELAYS);
+      // Far past any connect timeout or retry an abandoned attempt could have left behind.
+      clock.advance(LONG_AFTER);
+      await settle();
       expect(socket.state).toBe('open');
+      expect(events.opens).toBe(2);
+      // The first socket and the one that replaced it: no other socket exists to reach the server.
+      expect(counting.made).toHaveLength(2);
       expect(server.liveConnections).toBe(1);
       expect(server.connections).toBe(2);
       expect(events.closes).toHaveLength(5);
@@ -197,16 +221,22 @@ describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
 
     it('called while earlier attempts are still connecting leaves exactly one live connection', async () => {
       const server = await startServer();
-      const { socket, events } = createSocket(server.url, fastOptions(WebSocket));
+      const clock = new TestClock();
+      const { socket, events } = createSocket(server.url, fastOptions(WebSocket, { clock }));
 
       for (let i = 0; i < 5; i++) {
-        await sleep(1);
+        await sleep(1); // real time: lets each attempt get its handshake under way before it is replaced
         socket.reconnect();
       }
 
       await waitForState(socket, 'open');
       await waitFor(() => server.liveConnections === 1, 'a single live connection');
-      await sleep(SEVERAL_DELAYS);
+      const statesAtOpen = events.states.length;
+      // Far past any connect timeout or retry an abandoned attempt could have left behind.
+      clock.advance(LONG_AFTER);
+      // Real time: handshakes of abandoned attempts may still be reaching the server, which no clock drives.
+      await sleep(NETWORK_GRACE);
+      expect(events.states.slice(statesAtOpen)).toEqual([]);
       expect(socket.state).toBe('open');
       expect(server.liveConnections).toBe(1);
       // One close event per abandoned attempt, each for the reconnect() that replaced it.

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { LONG_AFTER, settle, TestClock } from '../support/wait.js';
 import {
   cleanup,
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
-  SEVERAL_DELAYS,
   sleep,
   startServer,
   waitForState,
@@ -85,14 +85,19 @@ describe.each(IMPLEMENTATIONS)('url function (%s)', (_name, WebSocket) => {
 
   it('that gives a non-WebSocket URL: closed with an error, never retried', async () => {
     let calls = 0;
+    const clock = new TestClock();
     const { socket, events } = createSocket(() => {
       calls++;
       return 'ftp://127.0.0.1/';
-    }, fastOptions(WebSocket));
+    }, fastOptions(WebSocket, { clock }));
 
     await waitForState(socket, 'closed');
-    await sleep(SEVERAL_DELAYS);
+    // No retry scheduled, and none comes however long the clock runs.
+    expect(clock.pending).toBe(0);
+    clock.advance(LONG_AFTER);
+    await settle();
 
+    expect(events.states).toEqual(['connecting', 'closed']);
     expect(calls).toBe(1);
     expect(events.errors).toHaveLength(1);
     expect(events.errors[0]).toBeInstanceOf(SyntaxError);
