@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// heartsocket demo: a local echo server, a HeartSocket client, and a scripted outage. Every state
-// change of the client is printed with the time and the reason.
+// heartsocket demo: a local echo server (its half of the heartbeat by heartsocket/server), a
+// HeartSocket client, and a scripted outage. Every state change of the client is printed with the
+// time and the reason.
 //
 //   npm start                          the scripted outage (about 10 s)
 //   npm start -- --fast                the same, faster timings (for tests)
@@ -109,6 +110,7 @@ const scene = (title) => print(`\n${stamp()} ${bold(`▶ ${title}`)}`);
 await ensureBuilt({ log: (line) => console.error(dim(line)) });
 // A package may import itself by its name: this is what an app writes.
 const { HeartSocket, createLiveViewInspector } = await import('heartsocket');
+const { acceptHeartbeats } = await import('heartsocket/server');
 
 // ── the live view (--live-view) ─────────────────────────────────────────────────────────────
 /**
@@ -259,6 +261,7 @@ function entered(socket, state, within = 20_000) {
 class EchoServer {
   port = 0;
   #wss = null;
+  #heartbeats = null;
   #frozen = new Set();
 
   async start() {
@@ -273,6 +276,9 @@ class EchoServer {
       }
     }
     this.port = this.#wss.address().port;
+    // Answers the client's 'ping' with 'pong' (the echo below never sees a ping), and drops a
+    // client silent for 10 s.
+    this.#heartbeats = acceptHeartbeats(this.#wss);
     this.#wss.on('connection', (ws) => {
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
       ws.on('error', () => {});
@@ -302,6 +308,8 @@ class EchoServer {
     const wss = this.#wss;
     this.#wss = null;
     this.#frozen.clear();
+    this.#heartbeats?.stop();
+    this.#heartbeats = null;
     if (wss === null) return;
     for (const ws of wss.clients) ws.terminate();
     await new Promise((resolve) => wss.close(() => resolve()));
@@ -347,7 +355,7 @@ async function scriptedOutage() {
   const server = new EchoServer();
   await server.start();
   print(bold('heartsocket demo: a WebSocket that stays connected'));
-  print(`  server  ${server.url}  (embedded echo server)`);
+  print(`  server  ${server.url}  (embedded echo server; heartsocket/server answers the pings)`);
   print(
     `  client  heartbeat ${TIMING.heartbeat} ms + pong timeout ${TIMING.pongTimeout} ms, ` +
       `reconnect after ${TIMING.reconnectDelay} ms, close timeout ${TIMING.closeTimeout} ms${FAST ? '  (--fast)' : ''}`,
@@ -365,7 +373,7 @@ async function scriptedOutage() {
     scene('1. normal traffic');
     sceneName = 'normal traffic';
     socket = connect(server.url, {
-      heartbeat: { interval: TIMING.heartbeat, timeout: TIMING.pongTimeout, message: 'ping', isPong: (data) => String(data) === 'ping' },
+      heartbeat: { interval: TIMING.heartbeat, timeout: TIMING.pongTimeout }, // sends 'ping', consumes 'pong'
       reconnect: { delay: TIMING.reconnectDelay },
       closeTimeout: TIMING.closeTimeout,
       connectTimeout: TIMING.connectTimeout,
@@ -377,7 +385,7 @@ async function scriptedOutage() {
       await sleep(ms(200));
     }
 
-    scene(`2. a quiet line: after ${TIMING.heartbeat} ms of silence the heartbeat pings, the echo is the pong`);
+    scene(`2. a quiet line: after ${TIMING.heartbeat} ms of silence the heartbeat pings, the server answers pong`);
     sceneName = 'heartbeat';
     await entered(socket, 'awaitingPong');
     await entered(socket, 'open');

@@ -7,12 +7,16 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { acceptHeartbeats } from '../../adapters/server/index.js';
 
 /** How the server answers the client's heartbeat message `'ping'`. */
 export type PingReply = 'echo' | 'pong';
 
 export interface TestServerOptions {
-  /** `'echo'` (default) sends `'ping'` back; `'pong'` answers `'pong'`. */
+  /**
+   * `'echo'` (default) sends `'ping'` back; `'pong'` answers `'pong'` the way users do, with
+   * `heartsocket/server`'s `acceptHeartbeats` (the ping is hidden from the server's app).
+   */
   pingReply?: PingReply;
 }
 
@@ -101,6 +105,27 @@ export class TestServer {
 
   private constructor(options: TestServerOptions) {
     this.#pingReply = options.pingReply ?? 'echo';
+    if (this.#pingReply === 'pong') {
+      // For the server's whole life (it needs no stop: with maxSilence false there is no timer).
+      acceptHeartbeats(this.#wss, {
+        pong: (ws) => {
+          const connection = this.#connectionOf(ws);
+          if (connection?.muted) return undefined;
+          if (connection && this.pingReplyDelay > 0) {
+            this.#replyLater(connection, 'pong'); // the slow network, simulated here
+            return undefined;
+          }
+          return 'pong';
+        },
+        onPing: () => {
+          this.pings++;
+          this.afterPingReply?.();
+        },
+        // Never drop a silent client: goSilent()'s half-open connection must stay up, and the
+        // tests drop connections themselves. The drop is tested in server.test.ts.
+        maxSilence: false,
+      });
+    }
   }
 
   /** Starts a server on an OS-chosen port. */
@@ -213,7 +238,10 @@ export class TestServer {
         tcp.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.#wss.handleUpgrade(request, tcp, head, (ws) => this.#accept(ws, tcp));
+      this.#wss.handleUpgrade(request, tcp, head, (ws) => {
+        this.#accept(ws, tcp);
+        this.#wss.emit('connection', ws, request); // as a noServer app does: acceptHeartbeats listens
+      });
     });
     this.port = await listen(http, port);
     this.#http = http;
@@ -239,16 +267,25 @@ export class TestServer {
     });
   }
 
+  #connectionOf(ws: WebSocket): Connection | undefined {
+    for (const connection of this.#live) if (connection.ws === ws) return connection;
+    return undefined;
+  }
+
+  /** Sends a heartbeat answer after `pingReplyDelay` ms, unless muted or closed meanwhile. */
+  #replyLater(connection: Connection, reply: string): void {
+    setTimeout(() => {
+      if (!connection.muted && connection.ws.readyState === connection.ws.OPEN) connection.ws.send(reply);
+    }, this.pingReplyDelay);
+  }
+
   #onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     const text = isBinary ? null : data.toString();
-    if (text === 'ping') {
+    // With pingReply 'pong', acceptHeartbeats answers the pings: they never arrive here.
+    if (text === 'ping' && this.#pingReply === 'echo') {
       this.pings++;
-      const reply = this.#pingReply === 'pong' ? 'pong' : 'ping';
-      if (this.pingReplyDelay > 0) {
-        setTimeout(() => {
-          if (!connection.muted && connection.ws.readyState === connection.ws.OPEN) connection.ws.send(reply);
-        }, this.pingReplyDelay);
-      } else if (!connection.muted) connection.ws.send(reply);
+      if (this.pingReplyDelay > 0) this.#replyLater(connection, 'ping');
+      else if (!connection.muted) connection.ws.send('ping');
       this.afterPingReply?.();
       return;
     }

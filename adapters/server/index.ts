@@ -1,0 +1,8 @@
+/**
+ * heartsocket/server — the other half of the heartbeat, for `ws` servers: answers heartsocket's
+ * pings (hidden from the app) and drops the clients that went silent.
+ *
+ * @module heartsocket/server
+ */
+export { acceptHeartbeats, type ServerHeartbeat } from './acceptHeartbeats.js';
+export { DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions } from './options.js';
