@@ -1,0 +1,136 @@
+/**
+ * One `useHeartSocket` call, outside React: the socket it holds, and what it shows — the socket,
+ * its state and readyState, the last message — as a store for `useSyncExternalStore` that
+ * re-renders only for what the component reads. The snapshot changes identity only when a field
+ * the component has read changed: a component that reads `state` alone is not re-rendered by
+ * messages; one that never reads `lastMessage` pays nothing for them.
+ */
+import type { HeartSocket } from '../HeartSocket.js';
+import type { HeartSocketCloseEvent, HeartSocketErrorEvent } from '../events.js';
+import type { SendData, SocketStateName } from '../../machine/types.js';
+import type { UseHeartSocketOptions } from './options.js';
+import { acquire } from './registry.js';
+
+/** The fields a component can read; each re-renders it only once read. */
+export interface ViewSnapshot {
+  socket: HeartSocket | null;
+  state: SocketStateName;
+  readyState: number;
+  lastMessage: MessageEvent | null;
+}
+
+type Field = keyof ViewSnapshot;
+const FIELDS: readonly Field[] = ['socket', 'state', 'readyState', 'lastMessage'];
+
+/** `readyState` of the states a hook shows before it has a socket. */
+const IDLE_READY_STATE = { connecting: 0, closed: 3 } as const;
+
+export class SocketView {
+  /** The latest options of the component: its filter and callbacks are read at each event. */
+  options: UseHeartSocketOptions = {};
+  /** The fields the component has read (sticky: once read, they re-render it). */
+  readonly #read = new Set<Field>();
+  readonly #listeners = new Set<() => void>();
+  /** The key and socket last connected; `#connected` only while connected. */
+  #key: string | null = null;
+  #socket: HeartSocket | null = null;
+  #connected: HeartSocket | null = null;
+  #lastMessage: MessageEvent | null = null;
+  #snapshot: ViewSnapshot | null = null;
+  /** Messages sent while there is no socket. */
+  readonly #waiting: SendData[] = [];
+
+  /** For `useSyncExternalStore`. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /**
+   * What the component shows for `key` (null: no URL). Before `connect(key)` — on mount, and in
+   * the render after the URL changed — there is no socket, and the state is `idle`.
+   */
+  snapshot(key: string | null, idle: 'connecting' | 'closed'): ViewSnapshot {
+    const socket = key !== null && key === this.#key ? this.#socket : null;
+    const fresh: ViewSnapshot = {
+      socket,
+      state: socket?.state ?? idle,
+      readyState: socket?.readyState ?? IDLE_READY_STATE[idle],
+      lastMessage: socket === null ? null : this.#lastMessage,
+    };
+    const cached = this.#snapshot;
+    if (cached !== null && FIELDS.every((field) => !this.#read.has(field) || cached[field] === fresh[field])) {
+      // Nothing the component reads changed: the same snapshot (no render), brought up to date
+      // for a field it reads for the first time in its next render.
+      return Object.assign(cached, fresh);
+    }
+    return (this.#snapshot = fresh);
+  }
+
+  /** Marks `field` as read by the component: from now on its changes re-render it. */
+  read<F extends Field>(snapshot: ViewSnapshot, field: F): ViewSnapshot[F] {
+    this.#read.add(field);
+    return snapshot[field];
+  }
+
+  /**
+   * Takes the socket of `key` (made with `url` and the options, or shared) and listens to it
+   * until the returned function is called, which lets go of it. Messages sent meanwhile go to it
+   * now. `lastMessage` starts over with each new socket.
+   */
+  connect(key: string, url: string): () => void {
+    const lease = acquire(key, url, this.options);
+    const { socket } = lease;
+    if (socket !== this.#socket) this.#lastMessage = null;
+    this.#key = key;
+    this.#socket = socket;
+    this.#connected = socket;
+    const onState = () => this.#changed();
+    const onMessage = (event: Event) => {
+      const message = event as MessageEvent;
+      const { filter, onMessage } = this.options;
+      onMessage?.(message);
+      if (filter !== undefined && !filter(message)) return;
+      this.#lastMessage = message;
+      this.#changed();
+    };
+    const onOpen = (event: Event) => this.options.onOpen?.(event);
+    const onClose = (event: HeartSocketCloseEvent) => {
+      this.options.onClose?.(event);
+      this.#changed();
+    };
+    const onError = (event: HeartSocketErrorEvent) => this.options.onError?.(event);
+    socket.addEventListener('statechange', onState);
+    socket.addEventListener('message', onMessage);
+    socket.addEventListener('open', onOpen);
+    socket.addEventListener('close', onClose);
+    socket.addEventListener('error', onError);
+    for (const data of this.#waiting.splice(0)) socket.send(data);
+    this.#changed();
+    return () => {
+      socket.removeEventListener('statechange', onState);
+      socket.removeEventListener('message', onMessage);
+      socket.removeEventListener('open', onOpen);
+      socket.removeEventListener('close', onClose);
+      socket.removeEventListener('error', onError);
+      if (this.#connected === socket) this.#connected = null;
+      lease.release();
+    };
+  }
+
+  /** `socket.send(data)`; without a socket, the message waits for the next `connect`. */
+  readonly send = (data: SendData): void => {
+    if (this.#connected === null) this.#waiting.push(data);
+    else this.#connected.send(data);
+  };
+
+  /** `socket.close(code, reason)`; nothing without a socket. */
+  readonly close = (code?: number, reason?: string): void => this.#connected?.close(code, reason);
+
+  /** `socket.reconnect(code, reason)`; nothing without a socket. */
+  readonly reconnect = (code?: number, reason?: string): void => this.#connected?.reconnect(code, reason);
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
