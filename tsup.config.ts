@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'adapters/index.ts', machine: 'machine/index.ts' },
+  entry: { index: 'adapters/index.ts', machine: 'machine/index.ts', server: 'adapters/server/index.ts', react: 'adapters/react/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -10,5 +10,5 @@ export default defineConfig({
   // require('heartsocket/machine') gives (ESM shares them anyway).
   splitting: true,
   target: 'es2022',
-  external: ['xstate', 'ws'],
+  external: ['xstate', 'ws', 'react'],
 });

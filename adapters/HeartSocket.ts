@@ -18,7 +18,7 @@ import type { ProtocolsSource } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
-import { SocketEvent, SocketEventTarget } from './eventTarget.js';
+import { SocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -72,8 +72,16 @@ export interface HeartSocketEventMap {
   undelivered: UndeliveredEvent;
 }
 
-/** A listener of one of the socket's events: a function, or an object with `handleEvent`. */
-type Listener<E> = ((this: HeartSocket, event: E) => unknown) | { handleEvent(event: E): unknown };
+/**
+ * A listener of one of the socket's events: a function, or an object with `handleEvent`.
+ *
+ * @example
+ * ```ts
+ * const onState: HeartSocketListener<StateChangeEvent> = (event) => console.log(event.state);
+ * socket.addEventListener('statechange', onState);
+ * ```
+ */
+export type HeartSocketListener<E> = ((this: HeartSocket, event: E) => unknown) | { handleEvent(event: E): unknown };
 
 function isSendData(data: unknown): data is SendData {
   return (
@@ -350,23 +358,23 @@ export class HeartSocket extends SocketEventTarget {
    */
   override addEventListener<K extends keyof HeartSocketEventMap>(
     type: K,
-    listener: Listener<HeartSocketEventMap[K]> | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: HeartSocketListener<HeartSocketEventMap[K]> | null,
+    options?: AddOptions,
   ): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  override addEventListener(type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  override addEventListener(type: string, listener: ListenerArgument | null, options?: AddOptions): void;
+  override addEventListener(type: string, listener: unknown, options?: AddOptions): void {
+    super.addEventListener(type, listener as ListenerArgument | null, options);
   }
 
   /** Removes a listener added with the same callback and `capture`. */
   override removeEventListener<K extends keyof HeartSocketEventMap>(
     type: K,
-    listener: Listener<HeartSocketEventMap[K]> | null,
-    options?: boolean | EventListenerOptions,
+    listener: HeartSocketListener<HeartSocketEventMap[K]> | null,
+    options?: RemoveOptions,
   ): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  override removeEventListener(type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  override removeEventListener(type: string, listener: ListenerArgument | null, options?: RemoveOptions): void;
+  override removeEventListener(type: string, listener: unknown, options?: RemoveOptions): void {
+    super.removeEventListener(type, listener as ListenerArgument | null, options);
   }
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */

@@ -18,7 +18,7 @@
 
 interface Listener {
   /** Replaced in place when an `on…` handler is set again: the handler keeps its place. */
-  callback: EventListenerOrEventListenerObject;
+  callback: ListenerArgument;
   readonly capture: boolean;
   readonly once: boolean;
   /** An `on…` handler's: not the same listener as an added one with the same function. */
@@ -69,19 +69,28 @@ export class SocketEvent extends Event implements DispatchState {
   override get currentTarget(): EventTarget | null {
     return this[PHASE] === AT_TARGET ? this[TARGET] : null;
   }
-  override get eventPhase(): number {
-    return this[PHASE];
+  override get eventPhase(): Event['eventPhase'] {
+    return this[PHASE] as Event['eventPhase'];
   }
   override stopImmediatePropagation(): void {
     this[STOPPED] = true;
     super.stopImmediatePropagation();
   }
-  override composedPath(): EventTarget[] {
-    return this[PHASE] === AT_TARGET ? [this[TARGET]!] : [];
+  override composedPath(): ReturnType<Event['composedPath']> {
+    return (this[PHASE] === AT_TARGET ? [this[TARGET]!] : []) as ReturnType<Event['composedPath']>;
   }
 }
 
-type Options = boolean | AddEventListenerOptions | EventListenerOptions | undefined;
+// The DOM's own names (`AddEventListenerOptions`, …) are missing from Node-only TypeScript
+// projects: these come from `EventTarget` itself, which both have.
+/** A listener: a function, or an object with `handleEvent`. */
+export type ListenerArgument = NonNullable<Parameters<EventTarget['addEventListener']>[1]>;
+/** `addEventListener`'s options. */
+export type AddOptions = Parameters<EventTarget['addEventListener']>[2];
+/** `removeEventListener`'s options. */
+export type RemoveOptions = Parameters<EventTarget['removeEventListener']>[2];
+type Options = AddOptions | RemoveOptions;
+type ListenerFunction = (event: Event) => unknown;
 
 const captureOf = (options: Options): boolean => (typeof options === 'boolean' ? options : Boolean(options?.capture));
 
@@ -102,12 +111,12 @@ export class SocketEventTarget extends EventTarget {
    * Adds a listener, as `EventTarget.addEventListener` does (`once`, `signal`, `capture`, objects
    * with `handleEvent`; a repeat of the same callback and capture is ignored).
    */
-  override addEventListener(type: string, callback: EventListenerOrEventListenerObject | null, options?: Options): void {
+  override addEventListener(type: string, callback: ListenerArgument | null, options?: AddOptions): void {
     if (callback === null || callback === undefined) return;
     const capture = captureOf(options);
     const list = this.#listeners.get(type) ?? [];
     if (list.some((listener) => !listener.handler && listener.callback === callback && listener.capture === capture)) return;
-    const flags = typeof options === 'object' && options !== null ? (options as AddEventListenerOptions) : {};
+    const flags = typeof options === 'object' && options !== null ? (options as { once?: boolean; signal?: AbortSignal }) : {};
     const signal = flags.signal;
     if (signal?.aborted) return;
     const onAbort = signal && (() => this.removeEventListener(type, callback, { capture }));
@@ -127,7 +136,7 @@ export class SocketEventTarget extends EventTarget {
   }
 
   /** Removes a listener added with the same callback and capture flag. */
-  override removeEventListener(type: string, callback: EventListenerOrEventListenerObject | null, options?: Options): void {
+  override removeEventListener(type: string, callback: ListenerArgument | null, options?: RemoveOptions): void {
     const list = this.#listeners.get(type);
     if (list === undefined || callback === null) return;
     const capture = captureOf(options);
@@ -155,7 +164,10 @@ export class SocketEventTarget extends EventTarget {
     return !event.defaultPrevented;
   }
 
-  /** Dispatches one of heartsocket's light events (the per-message path: no checks it does not need). */
+  /**
+   * Dispatches one of heartsocket's light events (the per-message path: no checks it does not need).
+   * @hidden
+   */
   protected dispatchLight(type: string, event: DispatchState): void {
     this.#dispatch(type, event as unknown as Event, event);
   }
@@ -175,17 +187,26 @@ export class SocketEventTarget extends EventTarget {
     state[PHASE] = 0; // NONE
   }
 
-  /** Whether anyone listens for `type`: events nobody hears are not even built. */
+  /**
+   * Whether anyone listens for `type`: events nobody hears are not even built.
+   * @hidden
+   */
   protected hasListeners(type: string): boolean {
     return this.#listeners.has(type);
   }
 
-  /** The `on…` handler of `type`, or `null`. */
+  /**
+   * The `on…` handler of `type`, or `null`.
+   * @hidden
+   */
   protected handlerOf<H>(type: string): H | null {
     return (this.#handlers?.get(type)?.callback ?? null) as H | null;
   }
 
-  /** Sets an `on…` handler: a listener added where it was first set, replaced in place, removed by null. */
+  /**
+   * Sets an `on…` handler: a listener added where it was first set, replaced in place, removed by null.
+   * @hidden
+   */
   protected setHandler(type: string, handler: unknown): void {
     const listener = this.#handlers?.get(type);
     if (typeof handler !== 'function') {
@@ -195,11 +216,11 @@ export class SocketEventTarget extends EventTarget {
       return;
     }
     if (listener !== undefined) {
-      listener.callback = handler as EventListener;
+      listener.callback = handler as ListenerFunction;
       return;
     }
     const added: Listener = {
-      callback: handler as EventListener,
+      callback: handler as ListenerFunction,
       capture: false,
       once: false,
       handler: true,
@@ -211,7 +232,7 @@ export class SocketEventTarget extends EventTarget {
   }
 }
 
-function call(target: EventTarget, callback: EventListenerOrEventListenerObject, event: Event): void {
+function call(target: EventTarget, callback: ListenerArgument, event: Event): void {
   try {
     if (typeof callback === 'function') callback.call(target, event);
     else if (typeof callback.handleEvent === 'function') callback.handleEvent(event);

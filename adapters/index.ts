@@ -8,7 +8,7 @@
  *
  * @module heartsocket
  */
-export { HeartSocket, type HeartSocketEventMap, type HeartSocketOptions } from './HeartSocket.js';
+export { HeartSocket, type HeartSocketEventMap, type HeartSocketListener, type HeartSocketOptions } from './HeartSocket.js';
 export { createSocketActor } from './createSocketActor.js';
 export type { SocketActorOptions, SocketOptions } from './options.js';
 export type { SocketClock } from './clock.js';
@@ -20,7 +20,7 @@ export {
   type LiveViewInspector,
   type LiveViewInspectorOptions,
 } from '../visualizations/liveView.js';
-export { HeartSocketCloseEvent, HeartSocketErrorEvent, LightMessageEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
+export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';
 export * from '../machine/index.js';

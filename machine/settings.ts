@@ -170,7 +170,14 @@ export interface SocketSettings {
  * ```
  */
 export const HEARTBEAT_PING = 'ping';
-/** The server's answer to {@link HEARTBEAT_PING}; by default the client consumes it (`heartbeat.isPong`). */
+/**
+ * The server's answer to {@link HEARTBEAT_PING}; by default the client consumes it (`heartbeat.isPong`).
+ *
+ * @example
+ * ```ts
+ * new HeartSocket(url, [], { heartbeat: { isPong: (data) => data === HEARTBEAT_PONG } }); // the default
+ * ```
+ */
 export const HEARTBEAT_PONG = 'pong';
 
 /** The default `heartbeat.isPong`: the convention's answer, `'pong'`, and nothing else. */

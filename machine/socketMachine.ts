@@ -42,6 +42,12 @@ const abandoned = (reason: string): CloseInfo => ({ code: ABNORMAL_CLOSURE, reas
 /**
  * How far past its due time a timer may fire and still count as on time: above ordinary timer
  * jitter (and browsers' 4 ms clamping), below any stall, suspend or sleep worth the name.
+ *
+ * @example
+ * ```ts
+ * // A pong timer due at 3000 ms that fires at 3150 ms was late: the peer gets one more wait.
+ * const late = 3150 - 3000 > LATE_TIMER_SLACK; // true
+ * ```
  */
 export const LATE_TIMER_SLACK = 100;
 

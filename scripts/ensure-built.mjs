@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const SOURCES = ['adapters', 'machine', 'tsup.config.ts', 'package.json', 'tsconfig.json'];
-const OUTPUTS = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'machine.js', 'machine.cjs', 'machine.d.ts', 'machine.d.cts'];
+const OUTPUTS = ['index', 'machine', 'server', 'react'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
 const LOCK = join(root, 'node_modules', '.cache', 'heartsocket-build.lock');
 const STALE_LOCK_MS = 120_000;
 

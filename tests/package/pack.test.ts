@@ -1,7 +1,7 @@
 // The package as users get it: `npm pack`, installed into a fresh project, then imported as ESM
 // and as CommonJS, and type-checked the way a Node consumer compiles it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,21 +72,24 @@ describe('the packed package, installed in a fresh project', () => {
   it('contains the build, the README and package.json, nothing else', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
-    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'machine.js', 'machine.cjs', 'machine.d.ts', 'machine.d.cts']) {
-      expect(packedFiles).toContain(`dist/${file}`);
+    for (const entry of ['index', 'machine', 'server']) {
+      for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(packedFiles).toContain(`dist/${entry}.${extension}`);
     }
     expect(packedFiles.filter((file) => !/^(dist\/|README\.md$|package\.json$|LICENSE$)/.test(file))).toEqual([]);
   });
 
-  it('imports as ESM: heartsocket and heartsocket/machine', async () => {
+  it('imports as ESM: heartsocket, heartsocket/machine and heartsocket/server', async () => {
     writeFileSync(
       join(app, 'esm.mjs'),
       `import { HeartSocket, HeartSocketError, createSocketActor, socketMachine, stateNameOf } from 'heartsocket';
 import * as machine from 'heartsocket/machine';
+import * as server from 'heartsocket/server';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let noWebSocket = '';
 try { new HeartSocket('ws://127.0.0.1:9'); } catch (error) { noWebSocket = error.constructor.name + ': ' + error.message; }
+let notAServer = '';
+try { server.acceptHeartbeats({}); } catch (error) { notAServer = error.constructor.name + ': ' + error.message; }
 let deepImport = '';
 try { await import('heartsocket/dist/index.js'); } catch (error) { deepImport = error.code; }
 console.log(JSON.stringify({
@@ -99,6 +102,9 @@ console.log(JSON.stringify({
   machineId: socketMachine.root.id,
   machineStates: Object.keys(machine.socketMachine.root.states),
   sameMachine: machine.socketMachine === socketMachine,
+  serverExports: Object.keys(server).sort(),
+  maxSilence: server.DEFAULT_MAX_SILENCE,
+  notAServer,
   noWebSocket,
   deepImport,
   version: require('heartsocket/package.json').version,
@@ -116,17 +122,23 @@ console.log(JSON.stringify({
       machineId: 'heartsocket',
       machineStates: ['start', 'running', 'closed'],
       sameMachine: true,
+      serverExports: ['DEFAULT_MAX_SILENCE', 'acceptHeartbeats'],
+      maxSilence: 10_000,
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       version: '0.1.0',
     });
     // Node 20 has no global WebSocket: the error says what to pass.
     expect(result.noWebSocket).toMatch(/^TypeError: .*options\.WebSocket/);
+    // heartsocket/server runs without `ws` installed (an optional peer, and not here): it only checks its input.
+    expect(result.notAServer).toMatch(/^TypeError: .*needs a ws WebSocketServer/);
   });
 
-  it('requires as CommonJS: heartsocket and heartsocket/machine', async () => {
+  it('requires as CommonJS: heartsocket, heartsocket/machine and heartsocket/server', async () => {
     writeFileSync(
       join(app, 'cjs.cjs'),
-      `const { HeartSocket, createSocketActor, socketMachine } = require('heartsocket');
+      `const server = require('heartsocket/server');
+const serverLoadsXstate = Object.keys(require.cache).some((file) => /[\\\\/]xstate[\\\\/]/.test(file));
+const { HeartSocket, createSocketActor, socketMachine } = require('heartsocket');
 const machine = require('heartsocket/machine');
 console.log(JSON.stringify({
   HeartSocketIsClass: /^class\\b/.test(Function.prototype.toString.call(HeartSocket)),
@@ -137,6 +149,10 @@ console.log(JSON.stringify({
   backoffDelay: typeof machine.backoffDelay,
   sameMachine: machine.socketMachine === socketMachine,
   resolved: require.resolve('heartsocket').replace(/\\\\/g, '/').split('/node_modules/').pop(),
+  acceptHeartbeats: typeof server.acceptHeartbeats,
+  maxSilence: server.DEFAULT_MAX_SILENCE,
+  serverLoadsXstate,
+  serverResolved: require.resolve('heartsocket/server').replace(/\\\\/g, '/').split('/node_modules/').pop(),
 }));
 `,
     );
@@ -149,6 +165,10 @@ console.log(JSON.stringify({
       backoffDelay: 'function',
       sameMachine: true,
       resolved: 'heartsocket/dist/index.cjs',
+      acceptHeartbeats: 'function',
+      maxSilence: 10_000,
+      serverLoadsXstate: false,
+      serverResolved: 'heartsocket/dist/server.cjs',
     });
   });
 
@@ -157,6 +177,11 @@ console.log(JSON.stringify({
       join(app, 'check.mts'),
       `import { HeartSocket, type HeartSocketOptions, stateNameOf } from 'heartsocket';
 import { socketMachine } from 'heartsocket/machine';
+import { acceptHeartbeats, type AcceptHeartbeatsOptions } from 'heartsocket/server';
+import type { WebSocketServer } from 'ws';
+declare const wss: WebSocketServer;
+const heartbeats = acceptHeartbeats(wss, { maxSilence: 5000 } satisfies AcceptHeartbeatsOptions);
+heartbeats.stop();
 const options: HeartSocketOptions = { heartbeat: { interval: 1000 }, reconnect: { delay: 500 } };
 const socket = new HeartSocket('ws://127.0.0.1:9', [], options);
 socket.addEventListener('statechange', () => console.log(socket.state, socket.readyState === HeartSocket.OPEN));
@@ -168,13 +193,89 @@ console.log(name, socketMachine.id);
       join(app, 'check.cts'),
       `import hs = require('heartsocket');
 import machine = require('heartsocket/machine');
+import server = require('heartsocket/server');
 const socket: hs.HeartSocket | null = null;
-console.log(socket, machine.socketMachine.id, hs.createSocketActor);
+const serverOptions: server.AcceptHeartbeatsOptions = { ping: 'ping', pong: 'pong' };
+console.log(socket, machine.socketMachine.id, hs.createSocketActor, server.acceptHeartbeats, serverOptions);
 `,
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
+    // `ws`'s types, which heartsocket/server's declarations import, come from here: @types/ws, through --typeRoots.
     const types = ['--lib', 'es2022', '--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node'];
     await expect(node([tsc, ...args, ...types, 'check.mts', 'check.cts'], app)).resolves.toBe('');
   }, 60_000);
+
+  // heartsocket/react, with React installed beside it as in an app (an optional peer: the tests
+  // above ran without it). Rendered on the server: Node 20 has no WebSocket, and the hook makes its
+  // socket in an effect, which server rendering never runs.
+  it('heartsocket/react: imports as ESM and as CommonJS, renders on the server, type-checks', async () => {
+    const version = (name: string) =>
+      (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    const install = ['install', '--no-audit', '--no-fund', '--no-update-notifier'];
+    const react = ['react', 'react-dom', '@types/react'].map((name) => `${name}@${version(name)}`);
+    try {
+      await npm([...install, '--offline', ...react], app);
+    } catch {
+      await npm([...install, '--prefer-offline', ...react], app);
+    }
+    const page = (load: string) => `${load}
+function Status() {
+  const { state, readyState, socket, lastMessage } = useHeartSocket('ws://127.0.0.1:9/feed', { share: true, heartbeat: { interval: 1000 } });
+  return createElement('p', null, [state, readyState, socket, lastMessage].join(' '));
+}
+function Idle() {
+  return createElement('i', null, useHeartSocket(null).state);
+}
+const html = renderToString(createElement('div', null, createElement(Status), createElement(Idle)));
+`;
+    writeFileSync(
+      join(app, 'react-esm.mjs'),
+      page(`import { useHeartSocket } from 'heartsocket/react';
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';`) + 'console.log(JSON.stringify({ html, useHeartSocket: typeof useHeartSocket }));\n',
+    );
+    writeFileSync(
+      join(app, 'react-cjs.cjs'),
+      page(`const { useHeartSocket } = require('heartsocket/react');
+const { createElement } = require('react');
+const { renderToString } = require('react-dom/server');`) +
+        `console.log(JSON.stringify({ html, resolved: require.resolve('heartsocket/react').replace(/\\\\/g, '/').split('/node_modules/').pop() }));\n`,
+    );
+    const html = '<div><p>connecting 0  </p><i>closed</i></div>';
+    expect(JSON.parse(await node(['react-esm.mjs'], app))).toEqual({ html, useHeartSocket: 'function' });
+    expect(JSON.parse(await node(['react-cjs.cjs'], app))).toEqual({ html, resolved: 'heartsocket/dist/react.cjs' });
+
+    writeFileSync(
+      join(app, 'check-react.mts'),
+      `import { createElement } from 'react';
+import { useHeartSocket, type UseHeartSocketOptions, type UseHeartSocketResult } from 'heartsocket/react';
+const options: UseHeartSocketOptions = {
+  share: true,
+  protocols: ['feed.v1'],
+  filter: (message) => typeof message.data === 'string',
+  onClose: (event) => console.log(event.code),
+  heartbeat: { interval: 1000 },
+};
+export function Feed({ url }: { url: string }) {
+  const feed: UseHeartSocketResult<{ price: number }> = useHeartSocket<{ price: number }>(url, options);
+  const price: number | undefined = feed.lastJsonMessage?.price;
+  if (feed.state === 'open' && feed.readyState === 1) feed.sendJson({ subscribe: 'EUR/USD' });
+  return createElement('p', null, price, feed.socket?.retryCount);
+}
+`,
+    );
+    writeFileSync(
+      join(app, 'check-react.cts'),
+      `import react = require('heartsocket/react');
+const options: react.UseHeartSocketOptions = { share: false };
+console.log(react.useHeartSocket, options);
+`,
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
+    // As a React app compiles: with the DOM lib, and React's types installed beside it (above).
+    const types = ['--lib', 'es2022,dom', '--types', 'react'];
+    await expect(node([tsc, ...args, ...types, 'check-react.mts', 'check-react.cts'], app)).resolves.toBe('');
+  }, 180_000);
 });
