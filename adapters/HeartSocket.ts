@@ -379,6 +379,7 @@ export class HeartSocket extends SocketEventTarget {
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
   readonly #deliverMessage = (data: unknown, origin: string): void => {
+    if (!this.hasListeners('message')) return; // nobody to hear it: no event built
     this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt));
   };
 }

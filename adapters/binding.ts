@@ -1,4 +1,4 @@
-import { createActor, fromCallback, type Actor, type ActorSystem, type InspectionEvent } from 'xstate';
+import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate';
 import { resolveSettings, type SocketSettings } from '../machine/settings.js';
 import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent, SocketMachineEvent, SocketMachineInput } from '../machine/types.js';
@@ -32,8 +32,8 @@ interface Client {
  * some 30 KiB each). A client's own implementations are found from its actor system: each
  * `createActor` makes a new one, which the actors it invokes share.
  */
-const clients = new WeakMap<ActorSystem<any>, Client>();
-function clientOf(system: ActorSystem<any>): Client {
+const clients = new WeakMap<object, Client>();
+function clientOf(system: object): Client {
   const client = clients.get(system);
   if (client === undefined) {
     throw new Error('heartsocket: this machine runs only in the actor that createSocketActor() or HeartSocket made for it.');
@@ -80,8 +80,8 @@ export interface SocketBinding {
   readonly actor: Actor<typeof socketMachine>;
   readonly link: SocketLink;
   readonly outbox: Outbox;
-  /** Sends an event to the actor as one step (see `Outbox`). */
-  send(event: SocketMachineEvent): void;
+  /** Sends an event to the actor as one step (see `Outbox`); a function of its own, with no `this`. */
+  readonly send: (event: SocketMachineEvent) => void;
 }
 
 /** The inspector, made harmless: its first throw is reported; it can never stop the actor. */
@@ -132,7 +132,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const outbox = new Outbox();
   const clock = actorClock(userClock, outbox.enter, reporter);
   // Real time is one shared function; a user's clock is asked through its wrapper.
-  const now = userClock === undefined ? realNow : clock.now;
+  const now = userClock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(queueMax(options.queue), hooks, now);
 
   const input: SocketMachineInput = {
@@ -141,6 +141,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
     now,
     random: Math.random,
     hostIsOffline,
+    socketExists: link.socketExists,
   };
   const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
   const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
@@ -157,6 +158,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       // with the peer's close code. Real time only: a test clock cannot drive ws's timer.
       constructorOptions:
         isWsConstructor(WebSocket) && userClock === undefined ? { closeTimeout: settings.closeTimeout } : undefined,
+      isWs: isWsConstructor(WebSocket),
       heartbeat: settings.heartbeat,
       link,
       reporter,

@@ -39,11 +39,14 @@ export class CallbackReporter {
     }
   }
 
-  /** `fn`, made safe: a throw is reported and `standIn` answers instead. */
-  guard<A extends unknown[], R>(option: string, fn: (...args: A) => R, standIn: R): (...args: A) => R {
-    return (...args) => {
+  /**
+   * `fn` (of one argument: `isPong`, `shouldReconnect`), made safe: a throw is reported and
+   * `standIn` answers instead. One argument, not a rest array: `isPong` runs for every message.
+   */
+  guard<A, R>(option: string, fn: (arg: A) => R, standIn: R): (arg: A) => R {
+    return (arg) => {
       try {
-        return fn(...args);
+        return fn(arg);
       } catch (error) {
         this.report(option, error);
         return standIn;

@@ -16,6 +16,8 @@ export interface SocketActorConfig {
   heartbeat: SocketSettings['heartbeat'];
   link: SocketLink;
   reporter: CallbackReporter;
+  /** The `ws` package's socket: messages are taken from its EventEmitter API. */
+  isWs: boolean;
   /** Runs a report to the machine as one of its steps (see `Outbox`). */
   enter: <T>(step: () => T) => T;
 }
@@ -52,6 +54,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
     typeof message === 'function' ? () => reporter.call('heartbeat.message', message, () => undefined) : () => message;
 
   return ({ sendBack: sendBackNow, receive }) => {
+    link.attemptHasSocket = false;
     const sendBack = (event: SocketEvent): void => enter(() => sendBackNow(event));
     let socket: WebSocketLike | null = null;
     let stopped = false;
@@ -82,6 +85,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
         return;
       }
       socket = ws;
+      link.attemptHasSocket = true;
       link.latestSocket = ws;
       if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
       let opened = false;
@@ -101,13 +105,16 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       const message = (data: unknown, origin: string): void => {
         heard();
         if (isPong && isPong(data)) return;
+        // A listener of the step that `heard()` or a throwing isPong caused may have replaced
+        // this socket: a replaced socket's message never reaches the user.
+        if (socket !== ws) return;
         link.hooks.onMessage(data, origin);
       };
       // `ws` has its EventEmitter API too: its 'message' skips the event object `ws` would build
       // for `onmessage` (the data is the same: text as a string, binary as binaryType says).
       // (`buffer.toString()`, not `String(buffer)`: the conversion through toPrimitive costs twice as much.)
-      if (ws.on !== undefined) {
-        ws.on('message', (data: Buffer, isBinary: boolean) => message(isBinary ? data : data.toString(), ''));
+      if (config.isWs) {
+        ws.on!('message', (data: Buffer, isBinary: boolean) => message(isBinary ? data : data.toString(), ''));
       }
       else ws.onmessage = (event: { data: unknown; origin?: string }) => message(event.data, event.origin ?? '');
       ws.onerror = (event: { error?: unknown }) => {
@@ -144,7 +151,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       if (socket === null) return;
       // Closing: no more sends to this socket; they queue for the next one.
       if (link.socket === socket) link.socket = null;
-      socket.close(command.code, command.reason);
+      closeSafely(socket, command.code, command.reason);
     });
 
     /** Looks the URL and protocols up (a function's answer is checked here), then connects. */
@@ -187,6 +194,9 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
 
     return () => {
       stopped = true;
+      // Cleared whether or not a socket was built: it was meant for this attempt only.
+      const letGo = link.letGo;
+      link.letGo = null;
       if (socket === null) return;
       const ws = socket;
       socket = null;
@@ -196,12 +206,24 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       ws.off?.('pong', heard);
       ws.off?.('ping', heard);
       ws.removeAllListeners?.('message');
-      const letGo = link.letGo;
-      link.letGo = null;
       if (ws.readyState === ReadyState.CLOSED) return;
-      if (letGo !== null) ws.close(letGo.code, letGo.reason);
+      if (letGo !== null) closeSafely(ws, letGo.code, letGo.reason);
       else if (typeof ws.terminate === 'function') ws.terminate();
       else ws.close();
     };
+
+    /**
+     * `close(code, reason)`; a code or reason the socket refuses (actor users can send any) must
+     * not stop the machine: it is reported, and the socket dropped instead.
+     */
+    function closeSafely(ws: WebSocketLike, code: number, reason: string): void {
+      try {
+        ws.close(code, reason);
+      } catch (error) {
+        sendBack({ type: 'SOCKET.ERROR', error });
+        if (typeof ws.terminate === 'function') ws.terminate();
+        else ws.close();
+      }
+    }
   };
 }

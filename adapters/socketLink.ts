@@ -31,6 +31,10 @@ export class SocketLink {
   latestSocket: WebSocketLike | null = null;
   /** Messages sent while no socket was open; made at the first one (most connections never queue). */
   #queue: SendQueue | null = null;
+  /** Whether the current attempt has built its socket (it may still be looking up its URL). */
+  attemptHasSocket = false;
+  /** For the machine: see `attemptHasSocket`. */
+  readonly socketExists = (): boolean => this.attemptHasSocket;
   /** Set by `reconnect(code, reason)` for the socket about to be replaced: close it so, don't drop it. */
   letGo: { code: number; reason: string } | null = null;
 
@@ -76,11 +80,26 @@ export class SocketLink {
     else (this.#queue ??= new SendQueue(this.queueMax)).push(data);
   }
 
-  /** Writes the queued messages to the socket that just opened, oldest first. */
+  /**
+   * Writes the queued messages to the socket that just opened, oldest first. One the socket
+   * refuses (it throws) is handed back with the rest, never dropped: the caller hears of them.
+   */
   flush(): void {
     const socket = this.socket;
     if (socket === null || this.#queue === null) return;
-    for (const data of this.#queue.drain()) socket.send(data);
+    const messages = this.#queue.drain();
+    for (const [index, data] of messages.entries()) {
+      try {
+        socket.send(data);
+      } catch (error) {
+        const rest = messages.slice(index);
+        this.hooks.onUndelivered(
+          rest,
+          new HeartSocketError('UNDELIVERED', `${rest.length} queued message(s) were not sent: the socket refused one (${String(error)}).`),
+        );
+        return;
+      }
+    }
   }
 
   /** The connection is over for good: the queued messages are handed back, not dropped. */

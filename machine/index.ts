@@ -4,7 +4,14 @@
  *
  * @module heartsocket/machine
  */
-export { socketMachine, HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE, LATE_TIMER_SLACK, type SocketMachine } from './socketMachine.js';
+export {
+  socketMachine,
+  socketMachineWithoutNetworkSignal,
+  HEARTBEAT_TIMEOUT_CLOSE,
+  ABNORMAL_CLOSURE,
+  LATE_TIMER_SLACK,
+  type SocketMachine,
+} from './socketMachine.js';
 export { stateNameOf } from './stateName.js';
 export { backoffDelay } from './backoff.js';
 export {

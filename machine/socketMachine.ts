@@ -161,6 +161,7 @@ const machineSetup = setup({
   },
   guards: {
     startsClosed: ({ context }) => context.settings.startClosed,
+    noSocketYet: ({ context }) => !context.socketExists(),
     reconnectGivesCloseCode: ({ event }) => event.type === 'RECONNECT' && event.code !== undefined,
     hostIsOffline: ({ context }) => context.hostIsOffline(),
     mayReconnect: ({ context }, close: CloseInfo) => {
@@ -207,6 +208,7 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
       now: input.now,
       random: input.random,
       hostIsOffline: input.hostIsOffline ?? (() => false),
+      socketExists: input.socketExists ?? (() => true),
     }),
     initial: 'start',
     on: {
@@ -241,6 +243,8 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
               'SOCKET.ERROR': { actions: 'announceError' },
               // A fresh socket now; the old one is abandoned when this state is re-entered.
               RECONNECT: [
+                // The attempt is still looking up its URL: no socket yet, so none to report closed.
+                { guard: 'noSocketYet', target: 'live', reenter: true, actions: 'startAfresh' },
                 {
                   guard: 'reconnectGivesCloseCode',
                   target: 'live',
@@ -249,7 +253,7 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
                 },
                 { target: 'live', reenter: true, actions: [reportClose(closeForReconnect), 'startAfresh'] },
               ],
-              'NETWORK.OFFLINE': { target: 'reconnectWait.offline', actions: reportClose(abandoned('network offline')) },
+              'NETWORK.OFFLINE': waitForNetworkOrEnd(abandoned('network offline')),
             },
             states: {
               connecting: {
@@ -343,10 +347,7 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
                       'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
                       // The peer is judged dead already: close() stops waiting for its answer.
                       CLOSE: { target: '#heartsocket.closed', actions: reportClose(heartbeatClose(false)) },
-                      'NETWORK.OFFLINE': {
-                        target: '#heartsocket.running.reconnectWait.offline',
-                        actions: reportClose(heartbeatClose(false)),
-                      },
+                      'NETWORK.OFFLINE': waitForNetworkOrEnd(heartbeatClose(false)),
                     },
                     after: {
                       closeTimeout: retryOrEnd(heartbeatClose(false)),
@@ -414,7 +415,7 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
  * import { createActor, fromCallback } from 'xstate';
  * const machine = socketMachine.provide({
  *   actors: { socket: fromCallback(({ sendBack, receive }) => { ... }) }, // your transport
- *   actions: { flushQueue: () => {}, transmit: () => {}, refuseSend: () => {}, discardQueue: () => {} },
+ *   actions: { flushQueue() {}, transmit() {}, refuseSend() {}, discardQueue() {}, letSocketGo() {} },
  * });
  * const actor = createActor(machine, {
  *   input: { heartbeat: { interval: 1000 }, silentFor: () => 0, now: () => performance.now(), random: Math.random },
@@ -432,6 +433,21 @@ export const socketMachine = defineSocketMachine(true);
  * ```
  */
 export const socketMachineWithoutNetworkSignal = defineSocketMachine(false);
+
+/**
+ * The network went away under a socket: if the policy allows a retry, wait for the network to
+ * return (no attempt, no retry used meanwhile); else the end.
+ */
+function waitForNetworkOrEnd(close: CloseInfo) {
+  return [
+    {
+      guard: { type: 'mayReconnect', params: close },
+      target: '#heartsocket.running.reconnectWait.offline',
+      actions: reportClose(close),
+    },
+    { target: '#heartsocket.closed', actions: reportClose(close) },
+  ] as const;
+}
 
 /**
  * Where the end of a socket leads when the user did not ask for it: the reconnect policy

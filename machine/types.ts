@@ -29,6 +29,7 @@ export type SocketStateName = 'connecting' | 'open' | 'awaitingPong' | 'closing'
  * const input: SocketMachineInput = {
  *   heartbeat: { interval: 1000, timeout: 1000 },
  *   silentFor: () => performance.now() - lastHeard,
+ *   now: () => performance.now(),
  *   random: Math.random,
  * };
  * createActor(machine, { input }); // machine: socketMachine.provide({ ... })
@@ -52,6 +53,11 @@ export interface SocketMachineInput extends PolicyOptions {
   random: () => number;
   /** Whether the host says it is offline right now (browsers: `!navigator.onLine`). @default never */
   hostIsOffline?: () => boolean;
+  /**
+   * Whether the current attempt has built its socket yet (it may still be looking up its URL):
+   * `reconnect()` before then has no socket to report closed. @default always
+   */
+  socketExists?: () => boolean;
   /**
    * The settings, already resolved (`resolveSettings(options)`, by a caller that validated the
    * options itself): used as they are, and the policy options are not read.
@@ -85,6 +91,8 @@ export interface SocketContext {
   readonly now: () => number;
   /** From the input: whether the host says it is offline. */
   readonly hostIsOffline: () => boolean;
+  /** From the input: whether the current attempt has built its socket. */
+  readonly socketExists: () => boolean;
   /** From the input: the random source for backoff jitter. */
   readonly random: () => number;
 }

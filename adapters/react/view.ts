@@ -6,7 +6,7 @@
  * messages; one that never reads `lastMessage` pays nothing for them.
  */
 import type { HeartSocket } from '../HeartSocket.js';
-import type { HeartSocketCloseEvent, HeartSocketErrorEvent } from '../events.js';
+import { HeartSocketErrorEvent, type HeartSocketCloseEvent } from '../events.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
 import type { UseHeartSocketOptions } from './options.js';
 import { acquire } from './registry.js';
@@ -78,6 +78,24 @@ export class SocketView {
    * until the returned function is called, which lets go of it. Messages sent meanwhile go to it
    * now. `lastMessage` starts over with each new socket.
    */
+  /**
+   * Sends what was sent before the socket existed. A socket that refuses (closed by another
+   * component, or its queue full) must not break the effect: the caller hears of it by `onError`,
+   * with how many messages were not sent.
+   */
+  #sendWaiting(socket: HeartSocket): void {
+    const waiting = this.#waiting.splice(0);
+    for (const [index, data] of waiting.entries()) {
+      try {
+        socket.send(data);
+      } catch (error) {
+        const lost = waiting.length - index;
+        this.options.onError?.(new HeartSocketErrorEvent(new Error(`${lost} message(s) sent before the socket existed were not sent: ${String(error)}`, { cause: error })));
+        return;
+      }
+    }
+  }
+
   connect(key: string, url: string): () => void {
     const lease = acquire(key, url, this.options);
     const { socket } = lease;
@@ -105,7 +123,7 @@ export class SocketView {
     socket.addEventListener('open', onOpen);
     socket.addEventListener('close', onClose);
     socket.addEventListener('error', onError);
-    for (const data of this.#waiting.splice(0)) socket.send(data);
+    this.#sendWaiting(socket);
     this.#changed();
     return () => {
       socket.removeEventListener('statechange', onState);

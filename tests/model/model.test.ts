@@ -15,6 +15,7 @@ import {
   coveredTransitions,
   delayNameOf,
   EVENTS_OUTSIDE_THE_MODEL,
+  TRANSITIONS_OUTSIDE_THE_MODEL,
   eventKey,
   generatePaths,
   VARIANTS,
@@ -31,7 +32,10 @@ const paths = generatePaths();
 describe('the generated suite covers the machine', () => {
   it('takes every transition the machine defines, but those outside the model', () => {
     const missing = [...allTransitions()].filter(
-      (key) => !coveredTransitions(paths).has(key) && !EVENTS_OUTSIDE_THE_MODEL.some((type) => key.includes(`| ${type} |`)),
+      (key) =>
+        !coveredTransitions(paths).has(key) &&
+        !EVENTS_OUTSIDE_THE_MODEL.some((type) => key.includes(`| ${type} |`)) &&
+        !(TRANSITIONS_OUTSIDE_THE_MODEL as readonly string[]).includes(key),
     );
     expect(missing).toEqual([]);
   });

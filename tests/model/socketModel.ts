@@ -4,7 +4,7 @@
  * machine, so a new state or transition is tested without anyone writing a test for it.
  */
 import type { AnyStateNode, EventObject, SnapshotFrom, TransitionDefinition } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, type AdjacencyMap, type AdjacencyValue, type StatePath } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, type AdjacencyValue, type StatePath } from 'xstate/graph';
 import type { PolicyOptions } from '../../machine/settings.js';
 import { socketMachine } from '../../machine/socketMachine.js';
 import type { SocketMachineEvent } from '../../machine/types.js';
@@ -60,6 +60,13 @@ export type VariantName = keyof typeof VARIANTS;
  */
 export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR', 'CALLBACK.THREW'] as const;
 
+/**
+ * Transitions the model's world never takes, and why:
+ * - `reconnect()` while the attempt is still looking up its URL: every model step acts on an
+ *   attempt already in flight. The unit tests and tests/integration/reentrancy.test.ts cover it.
+ */
+export const TRANSITIONS_OUTSIDE_THE_MODEL = ['heartsocket.running.live | RECONNECT | 0'] as const;
+
 const WORLD_EVENTS: ModelEvent[] = [
   { type: 'SOCKET.OPEN' },
   { type: 'SOCKET.CLOSE', code: 4001, reason: 'server closed', wasClean: true },
@@ -75,7 +82,7 @@ const WORLD_EVENTS: ModelEvent[] = [
 /** The events possible in a snapshot: the world's, and the delayed transitions of its active states. */
 function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
   const delayed = snapshot._nodes.flatMap((node: AnyStateNode) =>
-    node.after.map((transition) => ({ type: transition.eventType }) as ModelEvent),
+    node.after.map((transition) => ({ type: transition.eventType })),
   );
   const unique = new Map([...WORLD_EVENTS, ...delayed].map((event) => [eventKey(event), event]));
   return [...unique.values()].filter((event) => socketMachine.getTransitionData(snapshot, event as never).length > 0);
@@ -120,13 +127,13 @@ export function generatePaths(): ModelPath[] {
     const shortest = getShortestPaths(socketMachine as never, options as never) as unknown as StatePath<ModelSnapshot, ModelEvent>[];
     const toState = new Map(shortest.map((path) => [serializeState(path.state), path]));
     paths.push(...shortest.map((path) => ({ ...path, variant: name })));
-    const adjacency = getAdjacencyMap(socketMachine as never, options as never) as AdjacencyMap<ModelSnapshot, ModelEvent>;
+    const adjacency = getAdjacencyMap<ModelSnapshot, ModelEvent, unknown>(socketMachine as never, options);
     for (const [key, vertex] of Object.entries(adjacency) as [string, AdjacencyValue<ModelSnapshot, ModelEvent>][]) {
       const prefix = toState.get(key);
       if (prefix === undefined) continue;
       for (const { event, state } of Object.values(vertex.transitions)) {
-        const steps = [...prefix.steps, { event: event as ModelEvent, state: state as ModelSnapshot }];
-        paths.push({ state: state as ModelSnapshot, steps, weight: steps.length, variant: name });
+        const steps = [...prefix.steps, { event, state }];
+        paths.push({ state, steps, weight: steps.length, variant: name });
       }
     }
   }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { wsText } from '../support/text.js';
 
 interface HeldUpgrade {
   request: IncomingMessage;
@@ -52,7 +53,7 @@ export class HoldingServer {
     this.accepted++;
     this.connections.add(ws);
     ws.on('message', (data) => {
-      const text = String(data);
+      const text = wsText(data);
       if (text === 'ping') this.pings++;
       else this.messages.push(text);
     });

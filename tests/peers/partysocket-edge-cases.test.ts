@@ -42,6 +42,7 @@ import {
   waitForState,
   type PartyServer,
 } from './partysocketSupport.js';
+import { wsText } from '../support/text.js';
 
 afterEach(cleanup);
 
@@ -63,13 +64,13 @@ describe('Edge Cases - BinaryType', () => {
     server = await startPartyServer();
   });
 
-  it("should default binaryType to 'blob'", async () => {
+  it("should default binaryType to 'blob'", () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     expect(socket.binaryType).toBe('blob');
   });
 
-  it('should set binaryType before connection', async () => {
+  it('should set binaryType before connection', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     socket.binaryType = 'arraybuffer';
@@ -127,7 +128,7 @@ describe('Edge Cases - Message Queue', () => {
     server = await startPartyServer();
   });
 
-  it('should queue messages up to maxEnqueuedMessages', async () => {
+  it('should queue messages up to maxEnqueuedMessages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { maxEnqueuedMessages: 3, startClosed: true });
 
     socket.send('message1');
@@ -141,7 +142,7 @@ describe('Edge Cases - Message Queue', () => {
   // partysocket drops the message past maxEnqueuedMessages without a word. heartsocket refuses it at
   // the call — README: "a full queue throws `code: 'QUEUE_FULL'` — a message is never dropped
   // quietly." The queue is unchanged either way.
-  it('should not queue messages beyond maxEnqueuedMessages', async () => {
+  it('should not queue messages beyond maxEnqueuedMessages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { maxEnqueuedMessages: 2, startClosed: true });
 
     socket.send('message1');
@@ -155,7 +156,7 @@ describe('Edge Cases - Message Queue', () => {
   });
 
   // As above: the sixth message is refused with QUEUE_FULL, not dropped quietly.
-  it('should handle exactly maxEnqueuedMessages', async () => {
+  it('should handle exactly maxEnqueuedMessages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { maxEnqueuedMessages: 5, startClosed: true });
 
     // Send exactly 5 messages
@@ -176,14 +177,14 @@ describe('Edge Cases - Message Queue', () => {
     expect(socket.bufferedAmount).toBe(bufferedBefore);
   });
 
-  it('should calculate bufferedAmount for string messages', async () => {
+  it('should calculate bufferedAmount for string messages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     socket.send('hello');
     expect(socket.bufferedAmount).toBe(5); // "hello".length
   });
 
-  it('should calculate bufferedAmount for Blob messages', async () => {
+  it('should calculate bufferedAmount for Blob messages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     const blob = new Blob(['test data']);
@@ -192,7 +193,7 @@ describe('Edge Cases - Message Queue', () => {
     expect(socket.bufferedAmount).toBe(9); // blob.size
   });
 
-  it('should calculate bufferedAmount for ArrayBuffer messages', async () => {
+  it('should calculate bufferedAmount for ArrayBuffer messages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     const buffer = new ArrayBuffer(8);
@@ -201,7 +202,7 @@ describe('Edge Cases - Message Queue', () => {
     expect(socket.bufferedAmount).toBe(8); // buffer.byteLength
   });
 
-  it('should calculate bufferedAmount for ArrayBufferView messages', async () => {
+  it('should calculate bufferedAmount for ArrayBufferView messages', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     const view = new Uint8Array([1, 2, 3, 4, 5]);
@@ -215,7 +216,7 @@ describe('Edge Cases - Message Queue', () => {
 
     const messages: string[] = [];
     server.wss.on('connection', (client) => {
-      client.on('message', (data) => messages.push(String(data)));
+      client.on('message', (data) => messages.push(wsText(data)));
     });
 
     // Queue messages
@@ -306,7 +307,7 @@ describe('Edge Cases - Close Behavior', () => {
   // and `closed.ended` carry the tag `final` (`snapshot.hasTag('final')`: nothing more is sent or
   // reconnected)"). A `startClosed` socket is `closed` without that tag — README: "| `startClosed`
   // option | construct without connecting: `closed` until `reconnect()`, and `send()` queues meanwhile |".
-  it('should set shouldReconnect to false when close() is called', async () => {
+  it('should set shouldReconnect to false when close() is called', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
     const isFinal = (): boolean => socket.actor.getSnapshot().hasTag('final');
 
@@ -366,19 +367,19 @@ describe('Edge Cases - Extensions and Protocol', () => {
     server = await startPartyServer();
   });
 
-  it('should return empty string for extensions when not connected', async () => {
+  it('should return empty string for extensions when not connected', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     expect(socket.extensions).toBe('');
   });
 
-  it('should return empty string for protocol when not connected', async () => {
+  it('should return empty string for protocol when not connected', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     expect(socket.protocol).toBe('');
   });
 
-  it('should return empty string for url when not connected', async () => {
+  it('should return empty string for url when not connected', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
 
     expect(socket.url).toBe('');

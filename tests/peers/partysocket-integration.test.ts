@@ -24,6 +24,7 @@ import {
   waitForState,
   type PartyServer,
 } from './partysocketSupport.js';
+import { wsText } from '../support/text.js';
 
 afterEach(cleanup);
 
@@ -36,7 +37,7 @@ function collectText(socket: HeartSocket): string[] {
   const texts: string[] = [];
   let chain = Promise.resolve();
   socket.addEventListener('message', (event) => {
-    const data = (event as MessageEvent).data;
+    const data = event.data;
     chain = chain.then(async () => void texts.push(await textOf(data)));
   });
   return texts;
@@ -51,7 +52,7 @@ describe('Integration - Full Lifecycle', () => {
   test('complete WebSocket lifecycle: connect, send, receive, close', async () => {
     const testMessage = 'integration-test-message';
     server.wss.once('connection', (client) => {
-      client.on('message', (data) => client.send(`echo: ${String(data)}`));
+      client.on('message', (data) => client.send(`echo: ${wsText(data)}`));
     });
     const { socket, events } = createPartySocket(roomUrl(server, 'lifecycle-test'));
     const seen: unknown[] = [];
@@ -62,7 +63,7 @@ describe('Integration - Full Lifecycle', () => {
     });
     socket.addEventListener('close', () => seen.push(['close', socket.readyState]));
     socket.addEventListener('message', (event) => {
-      seen.push(['message', (event as MessageEvent).data]);
+      seen.push(['message', event.data]);
       socket.close();
     });
 
@@ -213,7 +214,7 @@ describe('Integration - Real-World Scenarios', () => {
     server.wss.once('connection', (client) => {
       client.on('message', (data) => {
         // Server processes operation and sends back confirmation
-        const operation = String(data);
+        const operation = wsText(data);
         operations.push(operation);
         client.send(`ack:${operation}`);
       });
@@ -256,7 +257,7 @@ describe('Integration - Real-World Scenarios', () => {
     const readyStates = new Set<number>();
 
     gameClient.addEventListener('message', (event) => {
-      const text = (event as MessageEvent).data as string;
+      const text = event.data as string;
       if (text.startsWith('pos:')) updates.push(Number(text.split(':')[1]));
       readyStates.add(gameClient.readyState);
       // After receiving 50 updates, stop
@@ -311,7 +312,7 @@ describe('Integration - Error Recovery', () => {
     const versions: string[] = [];
 
     socket.addEventListener('message', (event) => {
-      versions.push((event as MessageEvent).data as string);
+      versions.push(event.data as string);
       if (versions.length === 1) {
         // Simulate server restart
         serverVersion = 2;

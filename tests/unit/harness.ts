@@ -10,7 +10,7 @@ import type { SocketCommand, SocketEmitted, SocketStateName } from '../../machin
  */
 export function startMachine(
   options: PolicyOptions = {},
-  { random = () => 0.5, hostIsOffline = (): boolean => false } = {},
+  { random = () => 0.5, hostIsOffline = (): boolean => false, socketExists = (): boolean => true } = {},
 ) {
   const clock = new SimulatedClock();
   let lastHeardAt = 0;
@@ -47,7 +47,7 @@ export function startMachine(
 
   const actor = createActor(machine, {
     clock,
-    input: { ...options, silentFor: () => clock.now() - lastHeardAt, now: () => clock.now(), random, hostIsOffline },
+    input: { ...options, silentFor: () => clock.now() - lastHeardAt, now: () => clock.now(), random, hostIsOffline, socketExists },
   });
   for (const type of ['open', 'close', 'error'] as const) actor.on(type, (event) => void emitted.push(event));
   actor.start();

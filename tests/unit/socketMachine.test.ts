@@ -584,3 +584,37 @@ describe('the machine for hosts without a network signal', () => {
     expect(lean).toEqual(full);
   });
 });
+
+describe('reconnect() before the attempt has built its socket', () => {
+  it('starts again without reporting a close: there is no socket to close', () => {
+    let built = false;
+    const m = startMachine(fast, { socketExists: () => built });
+    m.actor.send({ type: 'RECONNECT' });
+    expect(m.closes).toEqual([]);
+    expect(m.sockets).toHaveLength(2);
+    expect(m.liveSockets).toBe(1);
+    built = true;
+    m.actor.send({ type: 'RECONNECT' });
+    expect(m.closes).toEqual([{ type: 'close', code: 1006, reason: 'reconnect() called', wasClean: false }]);
+  });
+});
+
+describe('the network goes away under a socket', () => {
+  it('with reconnect: false, ends in closed: offline is no reason to come back', () => {
+    const m = startMachine({ ...fast, reconnect: false });
+    m.open();
+    m.actor.send({ type: 'NETWORK.OFFLINE' });
+    expect(m.state).toBe('closed');
+    m.actor.send({ type: 'NETWORK.ONLINE' });
+    expect(m.state).toBe('closed');
+  });
+
+  it('asks shouldReconnect, and ends in closed when it says no', () => {
+    const asked: unknown[] = [];
+    const m = startMachine({ ...fast, reconnect: { shouldReconnect: (close) => (asked.push(close), false) } });
+    m.open();
+    m.actor.send({ type: 'NETWORK.OFFLINE' });
+    expect(asked).toEqual([{ code: 1006, reason: 'network offline', wasClean: false }]);
+    expect(m.state).toBe('closed');
+  });
+});
