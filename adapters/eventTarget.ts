@@ -70,14 +70,14 @@ export class SocketEvent extends Event implements DispatchState {
     return this[PHASE] === AT_TARGET ? this[TARGET] : null;
   }
   override get eventPhase(): Event['eventPhase'] {
-    return this[PHASE] as Event['eventPhase'];
+    return this[PHASE];
   }
   override stopImmediatePropagation(): void {
     this[STOPPED] = true;
     super.stopImmediatePropagation();
   }
   override composedPath(): ReturnType<Event['composedPath']> {
-    return (this[PHASE] === AT_TARGET ? [this[TARGET]!] : []) as ReturnType<Event['composedPath']>;
+    return this[PHASE] === AT_TARGET ? [this[TARGET]!] : [];
   }
 }
 
@@ -127,7 +127,7 @@ export class SocketEventTarget extends EventTarget {
       once: Boolean(flags.once),
       handler: false,
       removed: false,
-      unsubscribe: onAbort && (() => signal!.removeEventListener('abort', onAbort)),
+      unsubscribe: onAbort && (() => signal.removeEventListener('abort', onAbort)),
     });
   }
 
@@ -248,6 +248,7 @@ function call(target: EventTarget, callback: ListenerArgument, event: Event): vo
  */
 function adopt(event: Event): DispatchState {
   const state: DispatchState = { [TARGET]: null, [PHASE]: 0, [STOPPED]: false };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called as stop.call(event) below
   const stop = event.stopImmediatePropagation;
   Object.defineProperties(event, {
     target: { get: () => state[TARGET], configurable: true },

@@ -26,6 +26,7 @@ export interface SocketOptions extends PolicyOptions {
    * The WebSocket constructor: `ws`'s `WebSocket` on Node 20, or any WHATWG-compatible one.
    * @default globalThis.WebSocket (browsers, Node 22+)
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor: checked when called; `unknown[]` would refuse most
   WebSocket?: WebSocketConstructor | (new (...args: any[]) => any);
   /** The queue for messages sent while not open. */
   queue?: {
@@ -106,6 +107,8 @@ export function checkProtocolPings(protocol: boolean, WebSocket: WebSocketConstr
 
 export function checkClock(clock: unknown): SocketClock | undefined {
   if (clock === undefined) return undefined;
+  // Load-bearing: without it `candidate` is `{} | null` (the rule sees the all-optional type as `{}`).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
   const candidate = clock as Partial<SocketClock> | null;
   if (
     typeof candidate?.now !== 'function' ||

@@ -27,6 +27,9 @@ export interface WebSocketLike {
   readonly bufferedAmount: number;
   /** How binary messages arrive: `'blob'`, `'arraybuffer'` (or `ws`'s `'nodebuffer'`, …). */
   binaryType: string;
+  // `any` on purpose in the handlers and listeners below: with `unknown` (contravariant in a
+  // property) neither the DOM's WebSocket nor `ws`'s would be a WebSocketLike.
+  /* eslint-disable @typescript-eslint/no-explicit-any -- see above */
   /** Set by heartsocket: the socket opened. */
   onopen: ((event: any) => void) | null;
   /** Set by heartsocket: a message arrived (`event.data`). */
@@ -47,6 +50,7 @@ export interface WebSocketLike {
   on?(event: string, listener: (...args: any[]) => void): unknown;
   /** `ws` only: stop listening. */
   off?(event: string, listener: (...args: any[]) => void): unknown;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   /** `ws` only: stop every listener of an event. */
   removeAllListeners?(event: string): unknown;
 }

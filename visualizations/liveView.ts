@@ -132,7 +132,7 @@ export function toLiveViewEvent(inspection: InspectionEvent, now: number = Date.
         transitions: inspection._transitions.map((transition) => ({
           source: transition.source.id,
           targets: (transition.target ?? []).map((target) => target.id),
-          eventType: transition.eventType,
+          eventType: transition.eventType as string, // XState types it `any` here (AnyTransitionDefinition)
         })),
         value: jsonSafe((inspection.snapshot as { value?: unknown }).value),
       };

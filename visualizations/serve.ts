@@ -83,7 +83,8 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
     for (const message of replay) client.send(message);
     client.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const message = data.toString();
+      // A text frame, on ws's default binaryType ('nodebuffer'): a Buffer.
+      const message = (data as Buffer).toString();
       replay.push(message);
       if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
       for (const other of relay.clients) {

@@ -71,5 +71,5 @@ export function socketOptionsOf(options: UseHeartSocketOptions): HeartSocketOpti
   for (const [key, value] of Object.entries(options)) {
     if (!HOOK_KEYS.has(key)) socketOptions[key] = value;
   }
-  return socketOptions as HeartSocketOptions;
+  return socketOptions;
 }

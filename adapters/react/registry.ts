@@ -5,7 +5,6 @@
  * passed from an unmounting component to a mounting one in the same commit make no second socket.
  */
 import { HeartSocket } from '../HeartSocket.js';
-import type { ProtocolsSource } from '../protocols.js';
 import type { UrlSource } from '../url.js';
 import { socketOptionsOf, type UseHeartSocketOptions } from './options.js';
 
@@ -31,7 +30,7 @@ export interface Lease {
 export function acquire(key: string, url: UrlSource, options: UseHeartSocketOptions): Lease {
   let entry = entries.get(key);
   if (entry === undefined) {
-    const socket = new HeartSocket(url, options.protocols as ProtocolsSource | undefined, socketOptionsOf(options));
+    const socket = new HeartSocket(url, options.protocols, socketOptionsOf(options));
     entry = { socket, options, holders: 0 };
     entries.set(key, entry);
   } else if (options !== entry.options && isDevelopment() && fingerprint(options) !== fingerprint(entry.options)) {

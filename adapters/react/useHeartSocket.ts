@@ -43,19 +43,19 @@ export interface UseHeartSocketResult<T = unknown> {
    * here, in order, and go to the socket when it is made.
    * @throws {HeartSocketError} `CLOSED` after `close()`, `QUEUE_FULL` when the queue is full.
    */
-  send(data: SendData): void;
+  readonly send: (data: SendData) => void;
   /** `send(JSON.stringify(value))`. */
-  sendJson(value: unknown): void;
+  readonly sendJson: (value: unknown) => void;
   /**
    * `socket.close(code, reason)`: ends the connection for good, until `reconnect()` — for every
    * component sharing it. Does nothing before the socket is made.
    */
-  close(code?: number, reason?: string): void;
+  readonly close: (code?: number, reason?: string) => void;
   /**
    * `socket.reconnect(code, reason)`: connects again now, with a fresh retry count (also after
    * `close()`) — for every component sharing it. Does nothing before the socket is made.
    */
-  reconnect(code?: number, reason?: string): void;
+  readonly reconnect: (code?: number, reason?: string) => void;
 }
 
 /** Numbers the hooks, for the keys of their own (unshared) sockets. */

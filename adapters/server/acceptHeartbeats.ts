@@ -69,6 +69,7 @@ interface Connection extends Watched {
  */
 export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeatsOptions): ServerHeartbeat {
   if (typeof (wss as Partial<WebSocketServer> | null)?.handleUpgrade !== 'function' || typeof wss.on !== 'function') {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- `wss` failed the check: it may be anything
     throw new TypeError(`heartsocket: acceptHeartbeats needs a ws WebSocketServer, got ${String(wss)}.`);
   }
   const settings = resolveHeartbeatSettings(options);

@@ -42,6 +42,7 @@ export function interceptHeartbeats(ws: WebSocket, settings: HeartbeatSettings, 
   const { ping } = settings;
   const pingBytes = Buffer.from(ping, 'utf8');
   const hadOwnEmit = Object.prototype.hasOwnProperty.call(ws, 'emit');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
   const original = ws.emit;
   let active = true;
 
@@ -57,6 +58,7 @@ export function interceptHeartbeats(ws: WebSocket, settings: HeartbeatSettings, 
       }
       if (event === 'close') hooks.closed();
     }
+    // eslint-disable-next-line prefer-rest-params -- see the comment above `emit`
     return Reflect.apply(original, this, arguments) as boolean;
   }
 

@@ -60,8 +60,8 @@ class EchoServer {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    this.port = (this.wss!.address() as { port: number }).port;
-    this.wss!.on('connection', (ws) => {
+    this.port = (this.wss.address() as { port: number }).port;
+    this.wss.on('connection', (ws) => {
       ws.on('error', () => {});
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     });

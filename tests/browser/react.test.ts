@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { root } from '../../scripts/ensure-built.mjs';
 import { launchChromium } from './chromium.js';
 import type { Harness, PageRecord, ProbeSpec } from './reactPage.js';
+import { wsText } from '../support/text.js';
 
 const REACT_BUILD = 'development';
 const WAIT_MS = 10_000;
@@ -56,7 +57,7 @@ class RecordingServer {
       ws.on('error', () => {});
       ws.on('close', () => (connection.closed = true));
       ws.on('message', (data) => {
-        const text = String(data);
+        const text = wsText(data);
         connection.received.push(text);
         ws.send(text === 'ping' ? 'pong' : text);
       });

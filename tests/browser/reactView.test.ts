@@ -9,6 +9,7 @@ import WebSocket, { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { useHeartSocket, type UseHeartSocketOptions } from '../../adapters/react/index.js';
 import { jsonOf } from '../../adapters/react/json.js';
 import { SocketView } from '../../adapters/react/view.js';
+import { wsText } from '../support/text.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Time for packets already on their way over loopback, where a test checks that none come. */
@@ -42,7 +43,7 @@ beforeAll(async () => {
     connections.push(connection);
     ws.on('error', () => {});
     ws.on('close', () => (connection.closed = true));
-    ws.on('message', (data) => connection.received.push(String(data)));
+    ws.on('message', (data) => connection.received.push(wsText(data)));
   });
 });
 

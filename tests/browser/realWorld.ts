@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { root } from '../../scripts/ensure-built.mjs';
+import { wsText } from '../support/text.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page: the built ESM bundle, with xstate from an import map (as in bundle.test.ts).
@@ -139,7 +140,7 @@ export class PongServer {
     ws.on('error', () => {});
     ws.on('close', () => this.#live.delete(connection));
     ws.on('message', (data, isBinary) => {
-      if (isBinary || data.toString() !== 'ping') return;
+      if (isBinary || wsText(data) !== 'ping') return;
       this.pings++;
       const answer = () => {
         if (!connection.silent && ws.readyState === ws.OPEN) ws.send('pong');
@@ -219,7 +220,7 @@ export async function suspendChromium(): Promise<{ processes: number; resume(): 
     for (;;) {
       const running = members.map((p) => processInfo(p.pid)).filter((p) => p !== null && p.state !== 'T');
       if (running.length === 0) break;
-      if (performance.now() > deadline) throw new Error(`Chromium processes not stopped: ${running.map((p) => p!.pid)}`);
+      if (performance.now() > deadline) throw new Error(`Chromium processes not stopped: ${running.map((p) => p!.pid).join(',')}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } catch (error) {

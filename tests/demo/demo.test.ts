@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { wsText } from '../support/text.js';
 
 const DEMO = join(root, 'demo', 'run.mjs');
 
@@ -68,6 +69,7 @@ describe('npm start (demo/run.mjs)', () => {
     expect(run.stderr, run.stdout).toBe('');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const out = run.stdout;
+    // eslint-disable-next-line no-control-regex -- looks for the terminal's escape sequences on purpose
     expect(out).not.toMatch(/\x1b\[/); // not a TTY: plain lines, no status line
     expectInOrder(out, [
       /▶ 1\. normal traffic/,
@@ -150,7 +152,7 @@ describe('npm start (demo/run.mjs)', () => {
       const relayUrl = new URL(page!).searchParams.get('relay')!;
       const listener = new WebSocket(relayUrl);
       const received: string[] = [];
-      listener.on('message', (data) => received.push(String(data)));
+      listener.on('message', (data) => received.push(wsText(data)));
       await once(listener, 'open');
       const until = Date.now() + 5_000;
       while (!received.some((m) => m.includes('"closed"')) && Date.now() < until) {

@@ -13,7 +13,7 @@ const { heartbeat, reconnect } = DEFAULT_SETTINGS;
 const DEFAULTS: Record<string, { readme: string; tag: string }> = {
   'heartbeat.interval': ms(heartbeat.interval),
   'heartbeat.timeout': ms(heartbeat.timeout),
-  'heartbeat.message': { readme: `\`'${String(heartbeat.message)}'\``, tag: `'${String(heartbeat.message)}'` },
+  'heartbeat.message': quoted(heartbeat.message),
   'heartbeat.protocol': flag(heartbeat.protocol),
   'reconnect.delay': ms(reconnect.delay),
   'reconnect.factor': plain(reconnect.factor),
@@ -35,6 +35,11 @@ function plain(value: number) {
 }
 function flag(value: boolean) {
   return { readme: `\`${value}\``, tag: String(value) };
+}
+/** A string default, quoted; any other kind is shown as its kind, which no README entry matches. */
+function quoted(value: unknown) {
+  const text = typeof value === 'string' ? value : `(${typeof value})`;
+  return { readme: `\`'${text}'\``, tag: `'${text}'` };
 }
 
 it("the README's options table gives the code's defaults", () => {

@@ -6,7 +6,7 @@
 import WsWebSocket from 'ws';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
 import type { HeartSocketError } from '../../adapters/errors.js';
-import type { HeartSocketCloseEvent, StateChangeEvent, UndeliveredEvent } from '../../adapters/events.js';
+import type { StateChangeEvent } from '../../adapters/events.js';
 import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
@@ -102,16 +102,16 @@ export interface Recording {
 
 export function record(socket: HeartSocket): Recording {
   const events: Recording = { states: [socket.state], opens: 0, closes: [], errors: [], messages: [], undelivered: [] };
-  socket.addEventListener('statechange', (event) => events.states.push((event as StateChangeEvent).state));
+  socket.addEventListener('statechange', (event) => events.states.push(event.state));
   socket.addEventListener('open', () => events.opens++);
   socket.addEventListener('close', (event) => {
-    const { code, reason, wasClean } = event as HeartSocketCloseEvent;
+    const { code, reason, wasClean } = event;
     events.closes.push({ code, reason, wasClean });
   });
   socket.addEventListener('error', (event) => events.errors.push((event as Event & { error: unknown }).error));
-  socket.addEventListener('message', (event) => events.messages.push((event as MessageEvent).data));
+  socket.addEventListener('message', (event) => events.messages.push(event.data));
   socket.addEventListener('undelivered', (event) => {
-    const { messages, error } = event as UndeliveredEvent;
+    const { messages, error } = event;
     events.undelivered.push({ messages, error });
   });
   return events;

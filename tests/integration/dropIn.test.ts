@@ -66,7 +66,7 @@ describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
     const late: unknown[] = [];
     let calls = 0;
     socket.onmessage = () => {
-      if (calls++ === 0) socket.addEventListener('message', (event) => late.push((event as MessageEvent).data));
+      if (calls++ === 0) socket.addEventListener('message', (event) => late.push(event.data));
     };
     await waitForState(socket, 'open');
     socket.send('first');

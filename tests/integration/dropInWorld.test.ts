@@ -34,7 +34,7 @@ function construct(...args: Args): HeartSocket {
 /** Binary data over a buffer, and how to scribble over that buffer afterwards. */
 interface BinaryCase {
   name: string;
-  make(): { data: SendData; overwrite(): void };
+  make(): { data: SendData; overwrite: () => void };
   /** The bytes the server must receive. */
   sent: number[];
 }
@@ -183,7 +183,7 @@ describe.each(IMPLEMENTATIONS)('subprotocols (%s)', (_name, WebSocket) => {
 
   it('takes an async protocols function', async () => {
     const server = await startServer();
-    const { socket } = createSocket(server.url, fastOptions(WebSocket), async () => 'chat.v2');
+    const { socket } = createSocket(server.url, fastOptions(WebSocket), () => Promise.resolve('chat.v2'));
     await waitForState(socket, 'open');
     expect(server.protocols).toEqual(['chat.v2']);
     expect(socket.protocol).toBe('chat.v2');

@@ -11,7 +11,6 @@ import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CloseInfo } from '../../machine/settings.js';
 import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/socketMachine.js';
-import type { StateChangeEvent } from '../../adapters/events.js';
 import {
   cleanup,
   countTransitions,
@@ -100,7 +99,7 @@ describe.each(IMPLEMENTATIONS)('a stalled event loop right after a ping (%s)', (
     await waitForState(socket, 'open');
     let stalls = 0;
     socket.addEventListener('statechange', (event) => {
-      if ((event as StateChangeEvent).state === 'awaitingPong' && stalls++ === 0) stall(STALL);
+      if (event.state === 'awaitingPong' && stalls++ === 0) stall(STALL);
     });
 
     await waitFor(() => stalls >= 1, 'the first ping, and the stall');
@@ -123,7 +122,7 @@ describe.each(IMPLEMENTATIONS)('a stalled event loop right after a ping (%s)', (
     await waitFor(() => countTransitions(events.states, 'awaitingPong', 'open') >= 1, 'an answered ping before the stall');
     let stalls = 0;
     socket.addEventListener('statechange', (event) => {
-      if ((event as StateChangeEvent).state === 'awaitingPong' && stalls++ === 0) stall(STALL);
+      if (event.state === 'awaitingPong' && stalls++ === 0) stall(STALL);
     });
 
     await waitFor(() => stalls >= 1, 'the stall');
@@ -145,7 +144,7 @@ describe.each(IMPLEMENTATIONS)('a stalled event loop right after a ping (%s)', (
     server.goSilent();
     let stalls = 0;
     socket.addEventListener('statechange', (event) => {
-      if ((event as StateChangeEvent).state === 'awaitingPong' && stalls++ === 0) stall(STALL);
+      if (event.state === 'awaitingPong' && stalls++ === 0) stall(STALL);
     });
 
     // Detection: the late pong timer, one more wait, then closeTimeout (the peer never answers).

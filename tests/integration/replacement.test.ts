@@ -58,7 +58,7 @@ describe('a queued message the socket refuses', () => {
         (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
     }
-    const { socket, events } = createSocket(server.url, fastOptions(PickyWebSocket as never));
+    const { socket, events } = createSocket(server.url, fastOptions(PickyWebSocket));
     socket.send('a');
     socket.send('refused');
     socket.send('c');

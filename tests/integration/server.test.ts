@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WsWebSocket, { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { acceptHeartbeats, DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions, type ServerHeartbeat } from '../../adapters/server/index.js';
 import { DEFAULT_SETTINGS, MAX_DELAY } from '../../machine/settings.js';
-import type { StateChangeEvent } from '../../adapters/events.js';
 import {
   cleanup,
   countTransitions,
@@ -21,6 +20,7 @@ import {
   waitFor,
   waitForState,
 } from './client.js';
+import { wsText } from '../support/text.js';
 
 /** Short enough for tests, long against the 50 ms heartbeat the clients use here. */
 const MAX_SILENCE = 300;
@@ -52,7 +52,7 @@ function stall(ms: number): void {
   }
 }
 
-const asText = (data: RawData, isBinary: boolean): string => `${isBinary ? 'binary' : 'text'}:${String(data)}`;
+const asText = (data: RawData, isBinary: boolean): string => `${isBinary ? 'binary' : 'text'}:${wsText(data)}`;
 
 /** What the server's app saw and did on its connections. */
 interface ServerApp {
@@ -72,7 +72,7 @@ function serverApp(wss: WebSocketServer, { echo = false } = {}): ServerApp {
     app.connections.push(ws);
     ws.on('message', (data, isBinary) => {
       app.messages.push(asText(data, isBinary));
-      if (echo) ws.send(`echo: ${isBinary ? 'binary ' : ''}${String(data)}`);
+      if (echo) ws.send(`echo: ${isBinary ? 'binary ' : ''}${wsText(data)}`);
     });
     ws.on('pong', () => app.pongs++);
     ws.on('close', (code) => app.closes.push(code));
@@ -143,8 +143,8 @@ describe.each(IMPLEMENTATIONS)('acceptHeartbeats with HeartSocket clients (%s)',
     const otherWays: string[] = [];
     wss.on('connection', (ws) => {
       ws.send('welcome');
-      ws.addEventListener('message', (event) => otherWays.push(`addEventListener:${String(event.data)}`));
-      ws.once('message', (data) => otherWays.push(`once:${String(data)}`));
+      ws.addEventListener('message', (event) => otherWays.push(`addEventListener:${wsText(event.data)}`));
+      ws.once('message', (data) => otherWays.push(`once:${wsText(data)}`));
       ws.prependListener('message', (data) => otherWays.push(`prependListener:${String(data)}`));
     });
     let pings = 0;
@@ -230,7 +230,7 @@ describe.each(IMPLEMENTATIONS)('acceptHeartbeats with HeartSocket clients (%s)',
     // then I/O): the client looks silent for 3 × maxSilence.
     let stalls = 0;
     socket.addEventListener('statechange', (event) => {
-      if ((event as StateChangeEvent).state === 'open' && stalls++ === 0) stall(3 * MAX_SILENCE);
+      if (event.state === 'open' && stalls++ === 0) stall(3 * MAX_SILENCE);
     });
 
     await waitFor(() => stalls >= 1, 'the stall, after an answered ping');

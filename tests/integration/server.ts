@@ -8,6 +8,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { acceptHeartbeats } from '../../adapters/server/index.js';
+import { wsText } from '../support/text.js';
 
 /** How the server answers the client's heartbeat message `'ping'`. */
 export type PingReply = 'echo' | 'pong';
@@ -280,7 +281,7 @@ export class TestServer {
   }
 
   #onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
-    const text = isBinary ? null : data.toString();
+    const text = isBinary ? null : wsText(data);
     // With pingReply 'pong', acceptHeartbeats answers the pings: they never arrive here.
     if (text === 'ping' && this.#pingReply === 'echo') {
       this.pings++;

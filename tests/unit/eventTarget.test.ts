@@ -10,7 +10,7 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 /** A target and a way to fire a `message` on it, as the socket does. */
 interface Subject {
   target: EventTarget;
-  fire(data?: unknown): Event;
+  fire: (data?: unknown) => Event;
 }
 
 const subjects: [string, () => Subject][] = [

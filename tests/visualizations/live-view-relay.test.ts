@@ -11,6 +11,7 @@ import { startLiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../integration/server.js';
 import { waitFor } from '../support/wait.js';
 import { dedupe } from './helpers.js';
+import { wsText } from '../support/text.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -25,8 +26,8 @@ async function listen(url: string): Promise<{ messages: Record<string, any>[]; r
   const messages: Record<string, any>[] = [];
   const ws = new WebSocket(url);
   ws.on('message', (data) => {
-    raw.push(String(data));
-    messages.push(JSON.parse(String(data)));
+    raw.push(wsText(data));
+    messages.push(JSON.parse(wsText(data)));
   });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);

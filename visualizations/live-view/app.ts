@@ -73,7 +73,7 @@ function connect(): void {
   }
   const current = socket;
   current.addEventListener('message', (event) => {
-    const data = (event as MessageEvent).data;
+    const data: unknown = event.data;
     view.note(rootId, 'message', typeof data === 'string' ? `message ${JSON.stringify(data).slice(0, 120)}` : 'message (binary)');
   });
   current.addEventListener('statechange', () => {
@@ -113,7 +113,7 @@ function listen(url: string): void {
     setStatus(`relay ${url}: ${link.state === 'open' ? 'listening' : link.state}`, link.state === 'open' ? 'ok' : '');
   });
   link.addEventListener('message', (message) => {
-    const data = (message as MessageEvent).data;
+    const data: unknown = message.data;
     if (typeof data !== 'string') return;
     let parsed: unknown;
     try {

@@ -292,7 +292,10 @@ export class LiveView {
     if (typeof context.retries === 'number') parts.push(`retries ${context.retries}`);
     if (typeof context.retryDelay === 'number' && context.retryDelay > 0) parts.push(`retry delay ${Math.round(context.retryDelay)} ms`);
     const close = context.lastClose;
-    if (isRecord(close)) parts.push(`last close ${String(close.code)}${close.reason ? ` "${String(close.reason)}"` : ''}`);
+    if (isRecord(close)) {
+      const reason = typeof close.reason === 'string' && close.reason !== '' ? ` "${close.reason}"` : '';
+      parts.push(`last close ${String(close.code)}${reason}`);
+    }
     return parts.join(' · ');
   }
 
