@@ -65,4 +65,44 @@ describe.each(IMPLEMENTATIONS)('createSocketActor (%s)', (_name, WebSocket) => {
     expect(state()).toBe('closed');
     expect(undelivered).toEqual([['never']]);
   });
+
+  it('reports an onMessage or onUndelivered that throws as an error, and goes on', async () => {
+    const server = await startServer();
+    const errors: unknown[] = [];
+    const messageBug = new Error('onMessage bug');
+    const undeliveredBug = new Error('onUndelivered bug');
+    const { actor, state } = startActor(server.url, {
+      onMessage: () => {
+        throw messageBug;
+      },
+      onUndelivered: () => {
+        throw undeliveredBug;
+      },
+    });
+    actor.on('error', ({ error }) => void errors.push(error));
+    await waitFor(() => state() === 'open', 'open');
+    actor.send({ type: 'SEND', data: 'echo me' });
+    await waitFor(() => errors.length === 1, 'the onMessage throw');
+    actor.send({ type: 'CLOSE' });
+    actor.send({ type: 'SEND', data: 'refused' }); // after close(): handed to onUndelivered, which throws
+    await waitFor(() => errors.length === 2, 'the onUndelivered throw');
+    expect(errors).toEqual([messageBug, undeliveredBug]);
+    expect(actor.getSnapshot().status).toBe('active');
+  });
+
+  it('warns on the console about undelivered messages when nobody asked to hear of them', async () => {
+    const server = await startServer();
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (message: unknown) => void warnings.push(message);
+    try {
+      const { actor, state } = startActor(server.url);
+      await waitFor(() => state() === 'open', 'open');
+      actor.send({ type: 'CLOSE' });
+      actor.send({ type: 'SEND', data: 'too late' });
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([expect.stringMatching(/SEND after the connection was closed/)]);
+  });
 });

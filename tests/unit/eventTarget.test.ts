@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SocketEventTarget } from '../../adapters/eventTarget.js';
-import { LightMessageEvent } from '../../adapters/events.js';
+import { LightMessageEvent, StateChangeEvent } from '../../adapters/events.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 
 /** A target and a way to fire a `message` on it, as the socket does. */
@@ -221,4 +221,42 @@ it('a light message event is not retargeted by another EventTarget (documented: 
   other.addEventListener('message', (event) => void targets.push(event.target));
   other.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
   expect(targets).toEqual([null]);
+});
+
+describe('the light events look like real ones, field by field', () => {
+  /** What a listener sees of an event during dispatch, and what is left after. */
+  function observe(target: EventTarget, event: Event) {
+    let during: Record<string, unknown> = {};
+    target.addEventListener(event.type, (e) => {
+      during = {
+        type: e.type, bubbles: e.bubbles, cancelable: e.cancelable, composed: e.composed,
+        defaultPrevented: e.defaultPrevented, isTrusted: e.isTrusted, returnValue: e.returnValue,
+        eventPhase: e.eventPhase, path: e.composedPath().length, targetIsTarget: e.target === target,
+        srcElementIsTarget: e.srcElement === target, currentTargetIsTarget: e.currentTarget === target,
+      };
+      e.preventDefault(); // not cancelable: no effect
+      e.stopPropagation(); // one target: nothing to stop beyond it
+    });
+    const notPrevented = target.dispatchEvent(event);
+    return { during, after: { notPrevented, eventPhase: event.eventPhase, path: event.composedPath().length, currentTarget: event.currentTarget } };
+  }
+
+  it('a light MessageEvent shows what a real MessageEvent shows, during dispatch and after', () => {
+    const light = observe(new SocketEventTarget(), new LightMessageEvent('x', 'ws://o', 0) as unknown as Event);
+    const real = observe(new EventTarget(), new MessageEvent('message', { data: 'x', origin: 'ws://o' }));
+    expect(light).toEqual(real);
+  });
+
+  it("heartsocket's own events show what a real Event shows", () => {
+    const own = observe(new SocketEventTarget(), new StateChangeEvent('open', 'connecting'));
+    const real = observe(new EventTarget(), new Event('statechange'));
+    expect(own).toEqual(real);
+  });
+
+  it('cancelBubble says whether stopImmediatePropagation() was called', () => {
+    const event = new LightMessageEvent('x', '', 0);
+    expect(event.cancelBubble).toBe(false);
+    event.stopImmediatePropagation();
+    expect(event.cancelBubble).toBe(true);
+  });
 });
