@@ -95,6 +95,7 @@ export class PongServer {
     this.#http = createServer((_request, response) => response.writeHead(426).end());
     this.#http.on('upgrade', (request, tcp: Duplex, head: Buffer) => {
       this.upgrades++;
+      tcp.on('error', () => {}); // a reset by the browser is what these tests provoke
       this.#wss.handleUpgrade(request, tcp, head, (ws) => this.#accept(ws, tcp));
     });
   }

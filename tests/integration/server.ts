@@ -233,6 +233,10 @@ export class TestServer {
     http.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
+      // A client that resets the connection (terminate(), an abandoned attempt) is what these
+      // tests do on purpose. The HTTP server stops handling a socket's errors once it hands the
+      // socket to 'upgrade', so a reset while an upgrade is refused or held would be uncaught.
+      socket.on('error', () => {});
     });
     http.on('upgrade', (request, tcp: Duplex, head: Buffer) => {
       if (this.refuseUpgrades) {

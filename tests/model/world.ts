@@ -31,6 +31,8 @@ export class HoldingServer {
     this.http.on('upgrade', (request, socket, head) => {
       const upgrade = { request, socket, head };
       this.held.push(upgrade);
+      // A client that resets a held upgrade (terminate()) is part of the model: not an uncaught error.
+      socket.on('error', () => {});
       // A client that gives up (connect timeout, close()) takes its request away.
       socket.on('close', () => {
         const index = this.held.indexOf(upgrade);
