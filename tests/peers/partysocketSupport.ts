@@ -5,8 +5,7 @@
  * fixed-port `wss` (`wss.on('connection', …)`), a WebSocket class that keeps the sockets it makes
  * (upstream reads the private `_ws`), a URL nobody listens on, and the bounded waits.
  *
- * Kept apart from `rws.ts` (the reconnecting-websocket port's helpers) on purpose: the two ports are
- * written at the same time, and neither should break the other.
+ * The option mapping is reconnecting-websocket's (`rws.ts`), since partysocket forked from it.
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
@@ -18,37 +17,21 @@ import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { CloseInfo } from '../../machine/settings.js';
 import { onCleanup, record, type Recording } from '../integration/client.js';
+import { fromRwsOptions, UndiciWebSocket, type RwsOptions } from './rws.js';
 
 export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../integration/client.js';
 
-/**
- * Node's global (undici) WebSocket — there on Node 20 because vitest runs with
- * `--experimental-websocket` — taken before any test stubs the global. Upstream's node tests run
- * on the global WebSocket too (Node 22's), so it is the default here: its `binaryType` is `'blob'`,
- * as upstream expects.
- */
-export const UndiciWebSocket = globalThis.WebSocket;
+export { UndiciWebSocket };
 
 /** Far past every delay and timeout the tests set: what has not happened by then never will. */
 export const LONG_AFTER = 60_000;
 
-/** partysocket's `ReconnectingWebSocket` options (`partysocket/ws`, 1.3.0), as its users write them. */
-export interface PartySocketOptions {
-  WebSocket?: unknown;
-  maxReconnectionDelay?: number;
-  minReconnectionDelay?: number;
-  reconnectionDelayGrowFactor?: number;
-  minUptime?: number;
-  connectionTimeout?: number;
-  maxRetries?: number;
-  maxEnqueuedMessages?: number;
-  startClosed?: boolean;
+/**
+ * partysocket's `ReconnectingWebSocket` options (`partysocket/ws`, 1.3.0), as its users write them:
+ * reconnecting-websocket's, from which it was forked, plus `shouldReconnectOnClose`.
+ */
+export interface PartySocketOptions extends RwsOptions {
   shouldReconnectOnClose?: (event: CloseInfo) => boolean;
-}
-
-/** The entries of `object` whose value is not `undefined`. */
-function defined<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**
@@ -57,24 +40,9 @@ function defined<T extends object>(object: T): Partial<T> {
  * because partysocket has none.
  */
 export function fromPartySocketOptions(party: PartySocketOptions): HeartSocketOptions {
-  const reconnect = defined({
-    maxRetries: party.maxRetries,
-    delay: party.minReconnectionDelay,
-    maxDelay: party.maxReconnectionDelay,
-    factor: party.reconnectionDelayGrowFactor,
-    minUptime: party.minUptime,
-    shouldReconnect: party.shouldReconnectOnClose,
-  });
-  return {
-    heartbeat: false,
-    reconnect,
-    ...defined({
-      WebSocket: party.WebSocket as HeartSocketOptions['WebSocket'],
-      connectTimeout: party.connectionTimeout,
-      startClosed: party.startClosed,
-    }),
-    ...(party.maxEnqueuedMessages !== undefined && { queue: { max: party.maxEnqueuedMessages } }),
-  };
+  const options = fromRwsOptions(party);
+  if (party.shouldReconnectOnClose === undefined) return options;
+  return { ...options, reconnect: { ...options.reconnect, shouldReconnect: party.shouldReconnectOnClose } };
 }
 
 /**
