@@ -66,7 +66,10 @@ const implementations = {
     },
     discardQueue: ({ system }) => clientOf(system).link.discard('the connection ended for good'),
     letSocketGo: ({ event, system }) => {
-      if (event.type === 'RECONNECT') clientOf(system).link.letGo = { code: event.code ?? 1000, reason: event.reason ?? '' };
+      // Without a code the replaced socket is dropped (terminate()), as the cleanup does by default.
+      if (event.type === 'RECONNECT' && event.code !== undefined) {
+        clientOf(system).link.letGo = { code: event.code, reason: event.reason ?? '' };
+      }
     },
   },
 } satisfies Parameters<typeof socketMachine.provide>[0];

@@ -136,9 +136,9 @@ const machineSetup = setup({
     }),
     closeSocketForSilence: sendTo('socket', { type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE } satisfies SocketCommand),
     /**
-     * `reconnect(code, reason)`: the socket about to be replaced closes with the code and finishes
-     * its handshake on its own, detached, instead of being dropped. (Told before `live` is left: a
-     * message sent to the `socket` actor would arrive after it stopped.)
+     * `reconnect(code?, reason?)`: with a code, the socket about to be replaced closes with it and
+     * finishes its handshake on its own, detached; without, it is dropped. (Told before `live` is
+     * left: a message sent to the `socket` actor would arrive after it stopped.)
      */
     letSocketGo: suppliedByAdapter('letSocketGo'),
     announceOpen: emit({ type: 'open' } as const),
@@ -162,7 +162,6 @@ const machineSetup = setup({
   guards: {
     startsClosed: ({ context }) => context.settings.startClosed,
     noSocketYet: ({ context }) => !context.socketExists(),
-    reconnectGivesCloseCode: ({ event }) => event.type === 'RECONNECT' && event.code !== undefined,
     hostIsOffline: ({ context }) => context.hostIsOffline(),
     mayReconnect: ({ context }, close: CloseInfo) => {
       const policy = context.settings.reconnect;
@@ -246,12 +245,10 @@ const defineSocketMachine = (watchesNetwork: boolean) =>
                 // The attempt is still looking up its URL: no socket yet, so none to report closed.
                 { guard: 'noSocketYet', target: 'live', reenter: true, actions: 'startAfresh' },
                 {
-                  guard: 'reconnectGivesCloseCode',
                   target: 'live',
                   reenter: true,
                   actions: ['letSocketGo', reportClose(closeForReconnect), 'startAfresh'],
                 },
-                { target: 'live', reenter: true, actions: [reportClose(closeForReconnect), 'startAfresh'] },
               ],
               'NETWORK.OFFLINE': waitForNetworkOrEnd(abandoned('network offline')),
             },
