@@ -16,6 +16,7 @@ import { binaryTypesOf, SOCKET_OPTION_KEYS, webSocketConstructor, type SocketOpt
 import type { Outbox } from './outbox.js';
 import type { ProtocolsSource } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
+import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
 import { SocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
@@ -375,6 +376,16 @@ export class HeartSocket extends SocketEventTarget {
   override removeEventListener(type: string, listener: ListenerArgument | null, options?: RemoveOptions): void;
   override removeEventListener(type: string, listener: unknown, options?: RemoveOptions): void {
     super.removeEventListener(type, listener as ListenerArgument | null, options);
+  }
+
+  /**
+   * For the live view (`visualizations/watch.ts`): taps this socket's traffic while it is
+   * watched; `null` removes the tap.
+   *
+   * @internal
+   */
+  [SET_TRAFFIC_TAP](tap: TrafficTap | null): void {
+    this.#link.tap = tap;
   }
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */

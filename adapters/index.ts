@@ -19,6 +19,8 @@ export {
   type LiveViewEvent,
   type LiveViewInspector,
   type LiveViewInspectorOptions,
+  type LiveViewTraffic,
+  type WatchOptions,
 } from '../visualizations/liveView.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';

@@ -104,7 +104,9 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       };
       const message = (data: unknown, origin: string): void => {
         heard();
-        if (isPong && isPong(data)) return;
+        const pong = isPong !== undefined && isPong(data);
+        if (link.tap !== null) link.tap.received(data, pong);
+        if (pong) return;
         // A listener of the step that `heard()` or a throwing isPong caused may have replaced
         // this socket: a replaced socket's message never reaches the user.
         if (socket !== ws) return;

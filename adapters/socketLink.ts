@@ -1,6 +1,7 @@
 import type { SendData } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
 import { SendQueue } from './sendQueue.js';
+import type { TrafficTap } from './trafficTap.js';
 import { ReadyState, type WebSocketLike } from './webSocketLike.js';
 
 /** Where a link hands what it cannot keep. */
@@ -37,6 +38,8 @@ export class SocketLink {
   readonly socketExists = (): boolean => this.attemptHasSocket;
   /** Set by `reconnect(code, reason)` for the socket about to be replaced: close it so, don't drop it. */
   letGo: { code: number; reason: string } | null = null;
+  /** A watching debug view's ear (see `TrafficTap`); `null` when nobody watches. */
+  tap: TrafficTap | null = null;
 
   constructor(
     readonly queueMax: number,
@@ -76,8 +79,10 @@ export class SocketLink {
   send(data: SendData): void {
     const socket = this.socket;
     // A socket that has begun closing silently drops what it is given: queue it for the next one.
-    if (socket !== null && socket.readyState === ReadyState.OPEN) socket.send(data);
+    const now = socket !== null && socket.readyState === ReadyState.OPEN;
+    if (now) socket.send(data);
     else (this.#queue ??= new SendQueue(this.queueMax)).push(data);
+    if (this.tap !== null) this.tap.sent(data, !now);
   }
 
   /**

@@ -13,7 +13,7 @@
  */
 import * as heartsocket from '../../adapters/index.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { toLiveViewEvent } from '../liveView.js';
+import { toLiveViewEvent } from '../liveViewEvents.js';
 import type { MachineModel } from '../diagram.js';
 import machineJson from '../socket-machine.json';
 import svg from '../socket-machine.svg';
