@@ -37,7 +37,7 @@ describe('watchSocket', () => {
     expect(events.every((event) => event.rootId === socket.actor.sessionId)).toBe(true);
     expect(events[1]).toMatchObject({ name: 'socket', parentId: socket.actor.sessionId });
     expect(events[2]).toMatchObject({ label: 'feed', url: `${server.url}/` });
-    const snapshot = events[3]!.type === '@xstate.snapshot' ? events[3].snapshot : undefined;
+    const snapshot = events[3]?.type === '@xstate.snapshot' ? events[3].snapshot : undefined;
     expect(stateNameOf(snapshot as never)).toBe('open');
     expect(snapshot?.context).toMatchObject({ settings: { heartbeat: { interval: 1234, timeout: 567 } } });
     // It is all plain data, as the relay sends it.
