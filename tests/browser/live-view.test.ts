@@ -17,6 +17,10 @@ import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const SCREENSHOT = join(root, 'test-artifacts', 'live-view.png');
+const screenshot = async (page: Page, name: string): Promise<void> => {
+  mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: join(root, 'test-artifacts', `${name}.png`), animations: 'disabled' });
+};
 
 /** What every test page records: each state the diagram highlights, in order (`data-state` of #diagram). */
 const RECORD_HIGHLIGHTS = () => {
@@ -37,7 +41,8 @@ let server: LiveViewServer | null = null;
 const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium({ viewport: { width: 1600, height: 1000 } });
+  // The width a person debugging on a laptop has.
+  browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
   server = await startLiveViewServer({ root, bundle: await buildLiveView(root) });
 }, 60_000);
 
@@ -61,6 +66,19 @@ async function openPage(query: string): Promise<{ page: Page; errors: string[] }
   await page.addInitScript(RECORD_HIGHLIGHTS);
   await page.goto(`${server!.url}/live-view.html?${query}`);
   return { page, errors };
+}
+
+/** Every distinct text the timer list showed during `ms`, sampled as the page redraws it. */
+async function collectClocks(page: Page, ms: number): Promise<string[]> {
+  return page.evaluate(async (duration) => {
+    const seen = new Set<string>();
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      for (const item of Array.from(document.querySelectorAll('#clocks li'))) seen.add(item.textContent ?? '');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return [...seen];
+  }, ms);
 }
 
 const highlights = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).__highlights as string[]);
@@ -135,6 +153,123 @@ describe('the offline live view in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'open', undefined, { timeout: 5000 });
     mkdirSync(join(root, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, animations: 'disabled' });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the socket\'s own timings, its timer counting down, its traffic, and the heartbeat timeout as an outage', async () => {
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
+    const query = new URLSearchParams({ url: echo.url, interval: '300', timeout: '450', delay: '150', closeTimeout: '150', connect: '' });
+    const { page, errors } = await openPage(query.toString());
+    await waitForTrail(page, /^connecting,open/);
+
+    // Its settings, not the defaults.
+    expect(await page.textContent('#settings')).toContain('ping after 300 ms of silence, pong within 450 ms');
+    // The heartbeat's clocks, seen running: the ping counts down in open, the pong in awaitingPong.
+    const seen = await collectClocks(page, 1500);
+    expect(seen.some((text) => /^ping in \d+ ms$/.test(text))).toBe(true);
+    expect(seen.some((text) => /^pong due in \d+ ms$/.test(text))).toBe(true);
+    expect(new Set(seen.filter((text) => text.startsWith('ping in'))).size).toBeGreaterThan(2);
+    expect(seen.some((text) => /^peer silent for \d+ ms$/.test(text))).toBe(true);
+
+    // Traffic, counted by the watch: a message out and its echo in.
+    await page.click('#send');
+    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 messages'), undefined, { timeout: 3000 });
+    expect(await page.textContent('[data-traffic="sent"]')).toMatch(/^1 messages, 5 B/);
+    expect(await page.textContent('[data-traffic="received"]')).toMatch(/^1 messages, 5 B · \d+ pongs$/);
+    const log = await page.$$eval('#log li[data-kind="message"]', (rows) => rows.map((row) => row.textContent ?? ''));
+    expect(log.some((line) => line.includes('▸ out "hello"'))).toBe(true);
+    expect(log.some((line) => line.includes('◂ in "hello"'))).toBe(true);
+
+    // Half-open: an outage caused by the heartbeat, drawn on the timeline and listed, over once open again.
+    expect(await page.$$('#outages li[data-cause]')).toHaveLength(0);
+    echo.goSilent();
+    await page.waitForSelector('#timeline .outage[data-cause="heartbeat-timeout"]', { timeout: 5000 });
+    await page.waitForSelector('#outages li[data-cause="heartbeat-timeout"]:not(.ongoing)', { timeout: 5000 });
+    expect(await page.textContent('#outages li[data-cause="heartbeat-timeout"]')).toContain('heartbeat timeout: no pong within 450 ms');
+    expect(await page.textContent('#problems')).toContain('the app was told: close 4000 "heartbeat timeout"');
+    await screenshot(page, 'live-view-heartbeat');
+    expect(errors).toEqual([]);
+  });
+
+  it('a killed server: says the browser hides the cause, counts the failed attempts, and ends the outage when it is back', async () => {
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
+    const query = new URLSearchParams({ url: echo.url, interval: '1000', timeout: '1000', delay: '300', connect: '' });
+    const { page } = await openPage(query.toString());
+    await waitForTrail(page, /^connecting,open/);
+
+    await echo.stop();
+    await page.waitForSelector('#outages li.ongoing[data-cause="connection-lost"]', { timeout: 5000 });
+    // Attempts fail with a bare error event and 1006: the view says the browser does not tell.
+    await page.waitForFunction(() => /failed attempt/.test(document.querySelector('#outages li.ongoing')?.textContent ?? ''), undefined, { timeout: 5000 });
+    expect(await page.textContent('#problems [data-problem="error"]')).toContain('browsers give pages no reason');
+    expect(await page.textContent('#problems [data-problem="close"]')).toMatch(/1006, not clean — no close frame .*the browser does not say why/);
+    expect(await page.textContent('#problems')).not.toContain('[Event]');
+    const retry = await page.waitForFunction(() => document.querySelector('[data-clock="retry"]')?.textContent, undefined, { timeout: 3000 });
+    expect(await retry.jsonValue()).toMatch(/^retry #\d+ in \d+ ms$/);
+    expect(await page.textContent('#outages li.ongoing')).toMatch(/connection lost: 1006 · \d+ failed attempts?, last: connect failed: 1006/);
+    await screenshot(page, 'live-view-server-killed');
+
+    await echo.restart();
+    await page.waitForSelector('#outages li[data-cause="connection-lost"]:not(.ongoing)', { timeout: 5000 });
+    expect(await page.getAttribute('#diagram', 'data-state')).toMatch(/open|awaitingPong/);
+  });
+
+  it('several sockets in one page, each its own session with its own settings', async () => {
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
+    const { page } = await openPage(new URLSearchParams({ url: echo.url, interval: '700', connect: '' }).toString());
+    await waitForTrail(page, /^connecting,open/);
+    await page.fill('#interval', '1900');
+    await page.click('#connect');
+    await page.waitForFunction(() => document.querySelectorAll('#session-select option').length === 2, undefined, { timeout: 3000 });
+    await page.waitForFunction(() => document.querySelector('#settings')?.textContent?.includes('ping after 1.9 s'), undefined, { timeout: 3000 });
+    await page.selectOption('#session-select', { index: 0 });
+    expect(await page.textContent('#settings')).toContain('ping after 700 ms');
+    expect(await page.$$eval('#session-select option', (options) => options.map((option) => option.textContent))).toEqual([
+      `#1 ${echo.url} (this page)`,
+      `#2 ${echo.url} (this page)`,
+    ]);
+    expect(echo.connections).toBe(2);
+  });
+
+  it('a Node process watching two sockets through the relay: each selectable, with traffic, messages and Node\'s own error message', async () => {
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
+    const gone = await TestServer.start();
+    const goneUrl = gone.url;
+    await gone.stop(); // nothing listens there: connection refused
+    const live = createLiveViewInspector(server!.relayUrl, { WebSocket });
+    cleanups.push(() => live.stop());
+    const feed = new HeartSocket(echo.url, [], { WebSocket, heartbeat: { interval: 400, timeout: 400 } });
+    cleanups.push(() => feed.close());
+    const refused = new HeartSocket(goneUrl, [], { WebSocket, reconnect: { delay: 200 } });
+    cleanups.push(() => refused.close());
+    live.watch(feed, { label: 'feed' });
+    live.watch(refused, { label: 'refused' });
+
+    const { page, errors } = await openPage(new URLSearchParams({ relay: server!.relayUrl }).toString());
+    await page.waitForFunction(() => document.querySelectorAll('#session-select option').length === 2, undefined, { timeout: 5000 });
+    expect(await page.$$eval('#session-select option', (options) => options.map((option) => option.textContent))).toEqual([
+      '#1 feed (relay)',
+      '#2 refused (relay)',
+    ]);
+
+    await page.selectOption('#session-select', { label: '#1 feed (relay)' });
+    await page.waitForFunction(() => document.body.dataset.state === 'open' || document.body.dataset.state === 'awaitingPong', undefined, { timeout: 5000 });
+    feed.send('from node');
+    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 messages'), undefined, { timeout: 3000 });
+    expect(await page.textContent('#settings')).toContain('ping after 400 ms of silence, pong within 400 ms');
+    const log = await page.$$eval('#log li[data-kind="message"]', (rows) => rows.map((row) => row.textContent ?? ''));
+    expect(log.some((line) => line.includes('◂ in "from node"'))).toBe(true);
+    await page.waitForSelector('[data-clock="silence"]', { timeout: 3000 });
+
+    await page.selectOption('#session-select', { label: '#2 refused (relay)' });
+    await page.waitForFunction(() => document.querySelector('#outages li[data-cause]')?.textContent?.includes('ECONNREFUSED'), undefined, { timeout: 5000 });
+    expect(await page.textContent('#problems [data-problem="error"]')).toMatch(/error: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    expect(await page.textContent('#outages li[data-cause]')).toMatch(/connect failed: 1006 — connect ECONNREFUSED/);
+    await screenshot(page, 'live-view-relay');
     expect(errors).toEqual([]);
   });
 

@@ -101,6 +101,8 @@ describe('clocksOf', () => {
       { id: 'silence', text: 'peer silent for 200 ms' },
     ]);
     expect(clocksOf({ ...base, settings: { ...settings, heartbeat: { enabled: false } } }, 0)).toEqual([{ id: 'ping', text: 'heartbeat off' }]);
+    // A message from the previous connection: the new one's handshake is the last thing heard.
+    expect(clocksOf({ ...base, lastReceivedAt: 200, connectedSince: 1000 }, 1300)).toContainEqual({ id: 'silence', text: 'peer silent for 300 ms' });
   });
 
   it('awaitingPong, a late timer, closing, reconnectWait, connecting: the running timer and when it fires', () => {

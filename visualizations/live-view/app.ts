@@ -3,20 +3,22 @@
  * `visualizations/build.ts` into `build/live-view.js`: no network access beyond the sockets you
  * point it at.
  *
- * Two sources feed the same view:
- * - a HeartSocket created here (the browser's WebSocket), inspected in the page;
+ * Two sources feed the same view, each socket its own session (pick it in the header):
+ * - HeartSockets opened in this page (the browser's WebSocket), watched with `watchSocket`;
  * - the relay (`npm run viz:serve`), which forwards what Node processes send with
- *   `createLiveViewInspector(relayUrl)` (or `createWebSocketInspector` from `@statelyai/inspect`).
+ *   `createLiveViewInspector(relayUrl)` (`watch(socket)` or `inspect`), or `createWebSocketInspector`
+ *   from `@statelyai/inspect`.
  *
  * Query parameters: `url`, `interval`, `timeout`, `delay`, `closeTimeout`, `connectTimeout` fill the
  * form and `connect` connects on load; `relay=<ws url>` listens to a relay on load.
  */
 import * as heartsocket from '../../adapters/index.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { toLiveViewEvent } from '../liveViewEvents.js';
 import type { MachineModel } from '../diagram.js';
 import machineJson from '../socket-machine.json';
 import svg from '../socket-machine.svg';
+import { watchSocket, type WatchOptions } from '../watch.js';
+import { StaticDiagram } from './staticDiagram.js';
 import { asIncoming, LiveView } from './view.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -25,17 +27,26 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return element as T;
 };
 
-const view = new LiveView(machineJson as unknown as MachineModel, svg, {
+const model = machineJson as unknown as MachineModel;
+const view = new LiveView(model, new StaticDiagram($('diagram'), model, svg), {
   diagram: $('diagram'),
   badge: $('state-badge'),
+  stateFor: $('state-for'),
   value: $('state-value'),
-  context: $('context'),
+  settings: $('settings'),
+  clocks: $<HTMLUListElement>('clocks'),
+  traffic: $('traffic'),
+  problems: $('problems'),
+  timeline: $('timeline'),
+  outages: $<HTMLOListElement>('outages'),
   log: $<HTMLOListElement>('log'),
   sessions: $<HTMLSelectElement>('session-select'),
 });
-
-// For the console: `new heartsocket.HeartSocket(...)`.
-(globalThis as { heartsocket?: unknown }).heartsocket = heartsocket;
+setInterval(() => view.tick(), 100);
+$<HTMLSelectElement>('timeline-window').addEventListener('change', (event) => {
+  view.timelineWindow = Number((event.target as HTMLSelectElement).value);
+  view.tick();
+});
 
 const params = new URLSearchParams(location.search);
 const status = $('source-status');
@@ -44,54 +55,59 @@ function setStatus(text: string, tone: '' | 'ok' | 'error' = ''): void {
   status.className = `status ${tone}`;
 }
 
-// ---- a HeartSocket in this page ----------------------------------------------------------------
+// ---- sockets in this page ------------------------------------------------------------------------
 
-let socket: HeartSocket | null = null;
+/** The page's own sockets, by root actor id: the buttons act on the one shown. */
+const pageSockets = new Map<string, HeartSocket>();
+
+/** Shows a HeartSocket of this page; from the console too: `liveView.watch(socket)`. */
+function watch(socket: HeartSocket, options?: WatchOptions): () => void {
+  pageSockets.set(socket.actor.sessionId, socket);
+  return watchSocket(socket, (event) => view.receive(event, 'page'), options);
+}
+// For the console: `new heartsocket.HeartSocket(...)`, then `liveView.watch(socket)`.
+Object.assign(globalThis, { heartsocket, liveView: { watch } });
+
 const numberInput = (id: string): number => Number($<HTMLInputElement>(id).value);
+const shownPageSocket = (): HeartSocket | undefined => {
+  const shown = view.shown;
+  return shown === null ? undefined : pageSockets.get(shown.rootId);
+};
+view.onShow = (session) => {
+  for (const id of ['send', 'close', 'reconnect']) $<HTMLButtonElement>(id).disabled = !pageSockets.has(session.rootId);
+};
 
+/** Opens another socket in the page (those already open stay, each its own session). */
 function connect(): void {
-  if (socket !== null) socket.close();
   const url = $<HTMLInputElement>('socket-url').value.trim();
-  let rootId = '';
+  let socket: HeartSocket;
   try {
     socket = new HeartSocket(url, [], {
-      heartbeat: { interval: numberInput('interval'), timeout: numberInput('timeout'), isPong: (data) => data === 'pong' },
+      heartbeat: { interval: numberInput('interval'), timeout: numberInput('timeout') },
       reconnect: { delay: numberInput('delay') },
       closeTimeout: numberInput('close-timeout'),
       ...(params.has('connectTimeout') && { connectTimeout: Number(params.get('connectTimeout')) }),
-      inspect: (inspection) => {
-        const event = toLiveViewEvent(inspection);
-        if (event === undefined) return;
-        rootId = event.rootId;
-        view.receive(event, 'page');
-      },
     });
   } catch (error) {
-    socket = null;
     setStatus(String(error), 'error');
     return;
   }
-  const current = socket;
-  current.addEventListener('message', (event) => {
-    const data: unknown = event.data;
-    view.note(rootId, 'message', typeof data === 'string' ? `message ${JSON.stringify(data).slice(0, 120)}` : 'message (binary)');
+  watch(socket, { label: url });
+  socket.addEventListener('statechange', () => {
+    if (socket === shownPageSocket()) setStatus(`this page: ${socket.state} · ${socket.url}`, socket.state === 'open' ? 'ok' : '');
   });
-  current.addEventListener('statechange', () => {
-    if (current === socket) setStatus(`this page: ${current.state} · ${current.url}`, current.state === 'open' ? 'ok' : '');
-  });
-  for (const id of ['send', 'close', 'reconnect']) $<HTMLButtonElement>(id).disabled = false;
 }
 
 $('connect').addEventListener('click', connect);
 $('send').addEventListener('click', () => {
   try {
-    socket?.send('hello');
+    shownPageSocket()?.send('hello');
   } catch (error) {
     setStatus(String(error), 'error');
   }
 });
-$('close').addEventListener('click', () => socket?.close());
-$('reconnect').addEventListener('click', () => socket?.reconnect());
+$('close').addEventListener('click', () => shownPageSocket()?.close());
+$('reconnect').addEventListener('click', () => shownPageSocket()?.reconnect());
 $('clear-log').addEventListener('click', () => view.clearLog());
 
 // ---- the relay, for Node processes ---------------------------------------------------------------
@@ -150,5 +166,6 @@ if (relayParam !== null) relayInput.value = relayParam;
 else if (location.protocol === 'http:' || location.protocol === 'https:') {
   relayInput.value = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 }
+if (params.has('url')) $<HTMLDetailsElement>('page-socket').open = true;
 if (params.has('connect')) connect();
 if (relayParam !== null) listen(relayParam);

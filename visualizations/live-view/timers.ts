@@ -111,7 +111,9 @@ export function clocksOf(inputs: ClockInputs, now: number): ClockLine[] {
     lines.push(countdown('backoff-reset', 'retry count resets', inputs.connectedSince + minUptime, now));
   }
   if (inputs.lastReceivedAt !== null && (state === 'open' || state === 'awaitingPong' || state === 'closing')) {
-    lines.push({ id: 'silence', text: `peer silent for ${duration(now - inputs.lastReceivedAt)}` });
+    // The handshake of the current connection counts as hearing from the peer, as for the machine.
+    const heard = Math.max(inputs.lastReceivedAt, inputs.connectedSince ?? -Infinity);
+    lines.push({ id: 'silence', text: `peer silent for ${duration(now - heard)}` });
   }
   return lines;
 }

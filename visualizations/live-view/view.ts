@@ -1,12 +1,18 @@
 /**
- * The live view's model of what it was told: sessions (one per root actor, i.e. per socket), the
- * current state of the one shown, and its log. It reads inspection events in heartsocket's
- * JSON form (`toLiveViewEvent`, also what `createLiveViewInspector` sends) and in the Stately
- * inspector's (`createWebSocketInspector` from `@statelyai/inspect`), and drives the generated SVG
- * through the element ids in `socket-machine.json`.
+ * The live view: sessions (one per socket: per root actor), and for the one shown its state on
+ * the diagram, the timer running and the peer's silence, traffic, last error and close, a
+ * timeline of the last minutes with its outages, and the log. It reads heartsocket's JSON events
+ * (`toLiveViewEvent`, `watchSocket`, what `createLiveViewInspector` sends) and the Stately
+ * inspector's (`createWebSocketInspector` from `@statelyai/inspect`).
  */
 import { stateNameOf } from '../../machine/stateName.js';
 import type { MachineModel, TransitionInfo } from '../diagram.js';
+import type { LiveViewTraffic } from '../liveViewEvents.js';
+import { describeClose } from './history.js';
+import { Session, type LogEntry, type SessionSource } from './session.js';
+import type { DiagramLike } from './staticDiagram.js';
+import { clocksOf, duration } from './timers.js';
+import { renderTimeline } from './timeline.js';
 
 /** An inspection event as it arrives: heartsocket's or Stately's JSON, checked loosely. */
 export interface IncomingEvent {
@@ -17,45 +23,34 @@ export interface IncomingEvent {
   name?: string;
   parentId?: string | undefined;
   sourceId?: string | undefined;
+  label?: string;
+  url?: string;
+  traffic?: LiveViewTraffic;
   event?: { type: string; [key: string]: unknown };
   snapshot?: { status?: string; value?: unknown; context?: unknown };
   transitions?: { source: string; targets: string[]; eventType: string }[];
 }
 
-export type LogKind = 'info' | 'event' | 'command' | 'transition' | 'state' | 'message';
-
-interface LogEntry {
-  at: number;
-  kind: LogKind;
-  text: string;
-  state?: string;
-}
-
-interface Session {
-  readonly rootId: string;
-  readonly label: string;
-  readonly actors: Map<string, string>;
-  readonly log: LogEntry[];
-  value: unknown;
-  state: string | null;
-  context: unknown;
-  /** Whether this source sends `@xstate.microstep` (heartsocket's form does, Stately's does not). */
-  microsteps: boolean;
-}
-
 export interface ViewElements {
+  /** The diagram's container: carries `data-state` (the flat state) and `data-active` (the leaf id). */
   diagram: HTMLElement;
   badge: HTMLElement;
+  stateFor: HTMLElement;
   value: HTMLElement;
-  context: HTMLElement;
+  settings: HTMLElement;
+  clocks: HTMLUListElement;
+  traffic: HTMLElement;
+  problems: HTMLElement;
+  timeline: HTMLElement;
+  outages: HTMLOListElement;
   log: HTMLOListElement;
   sessions: HTMLSelectElement;
 }
 
-const MAX_LOG = 1000;
+const MAX_LOG_ROWS = 1000;
 
 const two = (n: number): string => String(n).padStart(2, '0');
-function clock(ms: number): string {
+export function clock(ms: number): string {
   const date = new Date(ms);
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
@@ -64,10 +59,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Accepts what looks like an inspection event; anything else is ignored. */
+/** Accepts what looks like a live view event; anything else is ignored. */
 export function asIncoming(value: unknown): IncomingEvent | null {
   if (!isRecord(value) || typeof value.type !== 'string' || typeof value.sessionId !== 'string') return null;
-  if (!value.type.startsWith('@xstate.')) return null;
+  if (!value.type.startsWith('@xstate.') && !value.type.startsWith('heartsocket.')) return null;
   return value as unknown as IncomingEvent;
 }
 
@@ -79,28 +74,54 @@ function logLabel(transition: TransitionInfo): string {
   return `${trigger}${condition}${effect}`;
 }
 
+const bytes = (count: number): string =>
+  count < 1024 ? `${count} B` : count < 1024 * 1024 ? `${(count / 1024).toFixed(1)} KiB` : `${(count / 1024 / 1024).toFixed(1)} MiB`;
+
+function describeRetry(reconnect: Record<string, unknown>, ms: (value: unknown) => string): string {
+  const growth = reconnect.factor === 1 ? '' : `, ×${String(reconnect.factor)} each time up to ${ms(reconnect.maxDelay)}`;
+  const jitter = typeof reconnect.jitter === 'number' && reconnect.jitter > 0 ? ` ±${Math.round(reconnect.jitter * 100)}%` : '';
+  const most = reconnect.maxRetries === 'Infinity' ? 'no limit' : `at most ${String(reconnect.maxRetries)} retries`;
+  return `retry after ${ms(reconnect.delay)}${jitter}${growth}, ${most}`;
+}
+
+/** The settings that matter when reading a timeline, in one line. */
+function describeSettings(settings: Record<string, unknown> | undefined): string {
+  if (settings === undefined) return 'settings unknown (the source sent no context)';
+  const heartbeat = isRecord(settings.heartbeat) ? settings.heartbeat : {};
+  const reconnect = isRecord(settings.reconnect) ? settings.reconnect : {};
+  const ms = (value: unknown): string => (typeof value === 'number' ? duration(value) : String(value));
+  const parts = [
+    heartbeat.enabled === false ? 'heartbeat off' : `ping after ${ms(heartbeat.interval)} of silence, pong within ${ms(heartbeat.timeout)}`,
+    `connect timeout ${ms(settings.connectTimeout)}`,
+    `close timeout ${ms(settings.closeTimeout)}`,
+    reconnect.enabled === false ? 'no reconnect' : describeRetry(reconnect, ms),
+  ];
+  return parts.join(' · ');
+}
+
 export class LiveView {
   readonly #model: MachineModel;
+  readonly #diagram: DiagramLike;
   readonly #els: ViewElements;
   readonly #sessions = new Map<string, Session>();
   readonly #transitionsBySource = new Map<string, TransitionInfo[]>();
-  readonly #svgIdOf = new Map<string, string>();
   #shown: Session | null = null;
   /** The user picked a session: do not switch to newer ones by ourselves. */
   #pinned = false;
-  #active: Element[] = [];
-  #taken: Element[] = [];
+  /** The timeline's width, in milliseconds of history; 0: all the history there is (at least 30 s, at most 15 min). */
+  timelineWindow = 0;
+  /** Called when the shown session changes (the page enables its buttons for its own sockets). */
+  onShow: (session: Session) => void = () => {};
 
-  constructor(model: MachineModel, svg: string, elements: ViewElements) {
+  constructor(model: MachineModel, diagram: DiagramLike, elements: ViewElements) {
     this.#model = model;
+    this.#diagram = diagram;
     this.#els = elements;
-    for (const state of model.states) this.#svgIdOf.set(state.id, state.svgId);
     for (const transition of model.transitions) {
       const list = this.#transitionsBySource.get(transition.source) ?? [];
       list.push(transition);
       this.#transitionsBySource.set(transition.source, list);
     }
-    elements.diagram.innerHTML = svg.slice(svg.indexOf('<svg'));
     elements.sessions.addEventListener('change', () => {
       const session = this.#sessions.get(elements.sessions.value);
       if (session === undefined) return;
@@ -109,19 +130,36 @@ export class LiveView {
     });
   }
 
-  /** One inspection event from `source` ('page' or 'relay'). */
-  receive(event: IncomingEvent, source: string): void {
+  get shown(): Session | null {
+    return this.#shown;
+  }
+
+  /** One live view event from `source`. */
+  receive(event: IncomingEvent, source: SessionSource): void {
     const rootId = event.rootId ?? event.sessionId;
     const at = Number(event.createdAt ?? Date.now()) || Date.now();
     let session = this.#sessions.get(rootId);
     if (session === undefined) {
-      if (event.type !== '@xstate.actor' && event.type !== '@xstate.snapshot') return;
+      if (!['@xstate.actor', '@xstate.snapshot', 'heartsocket.watch'].includes(event.type)) return;
       session = this.#addSession(rootId, source);
     }
     switch (event.type) {
       case '@xstate.actor':
         session.actors.set(event.sessionId, event.name ?? event.sessionId);
         if (event.sessionId === rootId) this.#append(session, { at, kind: 'info', text: `actor started (${source})` });
+        break;
+      case 'heartsocket.watch':
+        session.watched = true;
+        session.url = event.url ?? '';
+        session.label = `#${session.number} ${event.label ?? session.url} (${source === 'page' ? 'this page' : 'relay'})`;
+        this.#optionOf(session).textContent = session.label;
+        this.#append(session, { at, kind: 'info', text: `watching ${event.label ?? session.url}` });
+        break;
+      case 'heartsocket.traffic':
+        if (event.traffic !== undefined) this.#onTraffic(session, event.traffic);
+        break;
+      case 'heartsocket.unwatch':
+        this.#append(session, { at, kind: 'info', text: 'the watch ended: no more events from this socket' });
         break;
       case '@xstate.event':
         this.#onEvent(session, event, at);
@@ -136,8 +174,8 @@ export class LiveView {
     }
   }
 
-  /** A line in the log of the socket shown (e.g. an incoming message, which is no machine event). */
-  note(rootId: string, kind: LogKind, text: string): void {
+  /** A line in a session's log. */
+  note(rootId: string, kind: LogEntry['kind'], text: string): void {
     const session = this.#sessions.get(rootId);
     if (session !== undefined) this.#append(session, { at: Date.now(), kind, text });
   }
@@ -148,25 +186,32 @@ export class LiveView {
     this.#els.log.replaceChildren();
   }
 
-  #addSession(rootId: string, source: string): Session {
-    const label = `#${this.#sessions.size + 1} (${source === 'page' ? 'this page' : 'relay'})`;
-    const session: Session = {
-      rootId,
-      label,
-      actors: new Map(),
-      log: [],
-      value: undefined,
-      state: null,
-      context: undefined,
-      microsteps: false,
-    };
+  /** Redraws what moves with the clock: countdowns, silence, time in state, the timeline. */
+  tick(now: number = Date.now()): void {
+    const session = this.#shown;
+    if (session === null) return;
+    session.history.prune(now);
+    this.#els.stateFor.textContent = session.stateSince === null ? '' : `for ${duration(now - session.stateSince)}`;
+    this.#renderClocks(session, now);
+    this.#renderTraffic(session);
+    const since = session.history.spans[0]?.from ?? now;
+    const window = this.timelineWindow > 0 ? this.timelineWindow : Math.min(15 * 60_000, Math.max(30_000, now - since));
+    renderTimeline(this.#els.timeline, this.#els.outages, session.history, now, window);
+  }
+
+  #addSession(rootId: string, source: SessionSource): Session {
+    const session = new Session(rootId, source, this.#sessions.size + 1);
     this.#sessions.set(rootId, session);
     const option = document.createElement('option');
     option.value = rootId;
-    option.textContent = label;
+    option.textContent = session.label;
     this.#els.sessions.append(option);
     if (!this.#pinned || this.#shown === null) this.#show(session);
     return session;
+  }
+
+  #optionOf(session: Session): HTMLOptionElement {
+    return Array.from(this.#els.sessions.options).find((option) => option.value === session.rootId)!;
   }
 
   #show(session: Session): void {
@@ -174,8 +219,11 @@ export class LiveView {
     this.#els.sessions.value = session.rootId;
     this.#els.log.replaceChildren(...session.log.map((entry, index) => this.#row(entry, session.log[index - 1])));
     this.#els.log.scrollTop = this.#els.log.scrollHeight;
-    this.#highlight(session);
-    this.#flash([]);
+    this.#renderState(session);
+    this.#renderProblems(session);
+    this.#diagram.flash([]);
+    this.tick();
+    this.onShow(session);
   }
 
   #describeEvent(event: NonNullable<IncomingEvent['event']>): string {
@@ -185,7 +233,7 @@ export class LiveView {
     if (type === 'xstate.init') return 'start';
     const fields = Object.entries(data)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value)}`)
+      .map(([key, value]) => `${key}: ${JSON.stringify(value) ?? String(value)}`)
       .join(', ');
     return fields === '' ? type : `${type} {${fields.length > 120 ? `${fields.slice(0, 120)}…` : fields}}`;
   }
@@ -194,6 +242,13 @@ export class LiveView {
     if (event.event === undefined) return;
     const text = this.#describeEvent(event.event);
     if (event.sessionId === session.rootId) {
+      if (event.event.type === 'SOCKET.ERROR') {
+        session.noteError(at, event.event.error);
+        if (session === this.#shown) this.#renderProblems(session);
+      } else if (event.event.type === 'SOCKET.CLOSE') {
+        session.noteClose(at, event.event);
+        if (session === this.#shown) this.#renderProblems(session);
+      }
       const from = event.sourceId !== undefined ? session.actors.get(event.sourceId) : undefined;
       const sender = from !== undefined && event.sourceId !== session.rootId ? `${from} ▸ ` : '';
       this.#append(session, { at, kind: 'event', text: `${sender}${text}` });
@@ -201,6 +256,16 @@ export class LiveView {
       const to = session.actors.get(event.sessionId) ?? 'child';
       this.#append(session, { at, kind: 'command', text: `▸ ${to}: ${text}` });
     }
+  }
+
+  #onTraffic(session: Session, traffic: LiveViewTraffic): void {
+    session.noteTraffic(traffic);
+    for (const message of traffic.recent) {
+      const arrow = message.direction === 'in' ? '◂ in' : message.direction === 'out' ? '▸ out' : '▸ queued';
+      this.#append(session, { at: message.at, kind: 'message', text: `${arrow} ${message.text}` });
+    }
+    if (traffic.skipped > 0) this.#append(session, { at: Date.now(), kind: 'message', text: `… and ${traffic.skipped} more messages` });
+    if (session === this.#shown) this.#renderTraffic(session);
   }
 
   #keyOf(id: string): string {
@@ -219,17 +284,18 @@ export class LiveView {
           ? `${this.#keyOf(step.source)}: ${label}`
           : `${this.#keyOf(step.source)} → ${step.targets.map((t) => this.#keyOf(t)).join(', ')} · ${label}`;
       this.#append(session, { at, kind: 'transition', text });
-      if (known !== undefined && step.targets.length > 0) taken.push(...known.svgIds);
+      if (known !== undefined && step.targets.length > 0) taken.push(known.id);
     }
-    if (session === this.#shown && taken.length > 0) this.#flash(taken);
+    if (session === this.#shown && taken.length > 0) this.#diagram.flash(taken);
   }
 
   #onSnapshot(session: Session, event: IncomingEvent, at: number): void {
     const snapshot = event.snapshot;
     if (snapshot === undefined || snapshot.value === undefined) return;
     const previous = session.state;
+    const joinedLate = event.event?.type === 'heartsocket.watch';
     session.value = snapshot.value;
-    session.context = snapshot.context;
+    session.context = isRecord(snapshot.context) ? snapshot.context : undefined;
     let state: string;
     try {
       state = stateNameOf({ value: snapshot.value as never });
@@ -237,14 +303,26 @@ export class LiveView {
       state = JSON.stringify(snapshot.value);
     }
     if (snapshot.status === 'stopped' && state === previous) return;
+    const leaf = this.#activeIds(snapshot.value).at(-1) ?? '';
+    if (leaf !== session.leaf) {
+      session.leaf = leaf;
+      session.leafSince = joinedLate ? null : at;
+    }
     if (state !== previous) {
       session.state = state;
+      session.stateSince = joinedLate ? null : at;
+      if (state === 'open' && previous !== 'awaitingPong') session.connectedSince = joinedLate ? null : at;
       if (!session.microsteps && previous !== null) {
         this.#append(session, { at, kind: 'transition', text: `${previous} → ${state}` });
       }
       this.#append(session, { at, kind: 'state', text: state, state });
     }
-    if (session === this.#shown) this.#highlight(session);
+    session.history.record({ at, state, value: snapshot.value, event: event.event, settings: session.settings });
+    if (session === this.#shown) {
+      this.#renderState(session);
+      this.#renderProblems(session); // the close the app was told of is in the context
+      this.tick();
+    }
   }
 
   /** The ids of the state nodes active in a state value, from the root down. */
@@ -265,60 +343,123 @@ export class LiveView {
     return ids;
   }
 
-  #highlight(session: Session): void {
-    for (const element of this.#active) element.classList.remove('active');
-    this.#active = [];
+  #renderState(session: Session): void {
     const ids = session.value === undefined ? [] : this.#activeIds(session.value);
-    for (const id of ids) {
-      const svgId = this.#svgIdOf.get(id);
-      const element = svgId === undefined ? null : document.getElementById(svgId);
-      if (element === null) continue;
-      element.classList.add('active');
-      this.#active.push(element);
-    }
+    this.#diagram.highlight(ids);
+    this.#diagram.showSettings(session.settings ?? null);
     const state = session.state ?? '';
-    this.#els.diagram.dataset.state = state;
-    this.#els.diagram.dataset.active = ids.at(-1) ?? '';
+    const diagram = this.#els.diagram;
+    diagram.dataset.state = state;
+    diagram.dataset.active = ids.at(-1) ?? '';
     document.body.dataset.state = state;
     this.#els.badge.dataset.state = state;
     this.#els.badge.textContent = state === '' ? '—' : state;
     this.#els.value.textContent = session.value === undefined ? '' : JSON.stringify(session.value);
-    this.#els.context.textContent = this.#contextSummary(session.context);
+    this.#els.settings.textContent = describeSettings(session.settings);
   }
 
-  #contextSummary(context: unknown): string {
-    if (!isRecord(context)) return '';
-    const parts: string[] = [];
-    if (typeof context.retries === 'number') parts.push(`retries ${context.retries}`);
-    if (typeof context.retryDelay === 'number' && context.retryDelay > 0) parts.push(`retry delay ${Math.round(context.retryDelay)} ms`);
-    const close = context.lastClose;
-    if (isRecord(close)) {
-      const reason = typeof close.reason === 'string' && close.reason !== '' ? ` "${close.reason}"` : '';
-      parts.push(`last close ${String(close.code)}${reason}`);
+  #renderClocks(session: Session, now: number): void {
+    const context = session.context;
+    const lines = clocksOf(
+      {
+        state: session.state ?? '',
+        value: session.value,
+        stateSince: session.stateSince,
+        leafSince: session.leafSince,
+        connectedSince: session.connectedSince,
+        settings: session.settings,
+        retries: typeof context?.retries === 'number' ? context.retries : undefined,
+        retryDelay: typeof context?.retryDelay === 'number' ? context.retryDelay : undefined,
+        lastReceivedAt: session.lastReceivedAt,
+      },
+      now,
+    );
+    if (session.stateSince === null && session.state !== null) {
+      lines.unshift({ id: 'joined', text: 'the view joined during this state: its timer is not known until the next change' });
     }
-    return parts.join(' · ');
+    if (!session.watched && session.state !== null) {
+      lines.push({ id: 'silence', text: 'silence and traffic: not known (watch the socket with watch() to see them)' });
+    }
+    const list = this.#els.clocks;
+    list.replaceChildren(
+      ...lines.map((line) => {
+        const item = document.createElement('li');
+        item.dataset.clock = line.id;
+        if (line.remaining !== undefined && line.remaining < 0) item.classList.add('overdue');
+        item.textContent = line.text;
+        return item;
+      }),
+    );
   }
 
-  #flash(svgIds: string[]): void {
-    for (const element of this.#taken) element.classList.remove('taken');
-    this.#taken = [];
-    for (const id of svgIds) {
-      const element = document.getElementById(id);
-      if (element === null || !element.classList.contains('edge')) continue;
-      element.classList.add('taken');
-      this.#taken.push(element);
+  #renderTraffic(session: Session): void {
+    const traffic = session.traffic;
+    const element = this.#els.traffic;
+    if (traffic === null) {
+      element.textContent = session.watched ? 'no traffic yet' : 'not watched: no traffic counts';
+      return;
     }
+    const rows: [string, string][] = [
+      ['received', `${traffic.received.messages} messages, ${bytes(traffic.received.bytes)} · ${traffic.pongs} pongs`],
+      ['sent', `${traffic.sent.messages} messages, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
+      ['waiting to be sent', bytes(traffic.buffered)],
+    ];
+    element.replaceChildren(
+      ...rows.flatMap(([name, value]) => {
+        const term = document.createElement('dt');
+        term.textContent = name;
+        const detail = document.createElement('dd');
+        detail.dataset.traffic = name.split(' ')[0]!;
+        detail.textContent = value;
+        return [term, detail];
+      }),
+    );
+  }
+
+  #renderProblems(session: Session): void {
+    const lines: { kind: string; text: string }[] = [];
+    const inPage = session.source === 'page';
+    const error = session.lastError;
+    if (error !== null) {
+      const what =
+        error.message ??
+        (inPage
+          ? 'no detail: browsers give pages no reason for a WebSocket error, on purpose (so that pages cannot probe the network). The browser console shows it, e.g. net::ERR_CONNECTION_REFUSED.'
+          : 'no detail: the WebSocket gave none.');
+      lines.push({ kind: 'error', text: `${clock(error.at)} error: ${what}` });
+    }
+    const close = session.lastClose;
+    if (close !== null) {
+      let text = `${clock(close.at)} socket closed: ${describeClose(close.code, close.reason)}${close.wasClean ? ', clean' : ', not clean'}`;
+      if (close.code === 1006 && close.reason === '') {
+        text += inPage
+          ? ' — no close frame (the connection dropped or never opened); the browser does not say why.'
+          : ' — no close frame (the connection dropped or never opened).';
+      }
+      lines.push({ kind: 'close', text });
+    }
+    const reported = session.context?.lastClose;
+    if (isRecord(reported)) {
+      lines.push({ kind: 'reported', text: `the app was told: close ${describeClose(reported.code, reported.reason)}` });
+    }
+    this.#els.problems.replaceChildren(
+      ...(lines.length === 0 ? [{ kind: 'none', text: 'no error or close so far' }] : lines).map((line) => {
+        const item = document.createElement('div');
+        item.dataset.problem = line.kind;
+        item.textContent = line.text;
+        return item;
+      }),
+    );
   }
 
   #append(session: Session, entry: LogEntry): void {
     const previous = session.log.at(-1);
-    session.log.push(entry);
-    if (session.log.length > MAX_LOG) session.log.splice(0, session.log.length - MAX_LOG);
+    session.append(entry);
     if (session !== this.#shown) return;
     const log = this.#els.log;
     const following = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
     log.append(this.#row(entry, previous));
-    while (log.childElementCount > MAX_LOG) log.firstElementChild?.remove();
+    while (log.childElementCount > MAX_LOG_ROWS) log.firstElementChild?.remove();
     if (following) log.scrollTop = log.scrollHeight;
   }
 
