@@ -159,6 +159,7 @@ describe('the offline live view in Chromium', () => {
   it('shows the socket\'s own timings, its timer counting down, its traffic, and the heartbeat timeout as an outage', async () => {
     const echo = await TestServer.start({ pingReply: 'pong' });
     cleanups.push(() => echo.stop());
+    echo.pingReplyDelay = 250; // a slow network: awaitingPong lasts long enough to be seen counting down
     const query = new URLSearchParams({ url: echo.url, interval: '300', timeout: '450', delay: '150', closeTimeout: '150', connect: '' });
     const { page, errors } = await openPage(query.toString());
     await waitForTrail(page, /^connecting,open/);
@@ -216,6 +217,25 @@ describe('the offline live view in Chromium', () => {
     expect(await page.getAttribute('#diagram', 'data-state')).toMatch(/open|awaitingPong/);
   });
 
+  it('offline: the outage says so, the timer list says it waits for the network, and it ends when the browser is online', async () => {
+    const echo = await TestServer.start({ pingReply: 'pong' });
+    cleanups.push(() => echo.stop());
+    const { page, errors } = await openPage(new URLSearchParams({ url: echo.url, interval: '1000', delay: '200', connect: '' }).toString());
+    await waitForTrail(page, /^connecting,open/);
+
+    await browser!.context.setOffline(true);
+    cleanups.push(() => browser!.context.setOffline(false));
+    await page.waitForSelector('#outages li.ongoing[data-cause="offline"]', { timeout: 5000 });
+    expect(await page.textContent('#outages li.ongoing')).toContain('the host went offline');
+    expect(await page.textContent('[data-clock="waiting"]')).toBe('offline: waiting for the network (no attempts meanwhile)');
+    await screenshot(page, 'live-view-offline');
+
+    await browser!.context.setOffline(false);
+    await page.waitForSelector('#outages li[data-cause="offline"]:not(.ongoing)', { timeout: 5000 });
+    expect(await page.getAttribute('#diagram', 'data-state')).toMatch(/open|awaitingPong/);
+    expect(errors).toEqual([]);
+  });
+
   it('several sockets in one page, each its own session with its own settings', async () => {
     const echo = await TestServer.start({ pingReply: 'pong' });
     cleanups.push(() => echo.stop());
@@ -240,7 +260,10 @@ describe('the offline live view in Chromium', () => {
     const gone = await TestServer.start();
     const goneUrl = gone.url;
     await gone.stop(); // nothing listens there: connection refused
-    const live = createLiveViewInspector(server!.relayUrl, { WebSocket });
+    // A relay of its own: the shared one replays other tests' sockets to late joiners.
+    const relay = await startLiveViewServer({ root, bundle: '' });
+    cleanups.push(() => relay.close());
+    const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
     cleanups.push(() => live.stop());
     const feed = new HeartSocket(echo.url, [], { WebSocket, heartbeat: { interval: 400, timeout: 400 } });
     cleanups.push(() => feed.close());
@@ -249,7 +272,7 @@ describe('the offline live view in Chromium', () => {
     live.watch(feed, { label: 'feed' });
     live.watch(refused, { label: 'refused' });
 
-    const { page, errors } = await openPage(new URLSearchParams({ relay: server!.relayUrl }).toString());
+    const { page, errors } = await openPage(new URLSearchParams({ relay: relay.relayUrl }).toString());
     await page.waitForFunction(() => document.querySelectorAll('#session-select option').length === 2, undefined, { timeout: 5000 });
     expect(await page.$$eval('#session-select option', (options) => options.map((option) => option.textContent))).toEqual([
       '#1 feed (relay)',
