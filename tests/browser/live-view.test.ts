@@ -175,9 +175,9 @@ describe('the offline live view in Chromium', () => {
 
     // Traffic, counted by the watch: a message out and its echo in.
     await page.click('#send');
-    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 messages'), undefined, { timeout: 3000 });
-    expect(await page.textContent('[data-traffic="sent"]')).toMatch(/^1 messages, 5 B/);
-    expect(await page.textContent('[data-traffic="received"]')).toMatch(/^1 messages, 5 B · \d+ pongs$/);
+    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 message,'), undefined, { timeout: 3000 });
+    expect(await page.textContent('[data-traffic="sent"]')).toMatch(/^1 message, 5 B/);
+    expect(await page.textContent('[data-traffic="received"]')).toMatch(/^1 message, 5 B · \d+ pongs?$/);
     const log = await page.$$eval('#log li[data-kind="message"]', (rows) => rows.map((row) => row.textContent ?? ''));
     expect(log.some((line) => line.includes('▸ out "hello"'))).toBe(true);
     expect(log.some((line) => line.includes('◂ in "hello"'))).toBe(true);
@@ -282,7 +282,7 @@ describe('the offline live view in Chromium', () => {
     await page.selectOption('#session-select', { label: '#1 feed (relay)' });
     await page.waitForFunction(() => document.body.dataset.state === 'open' || document.body.dataset.state === 'awaitingPong', undefined, { timeout: 5000 });
     feed.send('from node');
-    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 messages'), undefined, { timeout: 3000 });
+    await page.waitForFunction(() => document.querySelector('[data-traffic="received"]')?.textContent?.startsWith('1 message,'), undefined, { timeout: 3000 });
     expect(await page.textContent('#settings')).toContain('ping after 400 ms of silence, pong within 400 ms');
     const log = await page.$$eval('#log li[data-kind="message"]', (rows) => rows.map((row) => row.textContent ?? ''));
     expect(log.some((line) => line.includes('◂ in "from node"'))).toBe(true);

@@ -74,6 +74,7 @@ function logLabel(transition: TransitionInfo): string {
   return `${trigger}${condition}${effect}`;
 }
 
+const messages = (count: number): string => `${count} message${count === 1 ? '' : 's'}`;
 const bytes = (count: number): string =>
   count < 1024 ? `${count} B` : count < 1024 * 1024 ? `${(count / 1024).toFixed(1)} KiB` : `${(count / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -400,8 +401,8 @@ export class LiveView {
       return;
     }
     const rows: [string, string][] = [
-      ['received', `${traffic.received.messages} messages, ${bytes(traffic.received.bytes)} · ${traffic.pongs} pongs`],
-      ['sent', `${traffic.sent.messages} messages, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
+      ['received', `${messages(traffic.received.messages)}, ${bytes(traffic.received.bytes)} · ${traffic.pongs} pong${traffic.pongs === 1 ? '' : 's'}`],
+      ['sent', `${messages(traffic.sent.messages)}, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
       ['waiting to be sent', bytes(traffic.buffered)],
     ];
     element.replaceChildren(
