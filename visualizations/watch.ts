@@ -101,7 +101,15 @@ class TrafficCounter implements TrafficTap {
 
 const watched = new WeakSet<HeartSocket>();
 
-/** Options of {@link watchSocket}. */
+/**
+ * Options of `watch()` (see `LiveViewInspector`).
+ *
+ * @example
+ * ```ts
+ * const options: WatchOptions = { label: 'prices' };
+ * live.watch(socket, options);
+ * ```
+ */
 export interface WatchOptions {
   /** What the view calls this socket. @default its URL */
   label?: string;
