@@ -114,8 +114,8 @@ const { acceptHeartbeats } = await import('heartsocket/server');
 
 // ── the live view (--live-view) ─────────────────────────────────────────────────────────────
 /**
- * Serves visualizations/live-view.html with its relay on 127.0.0.1 (a free port) and sends the
- * demo socket's inspection events there. The server code is TypeScript: esbuild compiles it.
+ * Serves visualizations/live-view.html with its relay on 127.0.0.1 (a free port) and watches the
+ * demo's sockets there. The server code is TypeScript: esbuild compiles it.
  * Returns null, having said why, when the live view is not available.
  */
 async function startLiveView() {
@@ -168,7 +168,6 @@ if (liveView) {
     await sleep(3000);
   }
 }
-const inspectOption = liveView ? { inspect: liveView.inspector.inspect } : {};
 t0 = performance.now();
 
 // ── the client and what it did ──────────────────────────────────────────────────────────────
@@ -183,7 +182,9 @@ const stats = {
 
 /** Opens a HeartSocket and prints every state change with its reason. */
 function connect(url, options) {
-  const socket = new HeartSocket(url, [], { WebSocket, ...inspectOption, ...options });
+  const socket = new HeartSocket(url, [], { WebSocket, ...options });
+  // The live view shows each socket with its traffic (messages, silence), from its first state.
+  liveView?.inspector.watch(socket, { label: url });
   let lastError = '';
   let enteredAt = clock();
   let queuedAtOpen = 0;

@@ -8,7 +8,17 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const SOURCES = ['adapters', 'machine', 'tsup.config.ts', 'package.json', 'tsconfig.json'];
+// The package's main entry also bundles the live view's Node side (createLiveViewInspector).
+const SOURCES = [
+  'adapters',
+  'machine',
+  'visualizations/liveView.ts',
+  'visualizations/liveViewEvents.ts',
+  'visualizations/watch.ts',
+  'tsup.config.ts',
+  'package.json',
+  'tsconfig.json',
+];
 const OUTPUTS = ['index', 'machine', 'server', 'react'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
 const LOCK = join(root, 'node_modules', '.cache', 'heartsocket-build.lock');
 const STALE_LOCK_MS = 120_000;

@@ -166,6 +166,8 @@ describe('npm start (demo/run.mjs)', () => {
       for (const state of ['connecting', 'awaitingPong', 'closing', 'reconnectWait', 'closed']) {
         expect(states.some((value) => value.includes(`"${state}"`)), `no snapshot in ${state}`).toBe(true);
       }
+      // The demo's sockets are watched: their traffic is there too.
+      expect(received.some((message) => message.includes('"type":"heartsocket.traffic"'))).toBe(true);
     } finally {
       child.kill('SIGINT');
     }
