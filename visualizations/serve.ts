@@ -21,7 +21,7 @@ export interface LiveViewServerOptions {
   port?: number;
   /** The page's script; without it, `visualizations/build/live-view.js` is read from disk. */
   bundle?: string;
-  /** Messages kept for pages that join late. @default 1000 */
+  /** Messages kept for pages that join late (besides the latest traffic report of each socket). @default 1000 */
   replay?: number;
 }
 
@@ -45,10 +45,24 @@ const TYPES: Record<string, string> = {
 
 const MAX_MESSAGE = 1 << 20;
 
+/** The socket a `heartsocket.traffic` report is about; null for every other message. */
+function trafficRootOf(message: string): string | null {
+  if (!message.includes('"heartsocket.traffic"')) return null;
+  try {
+    const event = JSON.parse(message) as { type?: unknown; rootId?: unknown };
+    return event.type === 'heartsocket.traffic' && typeof event.rootId === 'string' ? event.rootId : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function startLiveViewServer(options: LiveViewServerOptions): Promise<LiveViewServer> {
   const directory = join(options.root, 'visualizations');
   const replayMax = options.replay ?? 1000;
   const replay: string[] = [];
+  // Traffic reports come four times a second per watched socket: a late page needs only the
+  // latest of each socket (it has totals), and they must not push the states out of the replay.
+  const latestTraffic = new Map<string, string>();
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -81,12 +95,17 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
   const relay = new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE });
   relay.on('connection', (client) => {
     for (const message of replay) client.send(message);
+    for (const message of latestTraffic.values()) client.send(message);
     client.on('message', (data, isBinary) => {
       if (isBinary) return;
       // A text frame, on ws's default binaryType ('nodebuffer'): a Buffer.
       const message = (data as Buffer).toString();
-      replay.push(message);
-      if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
+      const traffic = trafficRootOf(message);
+      if (traffic !== null) latestTraffic.set(traffic, message);
+      else {
+        replay.push(message);
+        if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
+      }
       for (const other of relay.clients) {
         if (other !== client && other.readyState === WebSocket.OPEN) other.send(message);
       }

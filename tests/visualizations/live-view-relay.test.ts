@@ -115,6 +115,32 @@ describe('createLiveViewInspector → relay → live view', () => {
     expect(page.messages.some((m) => m.type === '@xstate.event' && m.event.type === 'CLOSE')).toBe(false);
   });
 
+  it('a late page gets the states in full and only the latest traffic report of each socket', async () => {
+    const relay = await startLiveViewServer({ root, bundle: '', replay: 50 });
+    cleanups.push(() => relay.close());
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
+    cleanups.push(() => live.stop());
+    const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false });
+    cleanups.push(() => socket.close());
+    live.watch(socket);
+    const early = await listen(relay.relayUrl);
+    // More traffic reports than the replay keeps: one per 250 ms while messages flow.
+    for (let round = 0; round < 4; round++) {
+      socket.send(`message ${round}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const reports = (messages: Record<string, any>[]) => messages.filter((m) => m.type === 'heartsocket.traffic');
+    await waitFor(() => reports(early.messages).at(-1)?.traffic.received.messages === 4, 'four echoes reported', 5000);
+    expect(reports(early.messages).length).toBeGreaterThan(1);
+
+    const late = await listen(relay.relayUrl);
+    await waitFor(() => reports(late.messages).length === 1, 'the latest report', 5000);
+    expect(reports(late.messages)[0].traffic).toEqual(reports(early.messages).at(-1).traffic);
+    expect(late.messages.filter((m) => m.type !== 'heartsocket.traffic')).toEqual(early.messages.filter((m) => m.type !== 'heartsocket.traffic'));
+  });
+
   it('events sent before the relay is up are queued, then delivered in order', async () => {
     // Reserve a port, then start the relay on it only after the socket has started.
     const probe = await startLiveViewServer({ root, bundle: '' });
