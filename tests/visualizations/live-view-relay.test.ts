@@ -137,7 +137,7 @@ describe('createLiveViewInspector → relay → live view', () => {
 
     const late = await listen(relay.relayUrl);
     await waitFor(() => reports(late.messages).length === 1, 'the latest report', 5000);
-    expect(reports(late.messages)[0].traffic).toEqual(reports(early.messages).at(-1).traffic);
+    expect(reports(late.messages)[0]!.traffic).toEqual(reports(early.messages).at(-1)!.traffic);
     expect(late.messages.filter((m) => m.type !== 'heartsocket.traffic')).toEqual(early.messages.filter((m) => m.type !== 'heartsocket.traffic'));
   });
 
