@@ -410,6 +410,7 @@ export function toDot(machine: AnyStateMachine, options?: DotOptions): string {
 /** {@link toDot} from the JSON model (the browser has the model, not the machine). */
 export function dotFromModel(model: MachineModel, options: DotOptions = {}): string {
   const custom = options.timings !== undefined || options.readable === true || options.labelSize !== undefined;
+  if (options.readable === true) assertWording(model);
   const timings = options.timings ?? DEFAULT_TIMINGS;
   const measure = options.labelSize;
   const byId = new Map(model.states.map((state) => [state.id, state]));
@@ -780,6 +781,18 @@ export function readableLabel(transition: TransitionInfo, model: MachineModel, t
   return label;
 }
 
+/**
+ * Checks that the dictionaries describe every event, guard, delay and action of the model, and
+ * throws naming the first that is missing: a view that leaves some out must still not drift.
+ */
+export function assertWording(model: MachineModel): void {
+  for (const state of model.states) actionWords([...state.entry, ...state.exit]);
+  for (const transition of model.transitions) {
+    readableLabel(transition, model);
+    actionWords(transition.actions);
+  }
+}
+
 /** The machine's own label, with a timer's value from the timings instead of its default. */
 function technicalLabel(transition: TransitionInfo, timings: DiagramTimings): string {
   const delay = transition.delay;
@@ -913,6 +926,7 @@ function wrapGroup(triggers: readonly string[], condition: string | null): strin
  * - Arrows with the same ends are one arrow; its label has a line per condition, wrapped.
  */
 export function flatModel(model: MachineModel, timings: DiagramTimings = DEFAULT_TIMINGS): FlatModel {
+  assertWording(model);
   const byId = new Map(model.states.map((state) => [state.id, state]));
   const leafOf = (id: string): string => {
     let state = byId.get(id)!;
