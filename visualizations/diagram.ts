@@ -894,7 +894,9 @@ function wrapList(text: string): string[] {
 function wrapGroup(triggers: readonly string[], condition: string | null): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const trigger of triggers) {
+  // A trigger too long for a line (the retry wait with its backoff) breaks at its commas.
+  const pieces = triggers.flatMap((trigger) => (trigger.length > WRAP ? wrapList(trigger) : [trigger]));
+  for (const trigger of pieces) {
     if (line === '') line = trigger;
     else if (line.length + 3 + trigger.length <= WRAP) line += ` · ${trigger}`;
     else {

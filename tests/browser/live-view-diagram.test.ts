@@ -144,9 +144,23 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     expect(labels.edgeOverlaps).toEqual([]);
     expect(labels.edgeOnNode).toEqual([]);
     expect(labels.smallestFontOnScreen).toBeGreaterThanOrEqual(11);
+
+    // Longer wording (a backoff, long timeouts) still fits and stays readable.
+    await render(
+      { heartbeat: { enabled: true, interval: 25000, timeout: 10000 }, reconnect: { delay: 1000, factor: 2, maxDelay: 30000, jitter: 0.5 }, connectTimeout: 15000 },
+      'flat',
+    );
+    expect(await svgText()).toContain('×2 each retry');
+    const long = await measureLabels();
+    expect(long.nodeOverflows).toEqual([]);
+    expect(long.edgeOverlaps).toEqual([]);
+    expect(long.edgeOnNode).toEqual([]);
+    expect(long.smallestFontOnScreen).toBeGreaterThanOrEqual(11);
+    await page!.screenshot({ path: join(ARTIFACTS, 'live-view-diagram-flat-backoff.png') });
   });
 
   it('draws the full nested chart with every label inside its box, and switches back', async () => {
+    await render({ heartbeat: { enabled: true, interval: 1234, timeout: 567 } }, 'flat');
     await page!.click('.hs-diagram button[data-action="mode"]');
     await page!.waitForFunction(() => (window as any).harness.view.mode === 'full' && document.querySelector('#panel svg[data-mode="full"]'));
     const text = await svgText();
@@ -157,6 +171,9 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     const labels = await measureLabels();
     expect(labels.nodeOverflows).toEqual([]);
     expect(labels.edgeOverlaps).toEqual([]);
+    // Zoomed in, as a reader of the full chart would look at it.
+    for (let i = 0; i < 4; i += 1) await page!.click('.hs-diagram button[data-action="zoom-in"]');
+    await page!.screenshot({ path: join(ARTIFACTS, 'live-view-diagram-full-zoomed.png') });
 
     await page!.click('.hs-diagram button[data-action="mode"]');
     await page!.waitForFunction(() => document.querySelector('#panel svg[data-mode="flat"]') !== null);

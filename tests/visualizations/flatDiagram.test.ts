@@ -173,7 +173,11 @@ describe('the six-state view of the real machine', () => {
     expect(edge('open', 'awaitingPong')!.timer).toBe(true);
     // The pong timer, its late re-check and close(): one arrow; the zero-delay reads are named by the timer before them.
     expect(edge('awaitingPong', 'closing')!.lines).toEqual(['close() · no pong in 1000 ms']);
-    expect(edge('reconnectWait', 'connecting')!.lines).toEqual(['reconnect() · network online', 'retry after 500 ms, ×2 each retry, ≤ 8000 ms']);
+    expect(edge('reconnectWait', 'connecting')!.lines).toEqual([
+      'reconnect() · network online',
+      'retry after 500 ms, ×2 each retry,',
+      '    ≤ 8000 ms',
+    ]);
     expect(edge('closing', 'closed')!.lines).toEqual(['socket closed · network offline', 'no close in 700 ms · close()']);
     expect(flat.edges.flatMap((e) => e.lines).join('\n')).not.toMatch(/mayReconnect|pendingInput|event-loop/);
   });

@@ -319,6 +319,11 @@ export class DiagramView {
     const [, , width = 0, height = 0] = (svg.getAttribute('viewBox') ?? '').split(/\s+/).map(Number);
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
+    // Inline, so that a page's own rules for its SVGs (the live view has `#diagram svg { width: 100% }`) do not resize it.
+    svg.style.width = `${width}px`;
+    svg.style.height = `${height}px`;
+    svg.style.maxWidth = 'none';
+    svg.style.maxHeight = 'none';
     svg.dataset.mode = mode;
     this.#svg?.remove();
     this.#viewport.appendChild(svg);
