@@ -11,6 +11,14 @@
  * - {@link describeMachine}: a JSON-safe model (`socket-machine.json`, read by the live view).
  * - {@link toMermaid}: Mermaid `stateDiagram-v2` (`socket-machine.mmd`, the README snippet).
  * - {@link toDot}: Graphviz (`socket-machine.dot`), rendered to SVG by {@link renderSvg}.
+ *
+ * For the live view, labelled for the socket it watches ({@link timingsFromSettings}):
+ * - {@link dotFromModel} with {@link DotOptions}: the full chart in words, with the socket's
+ *   timings and the label sizes the page measured;
+ * - {@link toFlatDot} / {@link flatModel}: the six-state view and the map from model transitions
+ *   to its arrows.
+ * Words come from dictionaries ({@link EVENT_WORDS}, {@link GUARD_WORDS}, {@link DELAY_WORDS},
+ * {@link ACTION_WORDS}) that throw on a name they lack, as {@link SOCKET_DELAYS} does.
  */
 import type { AnyStateMachine } from 'xstate';
 import { DEFAULT_SETTINGS } from '../machine/settings.js';
@@ -917,14 +925,19 @@ function wrapGroup(triggers: readonly string[], condition: string | null): strin
  * - A transition of a compound state applies to every atomic state inside it whose own states do
  *   not handle the event first (XState's rule: the deepest handler wins; a guarded set that may
  *   all fail lets its ancestors' handlers through). `live`'s `NETWORK.OFFLINE` so leaves
- *   connecting, open and awaitingPong, and `closing.final`, while `deadPeer` has its own.
+ *   connecting, open and awaitingPong; `closing.final` and `closing.deadPeer` have their own.
  * - A compound target means its initial leaf (`running` is `connecting`).
+ * - Transitions of a state holding three or more flat states (`live`, `running`) are notes beside
+ *   the chart ({@link FlatNote}: "reconnect() → connecting, from connecting, open, …") rather than
+ *   an arrow from each state. The reconnect policy's "no" (`[else]` after `mayReconnect`) is one
+ *   note too: every arrow to reconnectWait has a twin to closed, drawn once in words.
  * - Transitions that stay within a flat state are left out, except those an outside event makes
- *   re-enter it (`reconnect()` while connecting starts a fresh attempt): timers between
- *   substates, and the substates themselves, are the full chart's business.
+ *   re-enter it: timers between substates, and the substates themselves, are the full chart's.
+ * - The initial arrow goes where these settings start: `closed` with `startClosed`, else
+ *   `connecting` (the host's offline signal is known only at run time; the full chart has it).
  * - A zero-delay read of pending input (`pendingInput`) is labelled with the timer that led to it.
- * - A condition is shown only where it picks between two flat states (`[retry allowed]` vs
- *   `[no retry]`), not where its alternatives stay in the state.
+ * - A condition is shown only where it picks between two flat states, not where its alternatives
+ *   stay in the state.
  * - Arrows with the same ends are one arrow; its label has a line per condition, wrapped.
  */
 export function flatModel(model: MachineModel, timings: DiagramTimings = DEFAULT_TIMINGS): FlatModel {
