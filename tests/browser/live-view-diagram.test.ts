@@ -186,16 +186,30 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     const fitted = await view();
     const panel = (await page!.$('.hs-diagram-viewport'))!;
     const box = (await panel.boundingBox())!;
-    await page!.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const pointer = { x: Math.round(box.x + box.width / 3), y: Math.round(box.y + box.height / 2) }; // whole pixels, as events carry them
+    /** The diagram point (SVG units) under the pointer, measured from where the page draws the SVG. */
+    const underPointer = () =>
+      page!.evaluate((at) => {
+        const svg = document.querySelector('#panel svg')!;
+        const rect = svg.getBoundingClientRect();
+        const scale = rect.width / Number(svg.getAttribute('width'));
+        return [(at.x - rect.left) / scale, (at.y - rect.top) / scale];
+      }, pointer);
+    await page!.mouse.move(pointer.x, pointer.y);
+    const before = await underPointer();
     await page!.mouse.wheel(0, -400);
     await page!.waitForFunction((scale) => (window as any).harness.view.view.scale > scale * 1.2, fitted.scale);
     const zoomed = await view();
     expect(zoomed.scale).toBeGreaterThan(fitted.scale * 1.2);
+    // Around the pointer: the diagram point under it stays under it.
+    const after = await underPointer();
+    expect(after[0]).toBeCloseTo(before[0]!, 1);
+    expect(after[1]).toBeCloseTo(before[1]!, 1);
     const screen = await page!.evaluate(() => document.querySelector('#panel svg')!.getBoundingClientRect().width);
     expect(screen).toBeGreaterThan(0);
 
     await page!.mouse.down();
-    await page!.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 30, { steps: 3 });
+    await page!.mouse.move(pointer.x + 60, pointer.y + 30, { steps: 3 });
     await page!.mouse.up();
     const panned = await view();
     expect(panned.x - zoomed.x).toBeCloseTo(60, 0);
@@ -203,6 +217,15 @@ describe('the live view diagram in Chromium at 1280×800', () => {
 
     await page!.click('.hs-diagram button[data-action="zoom-out"]');
     expect((await view()).scale).toBeCloseTo(zoomed.scale / 1.25, 5);
+    await page!.click('.hs-diagram button[data-action="fit"]');
+    expect(await view()).toEqual(fitted);
+
+    // Limits: no further than 4× in, 0.1× out.
+    await page!.mouse.move(pointer.x, pointer.y);
+    for (let i = 0; i < 8; i += 1) await page!.mouse.wheel(0, -2000);
+    await page!.waitForFunction(() => (window as any).harness.view.view.scale === 4);
+    for (let i = 0; i < 8; i += 1) await page!.mouse.wheel(0, 4000);
+    await page!.waitForFunction(() => (window as any).harness.view.view.scale === 0.1);
     await page!.click('.hs-diagram button[data-action="fit"]');
     expect(await view()).toEqual(fitted);
   });

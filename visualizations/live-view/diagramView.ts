@@ -218,12 +218,13 @@ export class DiagramView {
   fit(): void {
     const { width, height } = this.#size;
     if (width === 0 || height === 0) return;
-    const panel = this.#viewport.getBoundingClientRect();
+    // The SVG is placed in the padding box: the panel's size without its border.
+    const panel = { width: this.#viewport.clientWidth, height: this.#viewport.clientHeight };
     const scale = Math.min((panel.width - 2 * FIT_PADDING) / width, (panel.height - 2 * FIT_PADDING) / height, MAX_FIT);
     this.#setView(scale, (panel.width - width * scale) / 2, (panel.height - height * scale) / 2);
   }
 
-  /** Zooms by `factor` keeping the point (`px`, `py`, panel pixels) where it is. */
+  /** Zooms by `factor` keeping the point (`px`, `py`: pixels from the panel's inner top left) where it is. */
   zoomAt(factor: number, px: number, py: number): void {
     const { scale, x, y } = this.#view;
     const next = Math.min(MAX_SCALE, Math.max(Math.min(MIN_SCALE, scale), scale * factor));
@@ -232,8 +233,7 @@ export class DiagramView {
   }
 
   #zoomAtCenter(factor: number): void {
-    const panel = this.#viewport.getBoundingClientRect();
-    this.zoomAt(factor, panel.width / 2, panel.height / 2);
+    this.zoomAt(factor, this.#viewport.clientWidth / 2, this.#viewport.clientHeight / 2);
   }
 
   #setView(scale: number, x: number, y: number): void {
@@ -249,7 +249,9 @@ export class DiagramView {
         const panel = this.#viewport.getBoundingClientRect();
         // deltaMode 1: lines (Firefox); a line is about 16 pixels.
         const delta = event.deltaY * (event.deltaMode === 1 ? 16 : 1);
-        this.zoomAt(Math.exp(-delta * 0.0015), event.clientX - panel.left, event.clientY - panel.top);
+        const x = event.clientX - panel.left - this.#viewport.clientLeft;
+        const y = event.clientY - panel.top - this.#viewport.clientTop;
+        this.zoomAt(Math.exp(-delta * 0.0015), x, y);
       },
       { passive: false },
     );
