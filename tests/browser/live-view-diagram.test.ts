@@ -256,6 +256,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
       () => Array.from(document.querySelectorAll('#panel g.edge.taken')).map((edge) => edge.querySelector('title')!.textContent),
     );
     expect(flatEdge).toEqual(['open->awaitingPong']);
+    await page!.screenshot({ path: join(ARTIFACTS, 'live-view-diagram-flat-marked.png') });
 
     // The marks carry over to the other view, on its own elements.
     await render({ heartbeat: { enabled: true, interval: 1234, timeout: 567 } }, 'full');

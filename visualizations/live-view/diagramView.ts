@@ -68,7 +68,8 @@ export const DIAGRAM_CSS = `
 .hs-diagram g.node.active > path, .hs-diagram g.node.active > polygon { fill: #fef3c7; stroke: #d97706; stroke-width: 3px; }
 .hs-diagram g.edge.taken > path { stroke: #dc2626; stroke-width: 2.5px; }
 .hs-diagram g.edge.taken > polygon { fill: #dc2626; stroke: #dc2626; }
-.hs-diagram g.edge.taken > text, .hs-diagram g.node text.taken { fill: #dc2626; font-weight: bold; }
+/* Red, not bold: labels are laid out to their measured normal width, and bold would overflow it. */
+.hs-diagram g.edge.taken > text, .hs-diagram g.node text.taken { fill: #dc2626; font-weight: normal; }
 `;
 
 const STYLE_ID = 'hs-diagram-style';
