@@ -1,6 +1,7 @@
 /**
  * Bundles the live view page's script with esbuild: the page code, heartsocket (from
- * `adapters/index.ts`) and xstate, the generated SVG and JSON, as one classic script. A classic
+ * `adapters/index.ts`) and xstate, the machine's JSON model and Graphviz (WebAssembly, inlined:
+ * the page lays the diagram out with the watched socket's timings), as one classic script. A classic
  * script (IIFE), not a module, so that the page also works opened from disk (`file://`).
  */
 import { build } from 'esbuild';
@@ -20,7 +21,6 @@ export async function buildLiveView(root: string): Promise<string> {
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    loader: { '.svg': 'text' },
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'silent',

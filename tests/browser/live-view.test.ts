@@ -134,20 +134,34 @@ describe('the offline live view in Chromium', () => {
     expect(log.every((line) => /^\d\d:\d\d:\d\d\.\d{3}/.test(line))).toBe(true);
 
     // The diagram: the state node is highlighted with its ancestors, the arrow taken marked.
-    const diagram = await page.evaluate(() => ({
-      state: document.getElementById('diagram')!.dataset.state!,
-      active: Array.from(document.querySelectorAll('#diagram .active'), (element) => element.id),
-      taken: document.querySelectorAll('#diagram g.edge.taken').length,
-    }));
-    expect(['open', 'awaitingPong']).toContain(diagram.state);
-    expect(diagram.active).toEqual([
+    const marked = () =>
+      page.evaluate(() => ({
+        state: document.getElementById('diagram')!.dataset.state!,
+        active: Array.from(document.querySelectorAll('#diagram .active'), (element) => element.id),
+        labels: document.querySelector('#diagram svg')?.textContent ?? '',
+      }));
+    // The six-state view by default, labelled with this socket's timings (not the 3000 ms defaults).
+    await page.waitForFunction(() => document.querySelector('#diagram svg')?.textContent?.includes('no pong in 400 ms'), undefined, { timeout: 5000 });
+    const flat = await marked();
+    expect(['open', 'awaitingPong']).toContain(flat.state);
+    expect(flat.active).toEqual([`flat-state-${flat.state}`]);
+    expect(flat.labels).toContain('silent 250 ms');
+    expect(flat.labels).not.toContain('3000 ms');
+    // The full chart is one click away, with the whole path of nested states marked.
+    await page.click('#diagram [data-action="mode"]');
+    await page.waitForSelector('#diagram [id="state-heartsocket.running.live"]', { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#diagram .active') !== null, undefined, { timeout: 5000 });
+    const full = await marked();
+    expect(full.active).toEqual([
       'state-heartsocket',
       'state-heartsocket.running',
       'state-heartsocket.running.live',
       'state-heartsocket.running.live.connected',
-      `state-heartsocket.running.live.connected.${diagram.state}`,
+      `state-heartsocket.running.live.connected.${full.state}`,
     ]);
-    expect(diagram.taken).toBeGreaterThan(0);
+    expect(full.labels).toContain('400 ms');
+    await page.click('#diagram [data-action="mode"]');
+    await page.waitForSelector('#diagram [id="flat-state-open"]', { timeout: 5000 });
 
     // Wait for the open state again, so that the picture shows the whole story.
     await page.waitForFunction(() => document.body.dataset.state === 'open', undefined, { timeout: 5000 });

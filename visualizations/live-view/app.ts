@@ -16,9 +16,8 @@ import * as heartsocket from '../../adapters/index.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import type { MachineModel } from '../diagram.js';
 import machineJson from '../socket-machine.json';
-import svg from '../socket-machine.svg';
 import { watchSocket, type WatchOptions } from '../watch.js';
-import { StaticDiagram } from './staticDiagram.js';
+import { DiagramView } from './diagramView.js';
 import { asIncoming, LiveView } from './view.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -28,7 +27,11 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 };
 
 const model = machineJson as unknown as MachineModel;
-const view = new LiveView(model, new StaticDiagram($('diagram'), model, svg), {
+// The six-state view by default, the full chart a click away; laid out with the shown socket's
+// timings (the defaults until a socket shows).
+const diagram = new DiagramView($('diagram'), model);
+void diagram.render(null, 'flat');
+const view = new LiveView(model, diagram, {
   diagram: $('diagram'),
   badge: $('state-badge'),
   stateFor: $('state-for'),

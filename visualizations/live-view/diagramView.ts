@@ -15,6 +15,7 @@
  * ```
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { DiagramLike } from './view.js';
 import {
   dotFromModel,
   flatModel,
@@ -94,7 +95,7 @@ function loadGraphviz(): Promise<DiagramLayout> {
   return sharedGraphviz;
 }
 
-export class DiagramView {
+export class DiagramView implements DiagramLike {
   readonly #model: MachineModel;
   readonly #loadLayout: () => Promise<DiagramLayout>;
   readonly #root: HTMLDivElement;
@@ -201,6 +202,11 @@ export class DiagramView {
       this.#error.hidden = false;
       this.#error.textContent = `The diagram could not be drawn: ${error instanceof Error ? error.message : String(error)}`;
     }
+  }
+
+  /** Lays the diagram out with a socket's settings, in the mode shown (what the live view calls). */
+  showSettings(settings: unknown): void {
+    void this.render(settings, this.#mode);
   }
 
   /** Marks the active states: model state ids, root to leaf. The flat view marks their flat state. */

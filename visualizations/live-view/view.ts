@@ -10,7 +10,6 @@ import type { MachineModel, TransitionInfo } from '../diagram.js';
 import type { LiveViewTraffic } from '../liveViewEvents.js';
 import { describeClose } from './history.js';
 import { Session, type LogEntry, type SessionSource } from './session.js';
-import type { DiagramLike } from './staticDiagram.js';
 import { clocksOf, duration } from './timers.js';
 import { renderTimeline } from './timeline.js';
 
@@ -29,6 +28,16 @@ export interface IncomingEvent {
   event?: { type: string; [key: string]: unknown };
   snapshot?: { status?: string; value?: unknown; context?: unknown };
   transitions?: { source: string; targets: string[]; eventType: string }[];
+}
+
+/** What the live view asks of its diagram (`DiagramView`). */
+export interface DiagramLike {
+  /** Marks the active state nodes: model state ids, root first. */
+  highlight(activeStateIds: readonly string[]): void;
+  /** Marks the transitions just taken: model transition ids (`t12`). */
+  flash(transitionIds: readonly string[]): void;
+  /** The shown socket's settings (as its snapshot carries them), or null: labels with its timings. */
+  showSettings(settings: unknown): void;
 }
 
 export interface ViewElements {
