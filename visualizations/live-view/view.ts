@@ -8,9 +8,9 @@
 import { stateNameOf } from '../../machine/stateName.js';
 import type { MachineModel, TransitionInfo } from '../diagram.js';
 import type { LiveViewTraffic } from '../liveViewEvents.js';
-import { describeClose } from './history.js';
+import { clock, describeSettings, renderClocks, renderProblems, renderTraffic } from './panels.js';
 import { Session, type LogEntry, type SessionSource } from './session.js';
-import { clocksOf, duration } from './timers.js';
+import { duration } from './timers.js';
 import { renderTimeline } from './timeline.js';
 
 /** An inspection event as it arrives: heartsocket's or Stately's JSON, checked loosely. */
@@ -58,12 +58,6 @@ export interface ViewElements {
 
 const MAX_LOG_ROWS = 1000;
 
-const two = (n: number): string => String(n).padStart(2, '0');
-export function clock(ms: number): string {
-  const date = new Date(ms);
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -81,32 +75,6 @@ function logLabel(transition: TransitionInfo): string {
   const condition = transition.guard !== null ? ` [${transition.guard}]` : transition.isElse ? ' [else]' : '';
   const effect = transition.targets.length === 0 && transition.actions.length > 0 ? ` / ${transition.actions.join(', ')}` : '';
   return `${trigger}${condition}${effect}`;
-}
-
-const messages = (count: number): string => `${count} message${count === 1 ? '' : 's'}`;
-const bytes = (count: number): string =>
-  count < 1024 ? `${count} B` : count < 1024 * 1024 ? `${(count / 1024).toFixed(1)} KiB` : `${(count / 1024 / 1024).toFixed(1)} MiB`;
-
-function describeRetry(reconnect: Record<string, unknown>, ms: (value: unknown) => string): string {
-  const growth = reconnect.factor === 1 ? '' : `, ×${String(reconnect.factor)} each time up to ${ms(reconnect.maxDelay)}`;
-  const jitter = typeof reconnect.jitter === 'number' && reconnect.jitter > 0 ? ` ±${Math.round(reconnect.jitter * 100)}%` : '';
-  const most = reconnect.maxRetries === 'Infinity' ? 'no limit' : `at most ${String(reconnect.maxRetries)} retries`;
-  return `retry after ${ms(reconnect.delay)}${jitter}${growth}, ${most}`;
-}
-
-/** The settings that matter when reading a timeline, in one line. */
-function describeSettings(settings: Record<string, unknown> | undefined): string {
-  if (settings === undefined) return 'settings unknown (the source sent no context)';
-  const heartbeat = isRecord(settings.heartbeat) ? settings.heartbeat : {};
-  const reconnect = isRecord(settings.reconnect) ? settings.reconnect : {};
-  const ms = (value: unknown): string => (typeof value === 'number' ? duration(value) : String(value));
-  const parts = [
-    heartbeat.enabled === false ? 'heartbeat off' : `ping after ${ms(heartbeat.interval)} of silence, pong within ${ms(heartbeat.timeout)}`,
-    `connect timeout ${ms(settings.connectTimeout)}`,
-    `close timeout ${ms(settings.closeTimeout)}`,
-    reconnect.enabled === false ? 'no reconnect' : describeRetry(reconnect, ms),
-  ];
-  return parts.join(' · ');
 }
 
 export class LiveView {
@@ -202,8 +170,8 @@ export class LiveView {
     if (session === null) return;
     session.history.prune(now);
     this.#els.stateFor.textContent = session.stateSince === null ? '' : `for ${duration(now - session.stateSince)}`;
-    this.#renderClocks(session, now);
-    this.#renderTraffic(session);
+    renderClocks(this.#els.clocks, session, now);
+    renderTraffic(this.#els.traffic, session);
     const since = session.history.spans[0]?.from ?? now;
     const window = this.timelineWindow > 0 ? this.timelineWindow : Math.min(15 * 60_000, Math.max(30_000, now - since));
     renderTimeline(this.#els.timeline, this.#els.outages, session.history, now, window);
@@ -230,7 +198,7 @@ export class LiveView {
     this.#els.log.replaceChildren(...session.log.map((entry, index) => this.#row(entry, session.log[index - 1])));
     this.#els.log.scrollTop = this.#els.log.scrollHeight;
     this.#renderState(session);
-    this.#renderProblems(session);
+    renderProblems(this.#els.problems, session);
     this.#diagram.flash([]);
     this.tick();
     this.onShow(session);
@@ -254,10 +222,10 @@ export class LiveView {
     if (event.sessionId === session.rootId) {
       if (event.event.type === 'SOCKET.ERROR') {
         session.noteError(at, event.event.error);
-        if (session === this.#shown) this.#renderProblems(session);
+        if (session === this.#shown) renderProblems(this.#els.problems, session);
       } else if (event.event.type === 'SOCKET.CLOSE') {
         session.noteClose(at, event.event);
-        if (session === this.#shown) this.#renderProblems(session);
+        if (session === this.#shown) renderProblems(this.#els.problems, session);
       }
       const from = event.sourceId !== undefined ? session.actors.get(event.sourceId) : undefined;
       const sender = from !== undefined && event.sourceId !== session.rootId ? `${from} ▸ ` : '';
@@ -275,7 +243,7 @@ export class LiveView {
       this.#append(session, { at: message.at, kind: 'message', text: `${arrow} ${message.text}` });
     }
     if (traffic.skipped > 0) this.#append(session, { at: Date.now(), kind: 'message', text: `… and ${traffic.skipped} more messages` });
-    if (session === this.#shown) this.#renderTraffic(session);
+    if (session === this.#shown) renderTraffic(this.#els.traffic, session);
   }
 
   #keyOf(id: string): string {
@@ -330,7 +298,7 @@ export class LiveView {
     session.history.record({ at, state, value: snapshot.value, event: event.event, settings: session.settings });
     if (session === this.#shown) {
       this.#renderState(session);
-      this.#renderProblems(session); // the close the app was told of is in the context
+      renderProblems(this.#els.problems, session); // the close the app was told of is in the context
       this.tick();
     }
   }
@@ -366,100 +334,6 @@ export class LiveView {
     this.#els.badge.textContent = state === '' ? '—' : state;
     this.#els.value.textContent = session.value === undefined ? '' : JSON.stringify(session.value);
     this.#els.settings.textContent = describeSettings(session.settings);
-  }
-
-  #renderClocks(session: Session, now: number): void {
-    const context = session.context;
-    const lines = clocksOf(
-      {
-        state: session.state ?? '',
-        value: session.value,
-        stateSince: session.stateSince,
-        leafSince: session.leafSince,
-        connectedSince: session.connectedSince,
-        settings: session.settings,
-        retries: typeof context?.retries === 'number' ? context.retries : undefined,
-        retryDelay: typeof context?.retryDelay === 'number' ? context.retryDelay : undefined,
-        lastReceivedAt: session.lastReceivedAt,
-      },
-      now,
-    );
-    if (session.stateSince === null && session.state !== null) {
-      lines.unshift({ id: 'joined', text: 'the view joined during this state: its timer is not known until the next change' });
-    }
-    if (!session.watched && session.state !== null) {
-      lines.push({ id: 'silence', text: 'silence and traffic: not known (watch the socket with watch() to see them)' });
-    }
-    const list = this.#els.clocks;
-    list.replaceChildren(
-      ...lines.map((line) => {
-        const item = document.createElement('li');
-        item.dataset.clock = line.id;
-        if (line.remaining !== undefined && line.remaining < 0) item.classList.add('overdue');
-        item.textContent = line.text;
-        return item;
-      }),
-    );
-  }
-
-  #renderTraffic(session: Session): void {
-    const traffic = session.traffic;
-    const element = this.#els.traffic;
-    if (traffic === null) {
-      element.textContent = session.watched ? 'no traffic yet' : 'not watched: no traffic counts';
-      return;
-    }
-    const rows: [string, string][] = [
-      ['received', `${messages(traffic.received.messages)}, ${bytes(traffic.received.bytes)} · ${traffic.pongs} pong${traffic.pongs === 1 ? '' : 's'}`],
-      ['sent', `${messages(traffic.sent.messages)}, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
-      ['waiting to be sent', bytes(traffic.buffered)],
-    ];
-    element.replaceChildren(
-      ...rows.flatMap(([name, value]) => {
-        const term = document.createElement('dt');
-        term.textContent = name;
-        const detail = document.createElement('dd');
-        detail.dataset.traffic = name.split(' ')[0]!;
-        detail.textContent = value;
-        return [term, detail];
-      }),
-    );
-  }
-
-  #renderProblems(session: Session): void {
-    const lines: { kind: string; text: string }[] = [];
-    const inPage = session.source === 'page';
-    const error = session.lastError;
-    if (error !== null) {
-      const what =
-        error.message ??
-        (inPage
-          ? 'no detail: browsers give pages no reason for a WebSocket error, on purpose (so that pages cannot probe the network). The browser console shows it, e.g. net::ERR_CONNECTION_REFUSED.'
-          : 'no detail: the WebSocket gave none.');
-      lines.push({ kind: 'error', text: `${clock(error.at)} error: ${what}` });
-    }
-    const close = session.lastClose;
-    if (close !== null) {
-      let text = `${clock(close.at)} socket closed: ${describeClose(close.code, close.reason)}${close.wasClean ? ', clean' : ', not clean'}`;
-      if (close.code === 1006 && close.reason === '') {
-        text += inPage
-          ? ' — no close frame (the connection dropped or never opened); the browser does not say why.'
-          : ' — no close frame (the connection dropped or never opened).';
-      }
-      lines.push({ kind: 'close', text });
-    }
-    const reported = session.context?.lastClose;
-    if (isRecord(reported)) {
-      lines.push({ kind: 'reported', text: `the app was told: close ${describeClose(reported.code, reported.reason)}` });
-    }
-    this.#els.problems.replaceChildren(
-      ...(lines.length === 0 ? [{ kind: 'none', text: 'no error or close so far' }] : lines).map((line) => {
-        const item = document.createElement('div');
-        item.dataset.problem = line.kind;
-        item.textContent = line.text;
-        return item;
-      }),
-    );
   }
 
   #append(session: Session, entry: LogEntry): void {
