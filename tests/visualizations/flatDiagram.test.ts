@@ -10,17 +10,13 @@ import {
   describeMachine,
   describeRetryDelay,
   dotFromModel,
-  FLAT_STATES,
-  flatModel,
-  flatNameOf,
   readableLabel,
   timingsFromSettings,
   toDot,
-  toFlatDot,
-  type FlatModel,
   type MachineModel,
   type TransitionInfo,
 } from '../../visualizations/diagram.js';
+import { FLAT_STATES, flatModel, flatNameOf, toFlatDot, type FlatModel } from '../../visualizations/flatDiagram.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const model = describeMachine(socketMachine);

@@ -15,16 +15,9 @@
  * ```
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { dotFromModel, timingsFromSettings, type LabelMeasure, type MachineModel } from '../diagram.js';
+import { flatModel, toFlatDot, type FlatModel } from '../flatDiagram.js';
 import type { DiagramLike } from './view.js';
-import {
-  dotFromModel,
-  flatModel,
-  timingsFromSettings,
-  toFlatDot,
-  type FlatModel,
-  type LabelMeasure,
-  type MachineModel,
-} from '../diagram.js';
 
 export type DiagramMode = 'flat' | 'full';
 
