@@ -6,7 +6,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { socketMachine } from '../machine/socketMachine.js';
-import { renderSvg, toDot, toJson, toMermaid } from './diagram.js';
+import { describeMachine, renderSvg, toDot, toJson, toMermaid, type LabelMeasure } from './diagram.js';
+import { toFlatDot } from './flatDiagram.js';
 
 export interface GeneratedFile {
   /** Relative to the repository root. */
@@ -34,6 +35,16 @@ export function readmeSnippet(mermaid: string): string {
   ].join('\n');
 }
 
+/**
+ * Text sizes for an SVG read wherever it is shown (GitHub, an editor): no page to measure in, and
+ * fonts differ, so every line gets the room the widest common sans-serif (DejaVu Sans, about
+ * 0.6 em a character) needs. Graphviz's own guess is Helvetica's, too narrow elsewhere.
+ */
+const generousTextSize: LabelMeasure = (text, { fontSize, bold }) => ({
+  width: text.length * fontSize * (bold ? 0.7 : 0.62),
+  height: fontSize * 1.25,
+});
+
 /** The page that shows the whole chart (the README shows the SVG): its diagram is written between markers. */
 const DIAGRAM_PAGE = 'docs/internals.md';
 
@@ -60,6 +71,11 @@ export async function generateDiagrams(root: string, machine: AnyStateMachine = 
     { path: 'visualizations/socket-machine.dot', content: dot },
     { path: 'visualizations/socket-machine.svg', content: await renderSvg(dot) },
     { path: 'visualizations/socket-machine.json', content: toJson(machine) },
+    // The six states with the default timings: the README's picture (the full chart is above).
+    {
+      path: 'visualizations/socket-machine-flat.svg',
+      content: await renderSvg(toFlatDot(describeMachine(machine), { labelSize: generousTextSize })),
+    },
     { path: DIAGRAM_PAGE, content: withDiagram(page, mermaid) },
   ];
 }

@@ -86,6 +86,16 @@ describe('diagrams generated from socketMachine', async () => {
     }
   });
 
+  it("include the README's picture, the six-state view with every flat state in it", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const picture = /!\[[^\]]*\]\((visualizations\/[^)]+\.svg)\)/.exec(readme)?.[1];
+    expect(picture).toBe('visualizations/socket-machine-flat.svg');
+    const flat = content('socket-machine-flat.svg');
+    for (const state of ['connecting', 'open', 'awaitingPong', 'closing', 'reconnectWait', 'closed']) {
+      expect(flat).toContain(`id="flat&#45;state&#45;${state}"`);
+    }
+  });
+
   it('show every state node', () => {
     expect(model.states.map((state) => state.id)).toEqual(machine.states.map((state) => state.id));
     for (const state of machine.states) {
