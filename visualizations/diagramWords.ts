@@ -62,8 +62,9 @@ export function timingsFromSettings(settings: unknown): DiagramTimings {
       factor: num(reconnect.factor, d.reconnect.factor),
       maxDelay: num(reconnect.maxDelay, d.reconnect.maxDelay),
       jitter: num(reconnect.jitter, d.reconnect.jitter),
-      // JSON.stringify(Infinity) is null.
-      maxRetries: reconnect.maxRetries === null ? Infinity : num(reconnect.maxRetries, d.reconnect.maxRetries),
+      // Infinity as JSON: `null` from JSON.stringify (Stately's inspector), "Infinity" from toLiveViewEvent.
+      maxRetries:
+        reconnect.maxRetries === null || reconnect.maxRetries === 'Infinity' ? Infinity : num(reconnect.maxRetries, d.reconnect.maxRetries),
       minUptime: num(reconnect.minUptime, d.reconnect.minUptime),
     },
     connectTimeout: num(given.connectTimeout, d.connectTimeout),

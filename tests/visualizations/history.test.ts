@@ -2,11 +2,15 @@
 // the right cause and detail, and countdowns computed from the socket's own settings.
 import { describe, expect, it } from 'vitest';
 import { causeOf, errorMessage, History, type StateChange } from '../../visualizations/live-view/history.js';
-import { clocksOf, duration, type ClockInputs } from '../../visualizations/live-view/timers.js';
+import { timingsFromSettings } from '../../visualizations/diagramWords.js';
+import { duration } from '../../visualizations/live-view/format.js';
+import { clocksOf, type ClockInputs } from '../../visualizations/live-view/timers.js';
 
+// As a snapshot carries them through the relay: Infinity as a string.
 const settings = { heartbeat: { enabled: true, interval: 1000, timeout: 400 }, connectTimeout: 2000, closeTimeout: 150, reconnect: { maxRetries: 'Infinity', minUptime: 5000 } };
+const timings = timingsFromSettings(settings);
 const OPEN = { running: { live: { connected: 'open' } } };
-const change = (at: number, state: string, value: unknown, event?: StateChange['event']): StateChange => ({ at, state, value, event, settings });
+const change = (at: number, state: string, value: unknown, event?: StateChange['event']): StateChange => ({ at, state, value, event, timings });
 
 describe('History', () => {
   it('a dead peer: one outage from the moment the pong was missed until open again, caused by the heartbeat', () => {
@@ -44,7 +48,7 @@ describe('History', () => {
     const history = new History();
     history.record(change(100, 'connecting', { running: { live: 'connecting' } }, { type: 'xstate.init' }));
     history.record(change(2100, 'reconnectWait', { running: { reconnectWait: 'backoff' } }, { type: 'xstate.after.connectTimeout.heartsocket.running.live.connecting' }));
-    expect(history.current).toMatchObject({ from: 100, cause: 'connect-timeout', detail: 'connect timeout: no handshake within 2000 ms', failedAttempts: 1 });
+    expect(history.current).toMatchObject({ from: 100, cause: 'connect-timeout', detail: 'connect timeout: no handshake within 2.0 s', failedAttempts: 1 });
     history.record(change(2200, 'closed', { closed: 'ended' }, { type: 'CLOSE' }));
     expect(history.current).toMatchObject({ ended: true, cause: 'connect-timeout' });
   });
@@ -69,6 +73,34 @@ describe('History', () => {
     expect(history.outages).toHaveLength(3);
   });
 
+  it("the app's close() is not a failed attempt; a reconnect() after the end starts a new story", () => {
+    const history = new History();
+    history.record(change(0, 'open', OPEN));
+    history.record(change(1, 'reconnectWait', { running: { reconnectWait: 'backoff' } }, { type: 'SOCKET.CLOSE', code: 1006, reason: '' }));
+    history.record(change(2, 'closed', { closed: 'ended' }, { type: 'CLOSE' }));
+    expect(history.current).toMatchObject({ cause: 'connection-lost', failedAttempts: 0, lastFailure: null, ended: true });
+    history.record(change(3, 'connecting', { running: { live: 'connecting' } }, { type: 'RECONNECT' }));
+    expect(history.current).toBeNull();
+    expect(history.outages).toEqual([expect.objectContaining({ from: 1, to: 3, ended: true })]);
+
+    // close() before the first connection came up: the app's choice, no outage at all.
+    const early = new History();
+    early.record(change(0, 'connecting', { running: { live: 'connecting' } }, { type: 'xstate.init' }));
+    early.record(change(1, 'closed', { closed: 'ended' }, { type: 'CLOSE' }));
+    expect(early.outages).toEqual([]);
+  });
+
+  it('a view that joins late starts a span but judges nothing it did not see', () => {
+    const history = new History();
+    history.record(change(0, 'open', OPEN));
+    history.resume(50, 'reconnectWait');
+    expect(history.outages).toEqual([]);
+    expect(history.spans.map((span) => span.state)).toEqual(['open', 'reconnectWait']);
+    history.record(change(60, 'connecting', { running: { live: 'connecting' } }, { type: 'xstate.after.reconnectDelay.x' }));
+    history.record(change(70, 'open', OPEN, { type: 'SOCKET.OPEN' }));
+    expect(history.outages).toEqual([]);
+  });
+
   it('prunes what ended long ago', () => {
     const history = new History();
     history.record(change(0, 'open', OPEN));
@@ -91,16 +123,19 @@ describe('error messages as the live view receives them', () => {
 });
 
 describe('clocksOf', () => {
-  const base: ClockInputs = { state: 'open', value: OPEN, stateSince: 1000, leafSince: 1000, connectedSince: 1000, settings, retries: 0, retryDelay: 0, lastReceivedAt: null };
+  const base: ClockInputs = { state: 'open', value: OPEN, stateSince: 1000, leafSince: 1000, connectedSince: 1000, openSince: 1000, timings, retries: 0, retryDelay: 0, lastReceivedAt: null };
 
   it('open: the ping is due a whole interval after the peer was last heard', () => {
-    expect(clocksOf(base, 1200)).toEqual([{ id: 'ping', remaining: 800, text: 'ping in 800 ms' }]);
+    // Without traffic the view only knows the earliest time: the peer may have spoken since.
+    expect(clocksOf(base, 1200)).toEqual([{ id: 'ping', remaining: 800, text: 'ping at the earliest in 800 ms' }]);
+    expect(clocksOf(base, 2500)).toEqual([{ id: 'ping', text: 'ping once the peer has been silent for 1.0 s (traffic not watched)' }]);
     const heard = clocksOf({ ...base, lastReceivedAt: 1500 }, 1700);
     expect(heard).toEqual([
       { id: 'ping', remaining: 800, text: 'ping in 800 ms' },
       { id: 'silence', text: 'peer silent for 200 ms' },
     ]);
-    expect(clocksOf({ ...base, settings: { ...settings, heartbeat: { enabled: false } } }, 0)).toEqual([{ id: 'ping', text: 'heartbeat off' }]);
+    expect(clocksOf({ ...base, timings: timingsFromSettings({ ...settings, heartbeat: { enabled: false } }) }, 0)).toEqual([{ id: 'ping', text: 'heartbeat off' }]);
+    expect(clocksOf({ ...base, timings: undefined }, 0)).toEqual([{ id: 'waiting', text: 'timers unknown: the source sent no settings' }]);
     // A message from the previous connection: the new one's handshake is the last thing heard.
     expect(clocksOf({ ...base, lastReceivedAt: 200, connectedSince: 1000 }, 1300)).toContainEqual({ id: 'silence', text: 'peer silent for 300 ms' });
   });
@@ -114,13 +149,16 @@ describe('clocksOf', () => {
     expect(clocksOf({ ...base, state: 'closing', value: { running: { live: { closing: 'deadPeer' } } } }, 1050)[0]?.text).toBe('closing (dead peer): gives up in 100 ms');
     const retry = { ...base, state: 'reconnectWait', value: { running: { reconnectWait: 'backoff' } }, retries: 3, retryDelay: 2600, leafSince: 1000 };
     expect(clocksOf(retry, 1000)[0]?.text).toBe('retry #3 in 2.6 s');
-    expect(clocksOf({ ...retry, settings: { ...settings, reconnect: { maxRetries: 5 } } }, 1000)[0]?.text).toBe('retry #3 of 5 in 2.6 s');
+    expect(clocksOf({ ...retry, timings: timingsFromSettings({ ...settings, reconnect: { maxRetries: 5 } }) }, 1000)[0]?.text).toBe('retry #3 of 5 in 2.6 s');
     expect(clocksOf({ ...base, state: 'connecting', value: {} }, 1500)[0]?.text).toBe('connect timeout in 1.5 s');
+    expect(clocksOf({ ...base, state: 'connecting', value: {}, stateSince: null }, 1500)).toEqual([]);
     expect(clocksOf({ ...base, state: 'reconnectWait', value: { running: { reconnectWait: 'offline' } } }, 0)[0]?.id).toBe('waiting');
   });
 
   it('after retries, when the retry count resets; durations read as a person says them', () => {
     expect(clocksOf({ ...base, retries: 2, connectedSince: 1000 }, 2000).map((line) => line.id)).toEqual(['ping', 'backoff-reset']);
     expect([duration(850), duration(1234), duration(125_000), duration(-40)]).toEqual(['850 ms', '1.2 s', '2 min 5 s', '40 ms']);
+    // Rounded before the unit is chosen: never "60.0 s" or "1 min 60 s".
+    expect([duration(59_960), duration(119_700)]).toEqual(['1 min 0 s', '2 min 0 s']);
   });
 });

@@ -4,6 +4,8 @@
  * failed) until it was open again — with their cause. Pure: fed the socket's state changes with
  * the event that caused each, it knows nothing of the DOM.
  */
+import type { DiagramTimings } from '../diagramWords.js';
+import { duration } from './format.js';
 
 /** Why a connection was lost, or why an attempt failed. */
 export type OutageCause =
@@ -48,13 +50,8 @@ export interface StateChange {
   value: unknown;
   /** The event that caused it: `{ type, ...fields }` as the inspection event carried it. */
   event: { type: string; [key: string]: unknown } | undefined;
-  /** The machine's settings, where the snapshot carried them (for the detail's numbers). */
-  settings: SettingsLike | undefined;
-}
-
-export interface SettingsLike {
-  heartbeat?: { timeout?: unknown };
-  connectTimeout?: unknown;
+  /** The socket's settings, where its snapshot carried them (for the detail's numbers). */
+  timings: DiagramTimings | undefined;
 }
 
 const UP = new Set(['open', 'awaitingPong']);
@@ -70,7 +67,7 @@ export function valueHas(value: unknown, key: string): boolean {
   return Object.entries(value).some(([name, sub]) => name === key || valueHas(sub, key));
 }
 
-const ms = (value: unknown): string => (typeof value === 'number' ? `${value} ms` : '?');
+const within = (ms: number | undefined): string => (ms === undefined ? '' : ` within ${duration(ms)}`);
 
 /** A close code and reason in words. */
 export function describeClose(code: unknown, reason: unknown): string {
@@ -94,10 +91,10 @@ export function errorMessage(error: unknown): string | null {
 
 /** Why the socket left a healthy connection (or an attempt), from the new state and its event. */
 export function causeOf(change: StateChange, previous: string | null, lastError: string | null): { cause: OutageCause; detail: string } {
-  const { event, value, settings } = change;
+  const { event, value, timings } = change;
   const type = event?.type ?? '';
-  if (valueHas(value, 'deadPeer')) return { cause: 'heartbeat-timeout', detail: `heartbeat timeout: no pong within ${ms(settings?.heartbeat?.timeout)}` };
-  if (type.startsWith('xstate.after.connectTimeout')) return { cause: 'connect-timeout', detail: `connect timeout: no handshake within ${ms(settings?.connectTimeout)}` };
+  if (valueHas(value, 'deadPeer')) return { cause: 'heartbeat-timeout', detail: `heartbeat timeout: no pong${within(timings?.heartbeat.timeout)}` };
+  if (type.startsWith('xstate.after.connectTimeout')) return { cause: 'connect-timeout', detail: `connect timeout: no handshake${within(timings?.connectTimeout)}` };
   if (type === 'NETWORK.OFFLINE' || valueHas(value, 'offline')) return { cause: 'offline', detail: 'the host went offline' };
   if (type === 'RECONNECT') return { cause: 'reconnect', detail: 'reconnect() called' };
   if (type === 'CLOSE') return { cause: 'app-close', detail: 'close() called' };
@@ -136,6 +133,20 @@ export class History {
     this.#judge(previous, change);
   }
 
+  /**
+   * Where the socket stands when a view (re)joins: a span begins, but nothing is judged — the
+   * view did not see how it got there.
+   */
+  resume(at: number, state: string): void {
+    const current = this.current;
+    if (current !== null && UP.has(state)) current.to = at;
+    if (state === this.#state) return;
+    const last = this.spans.at(-1);
+    if (last !== undefined) last.to = at;
+    this.spans.push({ state, from: at, to: null });
+    this.#state = state;
+  }
+
   /** Drops what ended before `now - HISTORY_MS`. */
   prune(now: number): void {
     const horizon = now - HISTORY_MS;
@@ -151,6 +162,17 @@ export class History {
     return last !== undefined && last.to === null ? last : null;
   }
 
+  /**
+   * What a state change means for the outages. Three moments matter:
+   * - **lost**: a healthy connection (`open`, `awaitingPong`) stopped being one — a new outage,
+   *   from now, caused by what ended it;
+   * - **failed**: an attempt (or the closing handshake after a loss) ended without a connection —
+   *   one more failed attempt of the outage in progress, or the start of one (from when the first
+   *   connecting began) if the first connection never came up;
+   * - **back**: open again — the outage is over. Leaving `closed` (a `reconnect()` after the end)
+   *   also closes it: what follows is a new story.
+   * The app's own `close()` is not a failure: it only marks the outage in progress as ended.
+   */
   #judge(previous: string | null, change: StateChange): void {
     const current = this.current;
     if (UP.has(change.state)) {
@@ -158,22 +180,24 @@ export class History {
       this.#lastError = null;
       return;
     }
-    const ended = change.state === 'closed' && !valueHas(change.value, 'notStarted');
-    // Lost: a healthy connection stopped being one (closing for a dead peer, or closed under us).
-    const lost = previous !== null && UP.has(previous);
-    // Failed: an attempt (or a closing handshake) ended without a connection.
-    const failed =
-      previous !== null && previous !== change.state && !UP.has(previous) && (change.state === 'reconnectWait' || ended);
-    // Offline at the start: nothing was tried.
-    const offlineAtStart = previous === null && valueHas(change.value, 'offline');
-    if (!lost && !failed && !offlineAtStart) {
-      if (ended && current !== null) current.ended = true;
+    if (previous === 'closed' && change.state !== 'closed') {
+      if (current !== null) current.to = change.at;
       return;
     }
+    const ended = change.state === 'closed' && !valueHas(change.value, 'notStarted');
+    const lost = previous !== null && UP.has(previous);
+    const failed =
+      previous !== null && previous !== change.state && !UP.has(previous) && (change.state === 'reconnectWait' || ended);
+    const offlineAtStart = previous === null && valueHas(change.value, 'offline');
+    if (!lost && !failed && !offlineAtStart) return;
     const { cause, detail } = causeOf(change, previous, this.#lastError);
     this.#lastError = null;
+    if (!lost && cause === 'app-close') {
+      if (current !== null) current.ended = true;
+      return;
+    }
     if (current !== null && !lost) {
-      // Still down: one more attempt failed (a dead peer's closing handshake is part of the first).
+      // The closing handshake after a dead peer is part of the loss, not an attempt of its own.
       if (previous !== 'closing') {
         current.failedAttempts += 1;
         current.lastFailure = detail;
@@ -181,7 +205,6 @@ export class History {
       if (ended) current.ended = true;
       return;
     }
-    // The first connection never came up: the outage began when connecting did.
     const from = lost ? change.at : (this.spans.find((span) => span.state !== 'closed')?.from ?? change.at);
     this.outages.push({ from, to: null, cause, detail, failedAttempts: lost ? 0 : 1, lastFailure: lost ? null : detail, ended });
     if (this.outages.length > MAX_OUTAGES) this.outages.splice(0, this.outages.length - MAX_OUTAGES);

@@ -2,45 +2,23 @@
  * The live view's panels for the socket shown: its timers, traffic, last error and close, and its
  * settings in one line. Each function redraws one element from a `Session`.
  */
+import { describeRetryDelay, type DiagramTimings } from '../diagramWords.js';
+import { bytes, clock, duration, isRecord, plural } from './format.js';
 import { describeClose } from './history.js';
 import type { Session } from './session.js';
-import { clocksOf, duration } from './timers.js';
-
-const two = (n: number): string => String(n).padStart(2, '0');
-/** `12:03:04.567`, local time. */
-export function clock(ms: number): string {
-  const date = new Date(ms);
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const messages = (count: number): string => `${count} message${count === 1 ? '' : 's'}`;
-const bytes = (count: number): string =>
-  count < 1024 ? `${count} B` : count < 1024 * 1024 ? `${(count / 1024).toFixed(1)} KiB` : `${(count / 1024 / 1024).toFixed(1)} MiB`;
-
-function describeRetry(reconnect: Record<string, unknown>, ms: (value: unknown) => string): string {
-  const growth = reconnect.factor === 1 ? '' : `, ×${String(reconnect.factor)} each time up to ${ms(reconnect.maxDelay)}`;
-  const jitter = typeof reconnect.jitter === 'number' && reconnect.jitter > 0 ? ` ±${Math.round(reconnect.jitter * 100)}%` : '';
-  const most = reconnect.maxRetries === 'Infinity' ? 'no limit' : `at most ${String(reconnect.maxRetries)} retries`;
-  return `retry after ${ms(reconnect.delay)}${jitter}${growth}, ${most}`;
-}
+import { clocksOf } from './timers.js';
 
 /** The settings that matter when reading a timeline, in one line. */
-export function describeSettings(settings: Record<string, unknown> | undefined): string {
-  if (settings === undefined) return 'settings unknown (the source sent no context)';
-  const heartbeat = isRecord(settings.heartbeat) ? settings.heartbeat : {};
-  const reconnect = isRecord(settings.reconnect) ? settings.reconnect : {};
-  const ms = (value: unknown): string => (typeof value === 'number' ? duration(value) : String(value));
-  const parts = [
-    heartbeat.enabled === false ? 'heartbeat off' : `ping after ${ms(heartbeat.interval)} of silence, pong within ${ms(heartbeat.timeout)}`,
-    `connect timeout ${ms(settings.connectTimeout)}`,
-    `close timeout ${ms(settings.closeTimeout)}`,
-    reconnect.enabled === false ? 'no reconnect' : describeRetry(reconnect, ms),
-  ];
-  return parts.join(' · ');
+export function describeSettings(timings: DiagramTimings | undefined): string {
+  if (timings === undefined) return 'settings unknown (the source sent no context)';
+  const { heartbeat, reconnect } = timings;
+  const retries = Number.isFinite(reconnect.maxRetries) ? `at most ${reconnect.maxRetries} ${reconnect.maxRetries === 1 ? 'retry' : 'retries'}` : 'no limit';
+  return [
+    heartbeat.enabled ? `ping after ${duration(heartbeat.interval)} of silence, pong within ${duration(heartbeat.timeout)}` : 'heartbeat off',
+    `connect timeout ${duration(timings.connectTimeout)}`,
+    `close timeout ${duration(timings.closeTimeout)}`,
+    reconnect.enabled ? `retry after ${describeRetryDelay(reconnect)}, ${retries}` : 'no reconnect',
+  ].join(' · ');
 }
 
 /** The timer running and when it fires, and the peer's silence; says what it cannot know. */
@@ -53,13 +31,18 @@ export function renderClocks(list: HTMLUListElement, session: Session, now: numb
       stateSince: session.stateSince,
       leafSince: session.leafSince,
       connectedSince: session.connectedSince,
-      settings: session.settings,
+      openSince: session.openSince,
+      timings: session.timings,
       retries: typeof context?.retries === 'number' ? context.retries : undefined,
       retryDelay: typeof context?.retryDelay === 'number' ? context.retryDelay : undefined,
       lastReceivedAt: session.lastReceivedAt,
     },
     now,
   );
+  if (!session.live) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'the watch ended: no timers to show' }));
+    return;
+  }
   if (session.stateSince === null && session.state !== null) {
     lines.unshift({ id: 'joined', text: 'the view joined during this state: its timer is not known until the next change' });
   }
@@ -85,8 +68,8 @@ export function renderTraffic(element: HTMLElement, session: Session): void {
     return;
   }
   const rows: [string, string][] = [
-    ['received', `${messages(traffic.received.messages)}, ${bytes(traffic.received.bytes)} · ${traffic.pongs} pong${traffic.pongs === 1 ? '' : 's'}`],
-    ['sent', `${messages(traffic.sent.messages)}, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
+    ['received', `${plural(traffic.received.messages, 'message')}, ${bytes(traffic.received.bytes)} · ${plural(traffic.pongs, 'pong')}`],
+    ['sent', `${plural(traffic.sent.messages, 'message')}, ${bytes(traffic.sent.bytes)}${traffic.queued > 0 ? ` · ${traffic.queued} had to wait in the queue` : ''}`],
     ['waiting to be sent', bytes(traffic.buffered)],
   ];
   element.replaceChildren(

@@ -3,7 +3,9 @@
  * history, traffic and last problems. Fed one live view event at a time (heartsocket's JSON, or
  * the Stately inspector's); holds no DOM.
  */
+import { timingsFromSettings, type DiagramTimings } from '../diagramWords.js';
 import type { LiveViewTraffic } from '../liveViewEvents.js';
+import { isRecord } from './format.js';
 import { errorMessage, History } from './history.js';
 
 export type LogKind = 'info' | 'event' | 'command' | 'transition' | 'state' | 'message';
@@ -46,11 +48,20 @@ export class Session {
   microsteps = false;
   /** Watched with `watchSocket`: traffic is known. */
   watched = false;
-  /** When the flat state and its current leaf were entered (`null`: before the view heard of it). */
+  /**
+   * When the flat state and its current leaf were entered or re-entered (their timers restart
+   * then); `null`: the view joined while it was already in them.
+   */
   stateSince: number | null = null;
   leafSince: number | null = null;
   leaf = '';
+  /** When the connection last opened, and when `open` was last entered from another state. */
   connectedSince: number | null = null;
+  openSince: number | null = null;
+  /** Still watched: false once the source said the watch ended (its clocks stop meaning anything). */
+  live = true;
+  /** State ids that `reenter` transitions of the step in progress entered anew. */
+  #reentered: string[] = [];
   traffic: LiveViewTraffic | null = null;
   lastError: SocketProblem | null = null;
   lastClose: CloseSeen | null = null;
@@ -65,7 +76,54 @@ export class Session {
 
   get settings(): Record<string, unknown> | undefined {
     const settings = this.context?.settings;
-    return typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>) : undefined;
+    return isRecord(settings) ? settings : undefined;
+  }
+
+  /** The socket's timings, read once per snapshot; undefined when its source sent no settings. */
+  timings: DiagramTimings | undefined = undefined;
+
+  /** A microstep re-entered these states (`reenter: true`): their timers restart. */
+  noteReentry(stateIds: readonly string[]): void {
+    this.#reentered.push(...stateIds);
+  }
+
+  /**
+   * A snapshot of the root, with the event that caused it: `state` (flat) and `leaf` (the deepest
+   * active state id) at `at`. `joinedLate`: the view attached now, so when the states were entered
+   * is not known. Returns the flat state before.
+   */
+  applySnapshot(
+    at: number,
+    snapshot: { value: unknown; context: unknown; event: { type: string; [key: string]: unknown } | undefined },
+    state: string,
+    leaf: string,
+    joinedLate: boolean,
+  ): string | null {
+    const previous = this.state;
+    this.value = snapshot.value;
+    this.context = isRecord(snapshot.context) ? snapshot.context : undefined;
+    this.timings = this.settings === undefined ? undefined : timingsFromSettings(this.settings);
+    const since = joinedLate ? null : at;
+    // Re-entering the leaf or one of its ancestors restarts the timers of the state and its leaf.
+    const reentered = this.#reentered.some((id) => leaf === id || leaf.startsWith(`${id}.`));
+    this.#reentered = [];
+    if (leaf !== this.leaf || reentered) {
+      this.leaf = leaf;
+      this.leafSince = since;
+    }
+    if (state !== previous || reentered) this.stateSince = since;
+    if (state !== previous) {
+      this.state = state;
+      if (state === 'open') this.openSince = since;
+      if (state === 'open' && previous !== 'awaitingPong') this.connectedSince = since;
+    }
+    if (joinedLate) {
+      this.live = true;
+      this.history.resume(at, state);
+    } else {
+      this.history.record({ at, state, value: snapshot.value, event: snapshot.event, timings: this.timings });
+    }
+    return previous;
   }
 
   append(entry: LogEntry): void {

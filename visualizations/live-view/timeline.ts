@@ -2,14 +2,8 @@
  * The timeline: the last minutes of one socket as a strip of state spans, its outages as a band
  * below (each marked with its cause), and the list of outages, newest first.
  */
+import { duration, time } from './format.js';
 import type { History, Outage } from './history.js';
-import { duration } from './timers.js';
-
-const two = (n: number): string => String(n).padStart(2, '0');
-const time = (ms: number): string => {
-  const date = new Date(ms);
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
-};
 
 /** Where `[from, to)` falls in the window ending at `now`, in percent; null when outside. */
 function place(from: number, to: number, now: number, windowMs: number): { left: number; width: number } | null {

@@ -8,9 +8,9 @@
 import { stateNameOf } from '../../machine/stateName.js';
 import type { MachineModel, TransitionInfo } from '../diagram.js';
 import type { LiveViewTraffic } from '../liveViewEvents.js';
-import { clock, describeSettings, renderClocks, renderProblems, renderTraffic } from './panels.js';
+import { describeSettings, renderClocks, renderProblems, renderTraffic } from './panels.js';
 import { Session, type LogEntry, type SessionSource } from './session.js';
-import { duration } from './timers.js';
+import { clock, duration, isRecord } from './format.js';
 import { renderTimeline } from './timeline.js';
 
 /** An inspection event as it arrives: heartsocket's or Stately's JSON, checked loosely. */
@@ -57,10 +57,6 @@ export interface ViewElements {
 }
 
 const MAX_LOG_ROWS = 1000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Accepts what looks like a live view event; anything else is ignored. */
 export function asIncoming(value: unknown): IncomingEvent | null {
@@ -128,6 +124,7 @@ export class LiveView {
         break;
       case 'heartsocket.watch':
         session.watched = true;
+        session.live = true;
         session.url = event.url ?? '';
         session.label = `#${session.number} ${event.label ?? session.url} (${source === 'page' ? 'this page' : 'relay'})`;
         this.#optionOf(session).textContent = session.label;
@@ -137,7 +134,9 @@ export class LiveView {
         if (event.traffic !== undefined) this.#onTraffic(session, event.traffic);
         break;
       case 'heartsocket.unwatch':
+        session.live = false;
         this.#append(session, { at, kind: 'info', text: 'the watch ended: no more events from this socket' });
+        if (session === this.#shown) this.tick();
         break;
       case '@xstate.event':
         this.#onEvent(session, event, at);
@@ -263,6 +262,7 @@ export class LiveView {
           : `${this.#keyOf(step.source)} → ${step.targets.map((t) => this.#keyOf(t)).join(', ')} · ${label}`;
       this.#append(session, { at, kind: 'transition', text });
       if (known !== undefined && step.targets.length > 0) taken.push(known.id);
+      if (known?.reenter === true) session.noteReentry(step.targets);
     }
     if (session === this.#shown && taken.length > 0) this.#diagram.flash(taken);
   }
@@ -270,32 +270,22 @@ export class LiveView {
   #onSnapshot(session: Session, event: IncomingEvent, at: number): void {
     const snapshot = event.snapshot;
     if (snapshot === undefined || snapshot.value === undefined) return;
-    const previous = session.state;
-    const joinedLate = event.event?.type === 'heartsocket.watch';
-    session.value = snapshot.value;
-    session.context = isRecord(snapshot.context) ? snapshot.context : undefined;
     let state: string;
     try {
       state = stateNameOf({ value: snapshot.value as never });
     } catch {
       state = JSON.stringify(snapshot.value);
     }
-    if (snapshot.status === 'stopped' && state === previous) return;
+    if (snapshot.status === 'stopped' && state === session.state) return;
     const leaf = this.#activeIds(snapshot.value).at(-1) ?? '';
-    if (leaf !== session.leaf) {
-      session.leaf = leaf;
-      session.leafSince = joinedLate ? null : at;
-    }
+    const joinedLate = event.event?.type === 'heartsocket.watch';
+    const previous = session.applySnapshot(at, { value: snapshot.value, context: snapshot.context, event: event.event }, state, leaf, joinedLate);
     if (state !== previous) {
-      session.state = state;
-      session.stateSince = joinedLate ? null : at;
-      if (state === 'open' && previous !== 'awaitingPong') session.connectedSince = joinedLate ? null : at;
       if (!session.microsteps && previous !== null) {
         this.#append(session, { at, kind: 'transition', text: `${previous} → ${state}` });
       }
       this.#append(session, { at, kind: 'state', text: state, state });
     }
-    session.history.record({ at, state, value: snapshot.value, event: event.event, settings: session.settings });
     if (session === this.#shown) {
       this.#renderState(session);
       renderProblems(this.#els.problems, session); // the close the app was told of is in the context
@@ -333,7 +323,7 @@ export class LiveView {
     this.#els.badge.dataset.state = state;
     this.#els.badge.textContent = state === '' ? '—' : state;
     this.#els.value.textContent = session.value === undefined ? '' : JSON.stringify(session.value);
-    this.#els.settings.textContent = describeSettings(session.settings);
+    this.#els.settings.textContent = describeSettings(session.timings);
   }
 
   #append(session: Session, entry: LogEntry): void {
