@@ -8,6 +8,15 @@ import { watchSocket, type WatchOptions } from './watch.js';
 export { toLiveViewEvent, type LiveViewEvent, type LiveViewSnapshot, type LiveViewTraffic } from './liveViewEvents.js';
 export type { WatchOptions } from './watch.js';
 
+/** The event with its actor ids prefixed by `origin/`. */
+function withOrigin(event: LiveViewEvent, origin: string): LiveViewEvent {
+  const own = (id: string | undefined): string | undefined => (id === undefined ? undefined : `${origin}/${id}`);
+  const copy = { ...event, sessionId: own(event.sessionId)!, rootId: own(event.rootId)! };
+  if ('parentId' in copy) copy.parentId = own(copy.parentId);
+  if ('sourceId' in copy) copy.sourceId = own(copy.sourceId);
+  return copy;
+}
+
 /**
  * Options of {@link createLiveViewInspector}.
  *
@@ -50,7 +59,7 @@ export interface LiveViewInspector {
    * `HeartSocket`, prefer `watch()`.
    */
   readonly inspect: (event: InspectionEvent) => void;
-  /** Events not sent because the buffer was full or the inspector stopped. */
+  /** Events not sent: the buffer was full, or the inspector stopped before they reached the relay. */
   readonly dropped: number;
   /** Ends every watch and closes the connection to the relay (it reconnects until then). */
   stop(): void;
@@ -80,9 +89,15 @@ export function createLiveViewInspector(url: string | URL, options: LiveViewInsp
     queue: { max: options.buffer ?? 1000 },
   });
   let dropped = 0;
+  // Events still queued when the link ends for good (stop() before the relay was reached).
+  link.addEventListener('undelivered', (event) => (dropped += event.messages.length));
+  // XState numbers actors per process (x:0, x:1, …): every process would show its first socket
+  // as x:0. The ids are made this inspector's own, so that two processes, or one restarted, are
+  // told apart by the page.
+  const origin = Math.random().toString(36).slice(2, 10);
   const relay = (event: LiveViewEvent): void => {
     try {
-      link.send(JSON.stringify(event));
+      link.send(JSON.stringify(withOrigin(event, origin)));
     } catch {
       dropped += 1; // queue full, or stopped: never let the inspector break the inspected actor
     }

@@ -60,11 +60,11 @@ export interface LiveViewSnapshot {
  * ```
  */
 export interface LiveViewTraffic {
-  /** Messages delivered to the app, and their bytes (UTF-8 for text). */
+  /** Messages for the app (not pongs), and their bytes (UTF-8 for text). */
   received: { messages: number; bytes: number };
   /** Heartbeat replies, consumed by heartsocket. */
   pongs: number;
-  /** Messages the app sent (`send()`), and their bytes. */
+  /** Messages the app sent (`send()`), and their bytes: written, or queued (see `undelivered` for those never sent). */
   sent: { messages: number; bytes: number };
   /** Of those, how many had to wait in the queue for a socket. */
   queued: number;
@@ -80,7 +80,6 @@ export interface LiveViewTraffic {
 
 /** The version every live view event carries (`_version`). */
 export const LIVE_VIEW_VERSION = 'heartsocket-live-view/1';
-const VERSION = LIVE_VIEW_VERSION;
 const MAX_DEPTH = 4;
 const MAX_STRING = 200;
 const MAX_ITEMS = 50;
@@ -134,7 +133,7 @@ export function toLiveViewEvent(inspection: InspectionEvent, now: number = Date.
     sessionId: inspection.actorRef.sessionId,
     rootId: inspection.rootId,
     createdAt: String(now),
-    _version: VERSION,
+    _version: LIVE_VIEW_VERSION,
   };
   switch (inspection.type) {
     case '@xstate.actor': {

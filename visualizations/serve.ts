@@ -45,12 +45,14 @@ const TYPES: Record<string, string> = {
 
 const MAX_MESSAGE = 1 << 20;
 
-/** The socket a `heartsocket.traffic` report is about; null for every other message. */
-function trafficRootOf(message: string): string | null {
-  if (!message.includes('"heartsocket.traffic"')) return null;
+/** A traffic report or the end of a watch: its type and socket; null for every other message. */
+function watchMessageOf(message: string): { type: 'heartsocket.traffic' | 'heartsocket.unwatch'; rootId: string } | null {
+  if (!message.includes('"heartsocket.traffic"') && !message.includes('"heartsocket.unwatch"')) return null;
   try {
     const event = JSON.parse(message) as { type?: unknown; rootId?: unknown };
-    return event.type === 'heartsocket.traffic' && typeof event.rootId === 'string' ? event.rootId : null;
+    if (typeof event.rootId !== 'string') return null;
+    if (event.type === 'heartsocket.traffic' || event.type === 'heartsocket.unwatch') return { type: event.type, rootId: event.rootId };
+    return null;
   } catch {
     return null;
   }
@@ -100,9 +102,15 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
       if (isBinary) return;
       // A text frame, on ws's default binaryType ('nodebuffer'): a Buffer.
       const message = (data as Buffer).toString();
-      const traffic = trafficRootOf(message);
-      if (traffic !== null) latestTraffic.set(traffic, message);
+      const watch = watchMessageOf(message);
+      if (watch?.type === 'heartsocket.traffic') latestTraffic.set(watch.rootId, message);
       else {
+        if (watch?.type === 'heartsocket.unwatch') {
+          // The watch is over: its last report joins the story, and the map forgets the socket.
+          const last = latestTraffic.get(watch.rootId);
+          if (last !== undefined) replay.push(last);
+          latestTraffic.delete(watch.rootId);
+        }
         replay.push(message);
         if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
       }

@@ -83,9 +83,14 @@ class TrafficCounter implements TrafficTap {
     this.#remember(queued ? 'queued' : 'out', data, bytes);
   }
 
+  /** Keeps the latest RECENT_MAX messages of the report; older ones are counted as skipped. */
   #remember(direction: 'in' | 'out' | 'queued', data: unknown, bytes: number): void {
-    if (this.totals.recent.length >= RECENT_MAX) this.totals.skipped += 1;
-    else this.totals.recent.push({ at: Date.now(), direction, text: preview(data, bytes) });
+    const recent = this.totals.recent;
+    if (recent.length >= RECENT_MAX) {
+      recent.shift();
+      this.totals.skipped += 1;
+    }
+    recent.push({ at: Date.now(), direction, text: preview(data, bytes) });
   }
 
   /** The report since the last one; the list of recent messages starts afresh. */
@@ -129,33 +134,45 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
   const base = () => ({ sessionId: rootId, rootId, createdAt: String(Date.now()), _version: LIVE_VIEW_VERSION });
   const snapshot = actor.getSnapshot();
 
-  sink({ ...base(), type: '@xstate.actor', name: 'heartsocket', parentId: undefined });
-  for (const [id, child] of Object.entries(snapshot.children as Record<string, { sessionId: string } | undefined>)) {
-    if (child !== undefined) sink({ ...base(), sessionId: child.sessionId, type: '@xstate.actor', name: id, parentId: rootId });
+  try {
+    sink({ ...base(), type: '@xstate.actor', name: 'heartsocket', parentId: undefined });
+    for (const [id, child] of Object.entries(snapshot.children as Record<string, { sessionId: string } | undefined>)) {
+      if (child !== undefined) sink({ ...base(), sessionId: child.sessionId, type: '@xstate.actor', name: id, parentId: rootId });
+    }
+    sink({ ...base(), type: 'heartsocket.watch', label: options.label ?? socket.url, url: socket.url });
+    const now = toLiveViewEvent({
+      type: '@xstate.snapshot',
+      actorRef: actor,
+      rootId,
+      snapshot,
+      event: { type: 'heartsocket.watch' },
+    } as unknown as InspectionEvent);
+    if (now !== undefined) sink(now);
+  } catch (error) {
+    // Thrown at the call: the caller hears it, and nothing is left watching.
+    watched.delete(socket);
+    throw error;
   }
-  sink({
-    ...base(),
-    type: 'heartsocket.watch',
-    label: options.label ?? socket.url,
-    url: socket.url,
-  });
-  const now = toLiveViewEvent({
-    type: '@xstate.snapshot',
-    actorRef: actor,
-    rootId,
-    snapshot,
-    event: { type: 'heartsocket.watch' },
-  } as unknown as InspectionEvent);
-  if (now !== undefined) sink(now);
 
+  let stop: (viewFailed?: boolean) => void = () => {};
+  // XState calls inspectors inside the actor's own step: a view that throws must not reach the
+  // socket. Its first throw ends the watch, and is told once.
+  const send = (event: LiveViewEvent): void => {
+    try {
+      sink(event);
+    } catch (error) {
+      console.error('heartsocket: the live view threw; this socket is no longer watched.', error);
+      stop(true);
+    }
+  };
   const subscription = actor.system.inspect((inspection: InspectionEvent) => {
     const event = toLiveViewEvent(inspection);
-    if (event !== undefined) sink(event);
+    if (event !== undefined) send(event);
   });
 
   const counter = new TrafficCounter();
   const report = (): void => {
-    if (counter.changed) sink({ ...base(), type: 'heartsocket.traffic', traffic: counter.take(socket.bufferedAmount) });
+    if (counter.changed) send({ ...base(), type: 'heartsocket.traffic', traffic: counter.take(socket.bufferedAmount) });
   };
   const timer = setInterval(report, TRAFFIC_REPORT_MS);
   // A Node process must be free to exit while it is watched.
@@ -163,14 +180,16 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
   socket[SET_TRAFFIC_TAP](counter);
 
   let watching = true;
-  return () => {
+  stop = (viewFailed = false) => {
     if (!watching) return;
     watching = false;
     watched.delete(socket);
     socket[SET_TRAFFIC_TAP](null);
     clearInterval(timer);
     subscription.unsubscribe();
+    if (viewFailed) return; // nothing more for a view that broke
     report();
-    sink({ ...base(), type: 'heartsocket.unwatch' });
+    send({ ...base(), type: 'heartsocket.unwatch' });
   };
+  return () => stop();
 }

@@ -141,6 +141,35 @@ describe('createLiveViewInspector → relay → live view', () => {
     expect(late.messages.filter((m) => m.type !== 'heartsocket.traffic')).toEqual(early.messages.filter((m) => m.type !== 'heartsocket.traffic'));
   });
 
+  it("makes each inspector's actor ids its own, so that two processes (each with its x:0) are told apart", async () => {
+    const relay = await startLiveViewServer({ root, bundle: '' });
+    cleanups.push(() => relay.close());
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const page = await listen(relay.relayUrl);
+    const roots = new Set<string>();
+    for (let index = 0; index < 2; index++) {
+      const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
+      cleanups.push(() => live.stop());
+      const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false });
+      cleanups.push(() => socket.close());
+      live.watch(socket);
+      await waitFor(() => page.messages.some((m) => m.type === 'heartsocket.watch' && !roots.has(m.rootId)), 'the watch', 5000);
+      const own = page.messages.filter((m) => !roots.has(m.rootId));
+      const rootId = own[0]!.rootId as string;
+      expect(rootId).toBe(`${rootId.split('/')[0]}/${socket.actor.sessionId}`);
+      // Every id of the inspector's events carries its prefix: the page can link them up.
+      const prefix = `${rootId.split('/')[0]}/`;
+      for (const message of own) {
+        for (const field of ['sessionId', 'rootId', 'parentId', 'sourceId']) {
+          if (typeof message[field] === 'string') expect(message[field]).toMatch(new RegExp(`^${prefix}x:\\d+$`));
+        }
+      }
+      roots.add(rootId);
+    }
+    expect(new Set([...roots].map((id) => id.split('/')[0])).size).toBe(2);
+  });
+
   it('events sent before the relay is up are queued, then delivered in order', async () => {
     // Reserve a port, then start the relay on it only after the socket has started.
     const probe = await startLiveViewServer({ root, bundle: '' });

@@ -1,9 +1,10 @@
 // watchSocket: what a live view hears of a HeartSocket it watches, on a real echo server — where
 // the socket stands when the watch begins, every state after, and its traffic; and nothing once
 // the watch ends (the tap is gone, so unwatched sockets pay nothing).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { SET_TRAFFIC_TAP } from '../../adapters/trafficTap.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import type { LiveViewEvent, LiveViewTraffic } from '../../visualizations/liveViewEvents.js';
 import { TRAFFIC_REPORT_MS, watchSocket } from '../../visualizations/watch.js';
@@ -106,9 +107,50 @@ describe('watchSocket', () => {
     unwatch(); // twice: nothing
     expect(events.length).toBe(count);
 
+    // The tap is gone: the socket's message path is back to a null check.
+    const taps = vi.spyOn(socket, SET_TRAFFIC_TAP);
+    const once = watchSocket(socket, () => {});
+    once();
+    expect(taps.mock.calls.map(([tap]) => tap === null)).toEqual([false, true]);
+    taps.mockRestore();
+
     // Watched again after the first watch ended: allowed. Twice at once: refused.
     const again = watchSocket(socket, () => {});
     expect(() => watchSocket(socket, () => {})).toThrow(/already watched/);
     again();
+  });
+
+  it('a view that throws cannot reach the socket: the watch ends, the socket goes on', async () => {
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const socket = await openSocket(server, { reconnect: { delay: 20 } });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    cleanups.push(() => errors.mockRestore());
+    let calls = 0;
+    watchSocket(socket, (event) => {
+      calls += 1;
+      if (event.type === '@xstate.event') throw new Error('the view broke');
+    });
+    const before = calls;
+    server.terminateAll(); // the socket's events reach the throwing view
+    await new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    expect(socket.state).toMatch(/open|awaitingPong/);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]?.[0])).toContain('no longer watched');
+    // One event reached it and threw; nothing after (the watch ended, so it may be watched again).
+    expect(calls).toBe(before + 1);
+    watchSocket(socket, () => {})();
+  });
+
+  it('a view that throws at the start throws at the call, and leaves nothing watching', async () => {
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const socket = await openSocket(server);
+    expect(() =>
+      watchSocket(socket, () => {
+        throw new Error('no view');
+      }),
+    ).toThrow('no view');
+    watchSocket(socket, () => {})(); // not "already watched"
   });
 });

@@ -9,8 +9,9 @@
  *   `createLiveViewInspector(relayUrl)` (`watch(socket)` or `inspect`), or `createWebSocketInspector`
  *   from `@statelyai/inspect`.
  *
- * Query parameters: `url`, `interval`, `timeout`, `delay`, `closeTimeout`, `connectTimeout` fill the
- * form and `connect` connects on load; `relay=<ws url>` listens to a relay on load.
+ * Query parameters: `url`, `interval`, `timeout`, `delay`, `closeTimeout` fill the form,
+ * `connectTimeout` is passed on as it is (the form has no field for it), and `connect` opens a
+ * socket on load; `relay=<ws url>` listens to a relay on load.
  */
 import * as heartsocket from '../../adapters/index.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';

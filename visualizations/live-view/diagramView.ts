@@ -147,7 +147,14 @@ export class DiagramView implements DiagramLike {
     this.#root.append(toolbar, this.#error, this.#viewport);
     container.replaceChildren(this.#root);
     this.#listen();
+    // The panel changes size with the window: an untouched view follows it (a zoomed one stays).
+    new ResizeObserver(() => {
+      if (!this.#zoomedByUser) this.fit();
+    }).observe(this.#viewport);
   }
+
+  /** The person zoomed or panned: resizing the panel no longer refits (Fit does). */
+  #zoomedByUser = false;
 
   /** The view shown: the six states (`flat`) or the full nested chart. */
   get mode(): DiagramMode {
@@ -220,13 +227,18 @@ export class DiagramView implements DiagramLike {
     if (width === 0 || height === 0) return;
     // The SVG is placed in the padding box: the panel's size without its border.
     const panel = { width: this.#viewport.clientWidth, height: this.#viewport.clientHeight };
-    const scale = Math.min((panel.width - 2 * FIT_PADDING) / width, (panel.height - 2 * FIT_PADDING) / height, MAX_FIT);
+    // A panel not laid out yet (hidden, or before the page's first layout) has no size to fit:
+    // the ResizeObserver fits again once it has one.
+    if (panel.width <= 2 * FIT_PADDING || panel.height <= 2 * FIT_PADDING) return;
+    const scale = Math.max(MIN_SCALE, Math.min((panel.width - 2 * FIT_PADDING) / width, (panel.height - 2 * FIT_PADDING) / height, MAX_FIT));
+    this.#zoomedByUser = false;
     this.#setView(scale, (panel.width - width * scale) / 2, (panel.height - height * scale) / 2);
   }
 
   /** Zooms by `factor` keeping the point (`px`, `py`: pixels from the panel's inner top left) where it is. */
   zoomAt(factor: number, px: number, py: number): void {
     const { scale, x, y } = this.#view;
+    this.#zoomedByUser = true;
     const next = Math.min(MAX_SCALE, Math.max(Math.min(MIN_SCALE, scale), scale * factor));
     const ratio = next / scale;
     this.#setView(next, px - (px - x) * ratio, py - (py - y) * ratio);
@@ -265,6 +277,7 @@ export class DiagramView implements DiagramLike {
     this.#viewport.addEventListener('pointermove', (event) => {
       if (drag === null || event.pointerId !== drag.id) return;
       const { scale, x, y } = this.#view;
+      this.#zoomedByUser = true;
       this.#setView(scale, x + event.clientX - drag.x, y + event.clientY - drag.y);
       drag = { id: drag.id, x: event.clientX, y: event.clientY };
     });

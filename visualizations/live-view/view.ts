@@ -347,7 +347,8 @@ export class LiveView {
     time.textContent = clock(entry.at);
     const delta = document.createElement('span');
     delta.className = 'delta';
-    delta.textContent = previous === undefined ? '' : `+${entry.at - previous.at} ms`;
+    // Messages are logged with their own arrival time, up to 250 ms after later rows: no "+-120 ms".
+    delta.textContent = previous === undefined || entry.at < previous.at ? '' : `+${entry.at - previous.at} ms`;
     const kind = document.createElement('span');
     kind.className = 'kind';
     kind.textContent = entry.kind;
