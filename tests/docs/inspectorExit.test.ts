@@ -129,6 +129,18 @@ describe("docs/debugging.md's Node examples end on their own", () => {
     expect(types).toContain('heartsocket.traffic');
   });
 
+  it("the live view's Node example ends too when no relay is running", async () => {
+    const echo = await TestServer.start();
+    cleanups.push(() => echo.stop());
+    const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'debugging.md'), 'utf8'));
+    const example = blocks.find((block) => block.code.includes('createLiveViewInspector('))!;
+    const code = `const url = ${JSON.stringify(echo.url)};\n${example.code.replace("'ws://127.0.0.1:8090'", JSON.stringify(await closedPortUrl()))}
+      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+      socket.close();
+      live.stop();`;
+    expect(await run(await bundle('live-view-no-relay', code), 8000)).toBe(0);
+  });
+
   it('is needed: createWebSocketInspector (0.7.2) keeps Node running after stop(), retrying every 5 s', async () => {
     const file = await bundle(
       'upstream',

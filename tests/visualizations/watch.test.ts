@@ -153,4 +153,21 @@ describe('watchSocket', () => {
     ).toThrow('no view');
     watchSocket(socket, () => {})(); // not "already watched"
   });
+
+  it('a socket already closed for good shows as closed; reconnect() then shows it starting again', async () => {
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const socket = await openSocket(server);
+    socket.close();
+    await waitFor(() => socket.state === 'closed', 'closed');
+    const events: LiveViewEvent[] = [];
+    cleanups.push(watchSocket(socket, (event) => events.push(event)));
+    const states = () =>
+      events.flatMap((event) =>
+        event.type === '@xstate.snapshot' && event.sessionId === socket.actor.sessionId ? [stateNameOf(event.snapshot as never)] : [],
+      );
+    expect(states()).toEqual(['closed']);
+    socket.reconnect();
+    await waitFor(() => states().includes('open'), 'open again');
+  });
 });
