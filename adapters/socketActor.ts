@@ -60,6 +60,12 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
     let stopped = false;
     let awaitingPong = false;
 
+    /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
+    const heardFrame = (): void => {
+      if (link.tap !== null) link.tap.received(undefined, true);
+      heard();
+    };
+
     const heard = (): void => {
       link.heard();
       if (awaitingPong) {
@@ -104,12 +110,14 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       };
       const message = (data: unknown, origin: string): void => {
         heard();
-        const pong = isPong !== undefined && isPong(data);
-        if (link.tap !== null) link.tap.received(data, pong);
-        if (pong) return;
+        if (isPong !== undefined && isPong(data)) {
+          if (link.tap !== null) link.tap.received(data, true);
+          return;
+        }
         // A listener of the step that `heard()` or a throwing isPong caused may have replaced
         // this socket: a replaced socket's message never reaches the user.
         if (socket !== ws) return;
+        if (link.tap !== null) link.tap.received(data, false);
         link.hooks.onMessage(data, origin);
       };
       // `ws` has its EventEmitter API too: its 'message' skips the event object `ws` would build
@@ -129,8 +137,8 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
         end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
       // The peer's protocol pings and pongs are life too, where the socket reports them (`ws`).
-      ws.on?.('pong', heard);
-      ws.on?.('ping', heard);
+      ws.on?.('pong', heardFrame);
+      ws.on?.('ping', heardFrame);
     };
 
     const ping = (): void => {
@@ -205,8 +213,8 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       if (link.socket === ws) link.socket = null;
       ws.onopen = ws.onmessage = ws.onclose = null;
       ws.onerror = ignore;
-      ws.off?.('pong', heard);
-      ws.off?.('ping', heard);
+      ws.off?.('pong', heardFrame);
+      ws.off?.('ping', heardFrame);
       ws.removeAllListeners?.('message');
       if (ws.readyState === ReadyState.CLOSED) return;
       if (letGo !== null) closeSafely(ws, letGo.code, letGo.reason);

@@ -4,7 +4,10 @@ import type { SendData } from '../machine/types.js';
 
 /** What a watching view is told of each message, in and out. */
 export interface TrafficTap {
-  /** A message arrived; `isPong`: it answered the heartbeat and is not delivered. */
+  /**
+   * A message arrived for the app, or (`isPong`) a reply to the heartbeat that is not delivered:
+   * a pong message, or a protocol ping or pong frame (`data` undefined).
+   */
   received(data: unknown, isPong: boolean): void;
   /** The app sent `data`: written now, or `queued` until a socket opens. */
   sent(data: SendData, queued: boolean): void;

@@ -62,7 +62,7 @@ export interface LiveViewSnapshot {
 export interface LiveViewTraffic {
   /** Messages for the app (not pongs), and their bytes (UTF-8 for text). */
   received: { messages: number; bytes: number };
-  /** Heartbeat replies, consumed by heartsocket. */
+  /** Heartbeat replies, consumed by heartsocket: pong messages, and protocol ping and pong frames (`ws`). */
   pongs: number;
   /** Messages the app sent (`send()`), and their bytes: written, or queued (see `undelivered` for those never sent). */
   sent: { messages: number; bytes: number };

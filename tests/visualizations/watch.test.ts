@@ -170,4 +170,20 @@ describe('watchSocket', () => {
     socket.reconnect();
     await waitFor(() => states().includes('open'), 'open again');
   });
+
+  it('counts protocol heartbeats (ws ping and pong frames) as pongs, and as the last thing heard', async () => {
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: { interval: 50, timeout: 1000, protocol: true } });
+    cleanups.push(() => socket.close());
+    const events: LiveViewEvent[] = [];
+    cleanups.push(watchSocket(socket, (event) => events.push(event)));
+    await waitFor(() => (lastTraffic(events)?.pongs ?? 0) >= 2, 'two protocol pongs reported');
+    server.pingClients(); // the server's own ping frame counts too
+    const pongs = lastTraffic(events)!.pongs;
+    await waitFor(() => (lastTraffic(events)?.pongs ?? 0) > pongs, 'more pongs');
+    const traffic = lastTraffic(events)!;
+    expect(traffic.received.messages).toBe(0); // frames are no messages
+    expect(traffic.lastReceivedAt).toBeGreaterThan(Date.now() - 1000);
+  });
 });
