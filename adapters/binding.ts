@@ -165,7 +165,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       heartbeat: settings.heartbeat,
       link,
       reporter,
-      enter: outbox.enter,
+      enter: outbox.enterWith,
     }),
   });
   return { actor, link, outbox, send };
