@@ -397,7 +397,8 @@ export class HeartSocket extends SocketEventTarget {
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
   readonly #deliverMessage = (data: unknown, origin: string): void => {
-    if (!this.hasListeners('message')) return; // nobody to hear it: no event built
-    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt));
+    const listeners = this.messageListeners();
+    if (listeners === undefined) return; // nobody to hear it: no event built
+    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt), listeners);
   };
 }
