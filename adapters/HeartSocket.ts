@@ -47,6 +47,15 @@ const READY_STATE: Record<SocketStateName, number> = {
   closed: ReadyState.CLOSED,
 };
 
+/** A change of state, `[previous, state]`: one constant per pair, so that announcing one allocates nothing. */
+type StateChange = readonly [previous: SocketStateName, state: SocketStateName];
+const STATE_CHANGES = Object.fromEntries(
+  Object.keys(READY_STATE).map((previous) => [
+    previous,
+    Object.fromEntries(Object.keys(READY_STATE).map((state) => [state, Object.freeze([previous, state])])),
+  ]),
+) as Record<SocketStateName, Record<SocketStateName, StateChange>>;
+
 type Handler<E extends Event> = ((this: HeartSocket, event: E) => unknown) | null;
 
 /**
@@ -205,16 +214,25 @@ export class HeartSocket extends SocketEventTarget {
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;
-    this.#post('statechange', () => new StateChangeEvent(state, previous));
+    // Every heartbeat changes state twice: posted with nothing allocated, built only if someone listens.
+    this.#outbox.post(HeartSocket.#announceStateChange, this, STATE_CHANGES[previous][state]);
   }
 
-  /** Dispatches `event` once the actor's step is over (see `Outbox`). */
+  static #announceStateChange(socket: HeartSocket, [previous, state]: StateChange): void {
+    if (socket.hasListeners('statechange')) socket.dispatchEvent(new StateChangeEvent(state, previous));
+  }
+
+  /** Dispatches the event `build()` makes once the actor's step is over (see `Outbox`). */
   #post(type: keyof HeartSocketEventMap, build: () => Event): void {
-    // Built only if someone listens: a heartbeat's two state changes cost nothing unwatched.
-    // (Whether anyone listens is asked again at delivery: a listener added meanwhile hears it.)
-    this.#outbox.post(() => {
-      if (this.hasListeners(type)) this.dispatchEvent(build());
-    });
+    this.#outbox.post(HeartSocket.#announce, this, { type, build });
+  }
+
+  /**
+   * Built only if someone listens (whether anyone does is asked at delivery, not when posted: a
+   * listener added meanwhile hears it).
+   */
+  static #announce(socket: HeartSocket, { type, build }: { type: keyof HeartSocketEventMap; build: () => Event }): void {
+    if (socket.hasListeners(type)) socket.dispatchEvent(build());
   }
 
   /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */
@@ -390,7 +408,8 @@ export class HeartSocket extends SocketEventTarget {
 
   /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
   readonly #deliverMessage = (data: unknown, origin: string): void => {
-    if (!this.hasListeners('message')) return; // nobody to hear it: no event built
-    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt));
+    const listeners = this.messageListeners();
+    if (listeners === undefined) return; // nobody to hear it: no event built
+    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt), listeners);
   };
 }

@@ -133,7 +133,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const reporter = new CallbackReporter();
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const outbox = new Outbox();
-  const clock = actorClock(userClock, outbox.enter, reporter);
+  const clock = actorClock(userClock, outbox.enter, reporter, outbox.enterWith);
   // Real time is one shared function; a user's clock is asked through its wrapper.
   const now = userClock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(queueMax(options.queue), hooks, now);
@@ -165,7 +165,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       heartbeat: settings.heartbeat,
       link,
       reporter,
-      enter: outbox.enter,
+      enter: outbox.enterWith,
     }),
   });
   return { actor, link, outbox, send };

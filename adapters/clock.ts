@@ -55,19 +55,51 @@ export function sleepAwareNow(
 /** Real time, for every connection: one clock, so that no connection pays for its own. */
 export const realNow = sleepAwareNow();
 
-/** Real time, with every timer's callback run as a step of the actor (`enter`). */
+/** A timer of the real-time clock: when it is due on `realNow()`, and the timeout that waits for it. */
+interface RealTimer {
+  readonly due: number;
+  readonly callback: () => void;
+  id: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * How early a host timer may fire and be waited out (see `RealTimeClock`). A timer far earlier
+ * than that is not the host's rounding but a clock that is not real time (a test's fake timers):
+ * it runs, as it always did.
+ */
+const EARLY_SLACK = 100;
+
+/**
+ * Real time, with every timer's callback run as a step of the actor (`enter`), and never before
+ * `now()` says it is due. A host's timer may fire up to a few milliseconds early by `now()`: Node
+ * counts a timeout from the event loop's cached time, in whole milliseconds, which the
+ * `performance.now()` of the moment it was set is ahead of. The machine would take such a
+ * heartbeat timer for traffic heard meanwhile and wait out the rest (a transition, a second timer,
+ * on every heartbeat it happens to); here the rest is waited out before the machine is told.
+ */
 class RealTimeClock implements SocketClock {
-  constructor(readonly enter: <T>(step: () => T) => T) {}
+  constructor(readonly enter: <A, T>(step: (argument: A) => T, argument: A) => T) {}
   now(): number {
     return realNow();
   }
-  setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
-    return setTimeout(() => this.enter(callback), ms);
+  setTimeout(callback: () => void, ms: number): RealTimer {
+    const timer: RealTimer = { due: realNow() + ms, callback, id: undefined! };
+    timer.id = setTimeout(fire, ms, this.enter, timer);
+    return timer;
   }
-  clearTimeout(id: ReturnType<typeof setTimeout>): void {
-    clearTimeout(id);
+  clearTimeout(timer: RealTimer): void {
+    clearTimeout(timer.id);
   }
 }
+
+/** A real timer's timeout fired: its callback runs as a step of the actor, unless it is early. */
+function fire(enter: RealTimeClock['enter'], timer: RealTimer): void {
+  const early = timer.due - realNow();
+  if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, enter, timer);
+  else enter(call, timer.callback);
+}
+
+const call = (callback: () => void): void => callback();
 
 /**
  * The clock the actor runs on: the user's (`options.clock`) or real time, with every timer's
@@ -78,8 +110,9 @@ export function actorClock(
   user: SocketClock | undefined,
   enter: <T>(step: () => T) => T,
   reporter: CallbackReporter,
+  enterWith: <A, T>(step: (argument: A) => T, argument: A) => T = (step, argument) => enter(() => step(argument)),
 ): SocketClock {
-  if (user === undefined) return new RealTimeClock(enter);
+  if (user === undefined) return new RealTimeClock(enterWith);
   const standIns = new Set<unknown>();
   return {
     now: () => reporter.call('clock', () => user.now(), realNow),

@@ -28,6 +28,12 @@ interface Listener {
   readonly unsubscribe: (() => void) | undefined;
 }
 
+/**
+ * The listeners of one type, in order; never changed in place (a dispatch keeps its copy).
+ * @hidden
+ */
+export type Listeners = readonly Listener[];
+
 /** Where an event keeps its dispatch state: own fields of heartsocket's light events (`events.ts`). */
 export const TARGET = Symbol('target');
 export const PHASE = Symbol('eventPhase');
@@ -103,7 +109,9 @@ export function reportListenerError(error: unknown): void {
 
 export class SocketEventTarget extends EventTarget {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
-  readonly #listeners = new Map<string, readonly Listener[]>();
+  readonly #listeners = new Map<string, Listeners>();
+  /** `#listeners.get('message')`, kept at hand: asked for every incoming message. */
+  #messageListeners: Listeners | undefined;
   /** The `on…` handlers: each is the callback of a listener of its own. */
   #handlers: Map<string, Listener> | undefined;
 
@@ -132,7 +140,7 @@ export class SocketEventTarget extends EventTarget {
   }
 
   #append(type: string, listener: Listener): void {
-    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+    this.#store(type, [...(this.#listeners.get(type) ?? []), listener]);
   }
 
   /** Removes a listener added with the same callback and capture flag. */
@@ -151,8 +159,13 @@ export class SocketEventTarget extends EventTarget {
     listener.removed = true;
     listener.unsubscribe?.();
     const rest = this.#listeners.get(type)!.filter((other) => other !== listener);
-    if (rest.length === 0) this.#listeners.delete(type);
-    else this.#listeners.set(type, rest);
+    this.#store(type, rest.length === 0 ? undefined : rest);
+  }
+
+  #store(type: string, list: Listeners | undefined): void {
+    if (list === undefined) this.#listeners.delete(type);
+    else this.#listeners.set(type, list);
+    if (type === 'message') this.#messageListeners = list;
   }
 
   /**
@@ -165,24 +178,40 @@ export class SocketEventTarget extends EventTarget {
   }
 
   /**
-   * Dispatches one of heartsocket's light events (the per-message path: no checks it does not need).
+   * The `message` listeners now, for {@link dispatchLight}: `undefined` when there are none, and
+   * then no event needs to be built (the per-message path reads a field, not the map).
    * @hidden
    */
-  protected dispatchLight(type: string, event: DispatchState): void {
-    this.#dispatch(type, event as unknown as Event, event);
+  protected messageListeners(): Listeners | undefined {
+    return this.#messageListeners;
+  }
+
+  /**
+   * Dispatches one of heartsocket's light events to `listeners`, the list `listenersOf(type)` gave
+   * just before (the per-message path: no checks it does not need).
+   * @hidden
+   */
+  protected dispatchLight(type: string, event: DispatchState, listeners: Listeners): void {
+    this.#dispatchTo(listeners, type, event as unknown as Event, event);
   }
 
   #dispatch(type: string, event: Event, state: DispatchState): void {
+    const list = this.#listeners.get(type);
+    if (list !== undefined) this.#dispatchTo(list, type, event, state);
+    else {
+      state[TARGET] = this;
+      state[PHASE] = 0; // NONE
+    }
+  }
+
+  #dispatchTo(list: Listeners, type: string, event: Event, state: DispatchState): void {
     state[TARGET] = this;
     state[PHASE] = AT_TARGET;
-    const list = this.#listeners.get(type);
-    if (list !== undefined) {
-      for (const listener of list) {
-        if (listener.removed) continue;
-        if (listener.once) this.#remove(type, listener);
-        call(this, listener.callback, event);
-        if (state[STOPPED]) break;
-      }
+    for (const listener of list) {
+      if (listener.removed) continue;
+      if (listener.once) this.#remove(type, listener);
+      call(this, listener.callback, event);
+      if (state[STOPPED]) break;
     }
     state[PHASE] = 0; // NONE
   }

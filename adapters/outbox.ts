@@ -15,23 +15,31 @@
 export class Outbox {
   #depth = 0;
   #delivering = false;
-  /** Made when first needed: most steps deliver nothing, and each array costs memory per connection. */
-  #queue: (() => void)[] | null = null;
+  /**
+   * The deliveries waiting, three entries each (the function and its two arguments, so that
+   * posting allocates no closure), and where the next begins. Made when first needed: most
+   * steps deliver nothing, and each array costs memory per connection.
+   */
+  #queue: unknown[] | null = null;
+  #next = 0;
 
   /** Runs one step into the actor; what it posts is delivered when the outermost step is over. */
-  readonly enter = <T>(step: () => T): T => {
+  readonly enter = <T>(step: () => T): T => this.enterWith(call, step);
+
+  /** `enter(() => step(argument))`, without the closure: the per-heartbeat paths take it. */
+  readonly enterWith = <A, T>(step: (argument: A) => T, argument: A): T => {
     this.#depth++;
     try {
-      return step();
+      return step(argument);
     } finally {
       this.#depth--;
       if (this.#depth === 0) this.#deliver();
     }
   };
 
-  /** Delivers now when idle, else after the step (or the delivery) in progress. */
-  post(delivery: () => void): void {
-    (this.#queue ??= []).push(delivery);
+  /** Delivers `delivery(a, b)` now when idle, else after the step (or the delivery) in progress. */
+  post<A, B>(delivery: (a: A, b: B) => void, a: A, b: B): void {
+    (this.#queue ??= []).push(delivery, a, b);
     if (this.#depth === 0) this.#deliver();
   }
 
@@ -41,7 +49,7 @@ export class Outbox {
    */
   deliverNow<A, B>(deliver: (a: A, b: B) => void, a: A, b: B): void {
     if (this.#depth > 0 || this.#delivering) {
-      this.post(() => deliver(a, b));
+      this.post(deliver, a, b);
       return;
     }
     this.#delivering = true;
@@ -49,7 +57,7 @@ export class Outbox {
       deliver(a, b);
     } finally {
       this.#delivering = false;
-      if (this.#queue !== null && this.#queue.length > 0) this.#deliver();
+      if (this.#queue !== null && this.#next < this.#queue.length) this.#deliver();
     }
   }
 
@@ -58,9 +66,20 @@ export class Outbox {
     if (this.#delivering || queue === null) return;
     this.#delivering = true;
     try {
-      for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) delivery();
+      while (this.#next < queue.length) {
+        const at = this.#next;
+        this.#next += 3;
+        (queue[at] as (a: unknown, b: unknown) => void)(queue[at + 1], queue[at + 2]);
+      }
     } finally {
       this.#delivering = false;
+      // Emptied once all is delivered (a delivery that threw leaves the rest for the next time).
+      if (this.#next >= queue.length) {
+        queue.length = 0;
+        this.#next = 0;
+      }
     }
   }
 }
+
+const call = <T>(step: () => T): T => step();

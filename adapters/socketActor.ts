@@ -18,14 +18,16 @@ export interface SocketActorConfig {
   reporter: CallbackReporter;
   /** The `ws` package's socket: messages are taken from its EventEmitter API. */
   isWs: boolean;
-  /** Runs a report to the machine as one of its steps (see `Outbox`). */
-  enter: <T>(step: () => T) => T;
+  /** Runs a report to the machine as one of its steps: `step(argument)` (see `Outbox.enterWith`). */
+  enter: <A, T>(step: (argument: A) => T, argument: A) => T;
 }
 
 /** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
 export type SocketCallback = CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>;
 
 const ignore = (): void => {};
+/** The one event of every heartbeat's reply: one object, sent again each time. */
+const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
 
 /**
  * The machine's `socket` actor: one underlying WebSocket, from the URL lookup to its end.
@@ -55,7 +57,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
 
   return ({ sendBack: sendBackNow, receive }) => {
     link.attemptHasSocket = false;
-    const sendBack = (event: SocketEvent): void => enter(() => sendBackNow(event));
+    const sendBack = (event: SocketEvent): void => enter(sendBackNow, event);
     let socket: WebSocketLike | null = null;
     let stopped = false;
     let awaitingPong = false;
@@ -70,7 +72,7 @@ export function createSocketCallback(config: SocketActorConfig): SocketCallback 
       link.heard();
       if (awaitingPong) {
         awaitingPong = false;
-        sendBack({ type: 'PEER.HEARD' });
+        sendBack(PEER_HEARD);
       }
     };
 

@@ -6,7 +6,8 @@
 // library runs in a fresh client process (--expose-gc), against a fresh server on a new port.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, collectGarbage, cpuSince, heapAfterGc, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
+import { createActor, fromCallback } from 'xstate';
+import { CLIENTS, HeartSocketModule, WebSocket, collectGarbage, cpuSince, heapAfterGc, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 // BENCH_CLIENTS and BENCH_VARIANTS (comma-separated) narrow a run while working on one number.
@@ -14,7 +15,7 @@ const MAX_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const INTERVAL = 2000; // heartbeat interval (and timeout) in ms
 const SAMPLES = 4; // memory is measured after each quarter of the clients is open, CPU over 4 slices
 const SLICE = INTERVAL / 2; // ms of CPU measurement per slice, once every client is heartbeating
-const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket', 'reconnecting-websocket', 'partysocket'];
+const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket', 'xstate', 'reconnecting-websocket', 'partysocket'];
 const HEARTBEAT = { interval: INTERVAL, timeout: INTERVAL };
 
 /** A number read from a /proc file (Linux), or Infinity where there is none. */
@@ -60,6 +61,55 @@ function handWrittenHeartbeat(socket) {
   socket.addEventListener('close', () => clearInterval(timer));
 }
 
+/**
+ * The floor under heartsocket's numbers: its machine (`socketMachineWithoutNetworkSignal`, as in
+ * Node) in a bare XState actor, its socket an invoked callback actor that does only what a
+ * heartbeat needs (open, ping, the first message after a ping, close) on a `ws` socket. No
+ * EventTarget, queue, outbox or callbacks guarded: what any XState-driven heartbeat costs.
+ */
+const { socketMachineWithoutNetworkSignal, resolveSettings } = HeartSocketModule;
+const bareMachine = socketMachineWithoutNetworkSignal.provide({
+  actors: {
+    socket: fromCallback(({ sendBack, receive, system }) => {
+      const ws = system.ws;
+      let awaitingPong = false;
+      ws.onopen = () => sendBack({ type: 'SOCKET.OPEN' });
+      ws.on('message', () => {
+        system.lastHeardAt = performance.now();
+        if (awaitingPong) {
+          awaitingPong = false;
+          sendBack({ type: 'PEER.HEARD' });
+        }
+      });
+      ws.onclose = (event) => sendBack({ type: 'SOCKET.CLOSE', code: event.code, reason: event.reason, wasClean: event.wasClean });
+      receive((command) => {
+        if (command.type === 'PING') {
+          awaitingPong = true;
+          ws.send('ping');
+        } else ws.close(command.code, command.reason);
+      });
+      return () => ws.terminate();
+    }),
+  },
+  actions: { flushQueue() {}, transmit() {}, refuseSend() {}, discardQueue() {}, letSocketGo() {} },
+});
+const bareSettings = resolveSettings({ heartbeat: HEARTBEAT });
+function bareXStateClient(url) {
+  const ws = new WebSocket(url);
+  const actor = createActor(bareMachine, {
+    input: {
+      settings: bareSettings,
+      silentFor: () => performance.now() - actor.system.lastHeardAt,
+      now: () => performance.now(),
+      random: Math.random,
+    },
+  });
+  actor.system.ws = ws;
+  actor.system.lastHeardAt = performance.now();
+  actor.start();
+  return ws; // the actor lives as long as its socket's handlers and its timers
+}
+
 async function client() {
   const sockets = [];
   serve({
@@ -68,6 +118,7 @@ async function client() {
       await collectGarbage();
       const steps = [heapAfterGc()];
       const make = () => {
+        if (variant === 'xstate') return bareXStateClient(`ws://127.0.0.1:${port}`);
         const socket = CLIENTS[variant](`ws://127.0.0.1:${port}`, variant === 'heartsocket' ? { heartbeat: HEARTBEAT } : {});
         if (variant !== 'heartsocket') handWrittenHeartbeat(socket);
         return socket;
@@ -115,7 +166,12 @@ async function main() {
   const base = results.ws;
   const rows = VARIANTS.map((variant) => {
     const r = results[variant];
-    const label = variant === 'heartsocket' ? 'heartsocket (its heartbeat)' : `${variant} + setInterval ping`;
+    const label =
+      variant === 'heartsocket'
+        ? 'heartsocket (its heartbeat)'
+        : variant === 'xstate'
+          ? "floor: heartsocket's machine in a bare XState actor + ws"
+          : `${variant} + setInterval ping`;
     return [
       label,
       spread(r.heap, 1),
@@ -135,9 +191,11 @@ async function main() {
       `closes the socket if nothing arrived since the last ping, else sends "ping". Memory after a full GC, ` +
       `per client, measured over each quarter of the clients as they open: median (p25–p75) of ${SAMPLES}. ` +
       `CPU: the client process's CPU time while idling, divided by the pings the server counted meanwhile, ` +
-      `in ${SAMPLES} slices of ${SLICE} ms: median (p25–p75). Ratios are of medians. heartsocket's extra memory ` +
-      `is mostly its XState actor (with the \`socket\` and \`network\` actors it invokes), and its extra CPU the ` +
-      `two transitions of each heartbeat (\`open\` → \`awaitingPong\` → \`open\`).`,
+      `in ${SAMPLES} slices of ${SLICE} ms: median (p25–p75). Ratios are of medians. The floor row is heartsocket's ` +
+      `machine in a bare XState actor on a \`ws\` socket, its \`socket\` an invoked callback actor that does only ` +
+      `what the heartbeat needs: what XState itself costs (two actors, their system and scheduler, a snapshot per ` +
+      `transition), before anything heartsocket adds. heartsocket's extra CPU is the two transitions of each heartbeat ` +
+      `(\`open\` → \`awaitingPong\` → \`open\`).`,
     table(['client', 'heap KiB/client', 'heap ÷ ws', 'RSS KiB/client', 'RSS ÷ ws', 'CPU µs/heartbeat', 'CPU ÷ ws'], rows),
   );
 }

@@ -11,7 +11,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 
 // The build measured: `npm run build`'s, or another one (a before/after comparison) named by
 // BENCH_HEARTSOCKET, a path to its ESM bundle.
-const { HeartSocket } = await import(process.env.BENCH_HEARTSOCKET ?? new URL('../dist/index.js', import.meta.url).href);
+export const HeartSocketModule = await import(process.env.BENCH_HEARTSOCKET ?? new URL('../dist/index.js', import.meta.url).href);
+const { HeartSocket } = HeartSocketModule;
 
 export { sleep, WebSocket, WebSocketServer };
 

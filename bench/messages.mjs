@@ -14,6 +14,8 @@ const N = { receive: 100_000, send: 20_000 }; // messages per run
 const WARMUP = 3; // rounds not counted: the JIT settles
 // BENCH_ROUNDS and BENCH_DIRECTIONS (receive,send) narrow a run while working on one number.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one run of each client per round
+// Each generation is a fresh set of client processes (see main()).
+const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 3);
 const SEND_BATCH = 1000; // sends between yields to the event loop
 const PAYLOAD = '{"type":"tick","seq":1234567890}'; // 32 bytes
 // The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
@@ -122,17 +124,22 @@ async function main() {
   for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
     // One live process per library; runs alternate between them, so that each round compares
     // the libraries under the same conditions (the machine's load drifts), without sharing a JIT.
-    const clients = VARIANTS.map(() => spawn(FILE, ['client']));
-    for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
+    // A process's JIT can settle on a faster or slower receive path for all its runs: fresh
+    // processes every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
     const samples = VARIANTS.map(() => []);
-    for (let round = -WARMUP; round < ROUNDS; round++) {
-      for (let k = 0; k < VARIANTS.length; k++) {
-        const i = (k + round + WARMUP) % VARIANTS.length;
-        const result = await within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
-        if (round >= 0) samples[i].push(result);
+    for (let generation = 0; generation < GENERATIONS; generation++) {
+      const clients = VARIANTS.map(() => spawn(FILE, ['client']));
+      for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
+      const rounds = Math.round((ROUNDS * (generation + 1)) / GENERATIONS) - Math.round((ROUNDS * generation) / GENERATIONS);
+      for (let round = -WARMUP; round < rounds; round++) {
+        for (let k = 0; k < VARIANTS.length; k++) {
+          const i = (k + round + WARMUP) % VARIANTS.length;
+          const result = await within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
+          if (round >= 0) samples[i].push(result);
+        }
       }
+      await Promise.all(clients.map((client) => client.stop()));
     }
-    await Promise.all(clients.map((client) => client.stop()));
     progress(`messages: ${direction} done`);
     const base = samples[0];
     for (const [i, { name }] of VARIANTS.entries()) {

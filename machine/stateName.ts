@@ -20,7 +20,7 @@ export function stateNameOf(snapshot: { value: StateValue }): SocketStateName {
   let value: StateValue = snapshot.value;
   let name: string | undefined;
   for (;;) {
-    const key = typeof value === 'string' ? value : Object.keys(value)[0];
+    const key = typeof value === 'string' ? value : firstKey(value);
     if (key === undefined) break;
     if (STATE_NAMES.has(key)) name = key;
     if (typeof value === 'string') break;
@@ -30,4 +30,10 @@ export function stateNameOf(snapshot: { value: StateValue }): SocketStateName {
   }
   if (name === undefined) throw new Error(`heartsocket: no named state in ${JSON.stringify(snapshot.value)}`);
   return name as SocketStateName;
+}
+
+/** `Object.keys(value)[0]` without the array: asked a few times per state change. */
+function firstKey(value: object): string | undefined {
+  for (const key in value) return key;
+  return undefined;
 }
