@@ -110,7 +110,7 @@ export function actorClock(
   user: SocketClock | undefined,
   enter: <T>(step: () => T) => T,
   reporter: CallbackReporter,
-  enterWith: <A, T>(step: (argument: A) => T, argument: A) => T = (step, argument) => enter(() => step(argument)),
+  enterWith: <A, T>(step: (argument: A) => T, argument: A) => T,
 ): SocketClock {
   if (user === undefined) return new RealTimeClock(enterWith);
   const standIns = new Set<unknown>();

@@ -26,8 +26,9 @@ import type { UrlSource } from './url.js';
 export function createSocketActor(url: UrlSource, options: SocketActorOptions = {}): Actor<typeof socketMachine> {
   rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
   const { onMessage, onUndelivered, protocols, ...socketOptions } = options;
-  let report: (option: string, error: unknown) => void = () => {};
-  const { actor, send } = bindSocket(url, protocols, socketOptions, {
+  // The hooks run only once the actor has started, by which time `binding` is set.
+  const report = (option: string, error: unknown): void => binding.send({ type: 'CALLBACK.THREW', option, error });
+  const binding = bindSocket(url, protocols, socketOptions, {
     onMessage: (data, origin) => {
       try {
         onMessage?.({ data, origin });
@@ -48,6 +49,5 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
       }
     },
   });
-  report = (option, error) => send({ type: 'CALLBACK.THREW', option, error });
-  return actor.start();
+  return binding.actor.start();
 }

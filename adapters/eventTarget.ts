@@ -272,8 +272,8 @@ function call(target: EventTarget, callback: ListenerArgument, event: Event): vo
 
 /**
  * Dispatch state for an `Event` heartsocket did not build (Node's fields are private to its own
- * `EventTarget`): `target`, `currentTarget` and `eventPhase` are given as own properties, and
- * `stopImmediatePropagation()` is watched.
+ * `EventTarget`): `target`, `currentTarget`, `eventPhase` and `composedPath()` are given as own
+ * properties, and `stopImmediatePropagation()` is watched.
  */
 function adopt(event: Event): DispatchState {
   const state: DispatchState = { [TARGET]: null, [PHASE]: 0, [STOPPED]: false };
@@ -284,6 +284,7 @@ function adopt(event: Event): DispatchState {
     srcElement: { get: () => state[TARGET], configurable: true },
     currentTarget: { get: () => (state[PHASE] === AT_TARGET ? state[TARGET] : null), configurable: true },
     eventPhase: { get: () => state[PHASE], configurable: true },
+    composedPath: { value: () => (state[PHASE] === AT_TARGET ? [state[TARGET]] : []), configurable: true },
     stopImmediatePropagation: {
       value: () => {
         state[STOPPED] = true;

@@ -12,8 +12,6 @@ export interface LinkHooks {
   onUndelivered(messages: SendData[], error: HeartSocketError): void;
 }
 
-const performanceNow = (): number => performance.now();
-
 /**
  * The state the hot path shares between the socket actor and the public class, with no event
  * per message: the open socket that `send()` writes to, the time the peer was last heard, and
@@ -45,7 +43,7 @@ export class SocketLink {
     readonly queueMax: number,
     readonly hooks: LinkHooks,
     /** The clock the machine's timers run on, so that silence and delays agree. */
-    readonly now: () => number = performanceNow,
+    readonly now: () => number,
   ) {
     this.lastHeardAt = now();
   }

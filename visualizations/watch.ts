@@ -154,7 +154,6 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
     throw error;
   }
 
-  let stop: (viewFailed?: boolean) => void = () => {};
   // XState calls inspectors inside the actor's own step: a view that throws must not reach the
   // socket. Its first throw ends the watch, and is told once.
   const send = (event: LiveViewEvent): void => {
@@ -180,7 +179,7 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
   socket[SET_TRAFFIC_TAP](counter);
 
   let watching = true;
-  stop = (viewFailed = false) => {
+  function stop(viewFailed = false): void {
     if (!watching) return;
     watching = false;
     watched.delete(socket);
@@ -190,6 +189,6 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
     if (viewFailed) return; // nothing more for a view that broke
     report();
     send({ ...base(), type: 'heartsocket.unwatch' });
-  };
+  }
   return () => stop();
 }

@@ -22,6 +22,13 @@ const subjects: [string, () => Subject][] = [
     },
   ],
   [
+    "heartsocket (any other Event: a real MessageEvent, adopted for the dispatch)",
+    () => {
+      const target = new SocketEventTarget();
+      return { target, fire: (data = 'x') => dispatched(target, new MessageEvent('message', { data })) };
+    },
+  ],
+  [
     "Node's EventTarget (reference)",
     () => {
       const target = new EventTarget();
@@ -251,6 +258,25 @@ describe('the light events look like real ones, field by field', () => {
     const own = observe(new SocketEventTarget(), new StateChangeEvent('open', 'connecting'));
     const real = observe(new EventTarget(), new Event('statechange'));
     expect(own).toEqual(real);
+  });
+
+  it('any Event dispatched on heartsocket shows what it shows on a real EventTarget', () => {
+    expect(observe(new SocketEventTarget(), new Event('custom'))).toEqual(observe(new EventTarget(), new Event('custom')));
+  });
+
+  it("stopImmediatePropagation() on heartsocket's own events stops the rest, as on a real Event", () => {
+    const run = (target: EventTarget, event: Event): string[] => {
+      const calls: string[] = [];
+      target.addEventListener(event.type, (e) => {
+        calls.push('first');
+        e.stopImmediatePropagation();
+      });
+      target.addEventListener(event.type, () => void calls.push('second'));
+      target.dispatchEvent(event);
+      return calls;
+    };
+    expect(run(new SocketEventTarget(), new StateChangeEvent('open', 'connecting'))).toEqual(['first']);
+    expect(run(new EventTarget(), new Event('statechange'))).toEqual(['first']);
   });
 
   it('cancelBubble says whether stopImmediatePropagation() was called', () => {

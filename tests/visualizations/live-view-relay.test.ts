@@ -170,6 +170,22 @@ describe('createLiveViewInspector → relay → live view', () => {
     expect(new Set([...roots].map((id) => id.split('/')[0])).size).toBe(2);
   });
 
+  it('counts as dropped the events still queued when stop() comes before the relay was reached', async () => {
+    const probe = await startLiveViewServer({ root, bundle: '' });
+    const url = probe.relayUrl;
+    await probe.close(); // nothing listens there
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const live = createLiveViewInspector(url, { WebSocket });
+    const socket = new HeartSocket(server.url, [], { WebSocket, heartbeat: false });
+    cleanups.push(() => socket.close());
+    live.watch(socket);
+    expect(live.dropped).toBe(0);
+    live.stop(); // the watch's last words, and everything before, never left the process
+    await waitFor(() => live.dropped > 0, 'the queued events counted', 3000);
+    expect(live.dropped).toBeGreaterThanOrEqual(4); // actors, watch, snapshot, unwatch
+  });
+
   it('events sent before the relay is up are queued, then delivered in order', async () => {
     // Reserve a port, then start the relay on it only after the socket has started.
     const probe = await startLiveViewServer({ root, bundle: '' });

@@ -186,4 +186,19 @@ describe('watchSocket', () => {
     expect(traffic.received.messages).toBe(0); // frames are no messages
     expect(traffic.lastReceivedAt).toBeGreaterThan(Date.now() - 1000);
   });
+
+  it('counts bytes as sent on the wire: UTF-8 for text, a Blob by its size, ws fragments in all', async () => {
+    const server = await TestServer.start();
+    cleanups.push(() => server.stop());
+    const socket = await openSocket(server);
+    socket.binaryType = 'fragments'; // ws hands binary over as a list of Buffers
+    const events: LiveViewEvent[] = [];
+    cleanups.push(watchSocket(socket, (event) => events.push(event)));
+    socket.send('€😀'); // 3 + 4 bytes
+    socket.send(new Blob([new Uint8Array(5)]));
+    await waitFor(() => (lastTraffic(events)?.received.messages ?? 0) >= 2, 'both echoes');
+    const traffic = lastTraffic(events)!;
+    expect(traffic.sent).toEqual({ messages: 2, bytes: 12 });
+    expect(traffic.received).toEqual({ messages: 2, bytes: 12 });
+  });
 });
