@@ -107,7 +107,20 @@ export function reportListenerError(error: unknown): void {
   });
 }
 
-export class SocketEventTarget extends EventTarget {
+/**
+ * `EventTarget` to `instanceof` and to its prototype, without its constructor: Node's makes two
+ * maps and two more fields per instance (its own listener lists), which this target, with its
+ * own, never uses. Node's `events.getEventListeners(target)` still reads its listener map: each
+ * read is given an empty one (as it always was: the listeners are not there).
+ */
+const EventTargetBase = function EventTarget() {} as unknown as typeof EventTarget;
+EventTargetBase.prototype = EventTarget.prototype;
+Object.setPrototypeOf(EventTargetBase, EventTarget);
+const nodeListenerMaps = Object.getOwnPropertySymbols(new EventTarget()).filter(
+  (symbol) => symbol.description === 'kEvents' || symbol.description === 'kHandlers',
+);
+
+export class SocketEventTarget extends EventTargetBase {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
   readonly #listeners = new Map<string, Listeners>();
   /** `#listeners.get('message')`, kept at hand: asked for every incoming message. */
@@ -259,6 +272,10 @@ export class SocketEventTarget extends EventTarget {
     (this.#handlers ??= new Map()).set(type, added);
     this.#append(type, added);
   }
+}
+
+for (const symbol of nodeListenerMaps) {
+  Object.defineProperty(SocketEventTarget.prototype, symbol, { get: () => new Map(), configurable: true });
 }
 
 function call(target: EventTarget, callback: ListenerArgument, event: Event): void {
