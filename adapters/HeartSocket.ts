@@ -15,7 +15,7 @@ import {
 import { binaryTypesOf, SOCKET_OPTION_KEYS, webSocketConstructor, type SocketOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import type { ProtocolsSource } from './protocols.js';
-import type { SocketLink } from './socketLink.js';
+import type { LinkHooks, SocketLink } from './socketLink.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
@@ -174,10 +174,7 @@ export class HeartSocket extends SocketEventTarget {
   constructor(url: UrlSource, protocols?: ProtocolsSource, options: HeartSocketOptions = {}) {
     super();
     rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
-    const binding = bindSocket(url, protocols, options, {
-      onMessage: (data, origin) => this.#outbox.deliverNow(this.#deliverMessage, data, origin),
-      onUndelivered: (messages, error) => void (this.#undelivered ??= []).push(new UndeliveredEvent(messages, error)),
-    });
+    const binding = bindSocket(url, protocols, options, new HeartSocket.#Hooks(this));
     this.actor = binding.actor;
     this.#link = binding.link;
     this.#outbox = binding.outbox;
@@ -406,10 +403,24 @@ export class HeartSocket extends SocketEventTarget {
     this.#link.tap = tap;
   }
 
-  /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
-  readonly #deliverMessage = (data: unknown, origin: string): void => {
-    const listeners = this.messageListeners();
-    if (listeners === undefined) return; // nobody to hear it: no event built
-    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt), listeners);
+  /**
+   * What the link hands this socket: its messages, and queued messages that will never be sent.
+   * One small object per socket, its methods shared (closures would cost more per connection).
+   */
+  static readonly #Hooks = class implements LinkHooks {
+    constructor(readonly socket: HeartSocket) {}
+    onMessage(data: unknown, origin: string): void {
+      this.socket.#outbox.deliverNow(HeartSocket.#deliverMessage, this.socket, data, origin);
+    }
+    onUndelivered(messages: SendData[], error: HeartSocketError): void {
+      (this.socket.#undelivered ??= []).push(new UndeliveredEvent(messages, error));
+    }
   };
+
+  /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
+  static #deliverMessage(socket: HeartSocket, data: unknown, origin: string): void {
+    const listeners = socket.messageListeners();
+    if (listeners === undefined) return; // nobody to hear it: no event built
+    socket.dispatchLight('message', new LightMessageEvent(data, origin, socket.#link.lastHeardAt), listeners);
+  }
 }

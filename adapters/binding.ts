@@ -24,7 +24,7 @@ import { urlResolver, type UrlSource } from './url.js';
 interface Client {
   readonly link: SocketLink;
   readonly socket: SocketCallback;
-  readonly enter: <T>(step: () => T) => T;
+  readonly outbox: Outbox;
 }
 
 /**
@@ -44,7 +44,10 @@ function clientOf(system: object): Client {
 const implementations = {
   actors: {
     socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).socket(args)),
-    network: fromCallback(({ sendBack, system }) => watchNetworkStatus(sendBack, clientOf(system).enter)),
+    network: fromCallback(({ sendBack, system }) => {
+      const { outbox } = clientOf(system);
+      return watchNetworkStatus(sendBack, (step) => outbox.enter(step));
+    }),
   },
   actions: {
     flushQueue: ({ system }) => clientOf(system).link.flush(),
@@ -133,7 +136,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const reporter = new CallbackReporter();
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const outbox = new Outbox();
-  const clock = actorClock(userClock, outbox.enter, reporter, outbox.enterWith);
+  const clock = actorClock(userClock, outbox, reporter);
   // Real time is one shared function; a user's clock is asked through its wrapper.
   const now = userClock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(queueMax(options.queue), hooks, now);
@@ -152,7 +155,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   reporter.attach(send);
   clients.set(actor.system, {
     link,
-    enter: outbox.enter,
+    outbox,
     socket: createSocketCallback({
       WebSocket,
       resolveUrl,
@@ -165,7 +168,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       heartbeat: settings.heartbeat,
       link,
       reporter,
-      enter: outbox.enterWith,
+      steps: outbox,
     }),
   });
   return { actor, link, outbox, send };

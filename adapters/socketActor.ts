@@ -2,6 +2,7 @@ import type { CallbackLogicFunction } from 'xstate';
 import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
 import type { CallbackReporter } from './callbacks.js';
+import type { ActorSteps } from './clock.js';
 import { checkProtocols } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import { toWebSocketUrl } from './url.js';
@@ -18,8 +19,8 @@ export interface SocketActorConfig {
   reporter: CallbackReporter;
   /** The `ws` package's socket: messages are taken from its EventEmitter API. */
   isWs: boolean;
-  /** Runs a report to the machine as one of its steps: `step(argument)` (see `Outbox.enterWith`). */
-  enter: <A, T>(step: (argument: A) => T, argument: A) => T;
+  /** Runs a report to the machine as one of its steps: `steps.enterWith(step, argument)` (see `Outbox`). */
+  steps: ActorSteps;
 }
 
 /** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
@@ -96,7 +97,7 @@ class Attempt {
   }
 
   sendBack(event: SocketEvent): void {
-    this.client.enter(this.sendBackNow, event);
+    this.client.steps.enterWith(this.sendBackNow, event);
   }
 
   /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
