@@ -1,9 +1,9 @@
 import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
-import type { SendData, SocketStateName } from '../machine/types.js';
+import type { SendData, SocketMachineEvent, SocketStateName } from '../machine/types.js';
 import { rejectUnknownKeys } from '../machine/settings.js';
-import { bindSocket } from './binding.js';
+import { bindSocket, sendAsStep } from './binding.js';
 import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
@@ -159,7 +159,6 @@ export class HeartSocket extends SocketEventTarget {
   readonly actor: Actor<typeof socketMachine>;
   readonly #link: SocketLink;
   readonly #outbox: Outbox;
-  readonly #send: (event: Parameters<Actor<typeof socketMachine>['send']>[0]) => void;
   readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
   /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
@@ -178,7 +177,6 @@ export class HeartSocket extends SocketEventTarget {
     this.actor = binding.actor;
     this.#link = binding.link;
     this.#outbox = binding.outbox;
-    this.#send = binding.send;
     this.#binaryTypes = binaryTypesOf(webSocketConstructor(options.WebSocket));
     this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
@@ -198,6 +196,11 @@ export class HeartSocket extends SocketEventTarget {
       for (const event of undelivered) this.#post('undelivered', () => event);
     });
     this.#outbox.enter(() => this.actor.start());
+  }
+
+  /** Sends an event to the actor as one step (see `Outbox`). */
+  #send(event: SocketMachineEvent): void {
+    sendAsStep(this.actor, this.#outbox, event);
   }
 
   /** After close() (or once the connection ended for good): nothing more is sent or closed. */

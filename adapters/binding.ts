@@ -3,7 +3,7 @@ import { resolveSettings, type SocketSettings } from '../machine/settings.js';
 import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent, SocketMachineEvent, SocketMachineInput } from '../machine/types.js';
 import { CallbackReporter } from './callbacks.js';
-import { actorClock, realNow } from './clock.js';
+import { actorClock, realNow, type ActorSteps } from './clock.js';
 import { HeartSocketError } from './errors.js';
 import { hostIsOffline, networkHost, watchNetworkStatus } from './networkStatus.js';
 import {
@@ -16,24 +16,17 @@ import {
 } from './options.js';
 import { Outbox } from './outbox.js';
 import { protocolsResolver } from './protocols.js';
-import { createSocketCallback, type SocketCallback } from './socketActor.js';
+import { SocketClient } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 import { urlResolver, type UrlSource } from './url.js';
-
-/** What one client's actor needs of its own: its socket, the state the hot path shares, its steps. */
-interface Client {
-  readonly link: SocketLink;
-  readonly socket: SocketCallback;
-  readonly outbox: Outbox;
-}
 
 /**
  * Every client runs the one machine provided here (providing per client copies the whole machine,
  * some 30 KiB each). A client's own implementations are found from its actor system: each
  * `createActor` makes a new one, which the actors it invokes share.
  */
-const clients = new WeakMap<object, Client>();
-function clientOf(system: object): Client {
+const clients = new WeakMap<object, SocketClient>();
+function clientOf(system: object): SocketClient {
   const client = clients.get(system);
   if (client === undefined) {
     throw new Error('heartsocket: this machine runs only in the actor that createSocketActor() or HeartSocket made for it.');
@@ -43,10 +36,10 @@ function clientOf(system: object): Client {
 
 const implementations = {
   actors: {
-    socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).socket(args)),
+    socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).run(args)),
     network: fromCallback(({ sendBack, system }) => {
-      const { outbox } = clientOf(system);
-      return watchNetworkStatus(sendBack, (step) => outbox.enter(step));
+      const { steps } = clientOf(system);
+      return watchNetworkStatus(sendBack, (step) => steps.enter(step));
     }),
   },
   actions: {
@@ -86,8 +79,11 @@ export interface SocketBinding {
   readonly actor: Actor<typeof socketMachine>;
   readonly link: SocketLink;
   readonly outbox: Outbox;
-  /** Sends an event to the actor as one step (see `Outbox`); a function of its own, with no `this`. */
-  readonly send: (event: SocketMachineEvent) => void;
+}
+
+/** Sends an event to the actor as one step (see `Outbox`). */
+export function sendAsStep(actor: Actor<typeof socketMachine>, outbox: ActorSteps, event: SocketMachineEvent): void {
+  outbox.enter(() => actor.send(event));
 }
 
 /** The inspector, made harmless: its first throw is reported; it can never stop the actor. */
@@ -151,12 +147,10 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   };
   const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
   const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
-  const send = (event: SocketMachineEvent) => outbox.enter(() => actor.send(event));
-  reporter.attach(send);
-  clients.set(actor.system, {
-    link,
-    outbox,
-    socket: createSocketCallback({
+  reporter.attach(actor, outbox);
+  clients.set(
+    actor.system,
+    new SocketClient({
       WebSocket,
       resolveUrl,
       resolveProtocols,
@@ -170,6 +164,6 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       reporter,
       steps: outbox,
     }),
-  });
-  return { actor, link, outbox, send };
+  );
+  return { actor, link, outbox };
 }

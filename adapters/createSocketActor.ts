@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import { rejectUnknownKeys } from '../machine/settings.js';
 import type { socketMachine } from '../machine/socketMachine.js';
-import { bindSocket } from './binding.js';
+import { bindSocket, sendAsStep } from './binding.js';
 import { ACTOR_OPTION_KEYS, type SocketActorOptions } from './options.js';
 import type { UrlSource } from './url.js';
 
@@ -27,7 +27,7 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
   rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
   const { onMessage, onUndelivered, protocols, ...socketOptions } = options;
   let report: (option: string, error: unknown) => void = () => {};
-  const { actor, send } = bindSocket(url, protocols, socketOptions, {
+  const { actor, outbox } = bindSocket(url, protocols, socketOptions, {
     onMessage: (data, origin) => {
       try {
         onMessage?.({ data, origin });
@@ -48,6 +48,6 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
       }
     },
   });
-  report = (option, error) => send({ type: 'CALLBACK.THREW', option, error });
+  report = (option, error) => sendAsStep(actor, outbox, { type: 'CALLBACK.THREW', option, error });
   return actor.start();
 }

@@ -23,54 +23,74 @@ export interface SocketActorConfig {
   steps: ActorSteps;
 }
 
-/** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
-export type SocketCallback = CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>;
-
 const ignore = (): void => {};
 /** The one event of every heartbeat's reply: one object, sent again each time. */
 const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
 
 /**
- * The machine's `socket` actor: one underlying WebSocket, from the URL lookup to its end.
- *
- * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
- * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
- * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
- * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
- * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
- * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
- * that code and its handshake finishes on its own.
- *
- * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
- * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
- * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
+ * What every attempt of one client shares: its config, with `isPong` made safe. One object per
+ * client, found from its actor system (see `binding.ts`); its attempts need no closure of their own.
  */
-export function createSocketCallback(config: SocketActorConfig): SocketCallback {
-  const { heartbeat, reporter } = config;
-  // The default cannot throw: only a user's isPong pays for the guard, on the per-message path.
-  const isPong =
-    heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong || heartbeat.isPong === undefined
-      ? heartbeat.isPong
-      : reporter.guard('heartbeat.isPong', heartbeat.isPong, false);
-  const message = heartbeat.message;
-  const pingPayload =
-    typeof message === 'function' ? () => reporter.call('heartbeat.message', message, () => undefined) : () => message;
-  const client: AttemptClient = { ...config, isPong, pingPayload };
+export class SocketClient implements SocketActorConfig {
+  readonly WebSocket: WebSocketConstructor;
+  readonly resolveUrl: () => Promise<string | URL>;
+  readonly resolveProtocols: () => Promise<unknown>;
+  readonly constructorOptions: object | undefined;
+  readonly heartbeat: SocketSettings['heartbeat'];
+  readonly link: SocketLink;
+  readonly reporter: CallbackReporter;
+  readonly isWs: boolean;
+  readonly steps: ActorSteps;
+  /** The default cannot throw: only a user's isPong pays for the guard, on the per-message path. */
+  readonly isPong: ((data: unknown) => boolean) | undefined;
 
-  return ({ sendBack, receive }) => {
-    const attempt = new Attempt(client, sendBack);
+  constructor(config: SocketActorConfig) {
+    this.WebSocket = config.WebSocket;
+    this.resolveUrl = config.resolveUrl;
+    this.resolveProtocols = config.resolveProtocols;
+    this.constructorOptions = config.constructorOptions;
+    this.heartbeat = config.heartbeat;
+    this.link = config.link;
+    this.reporter = config.reporter;
+    this.isWs = config.isWs;
+    this.steps = config.steps;
+    const { isPong } = config.heartbeat;
+    this.isPong =
+      isPong === DEFAULT_SETTINGS.heartbeat.isPong || isPong === undefined
+        ? isPong
+        : config.reporter.guard('heartbeat.isPong', isPong, false);
+  }
+
+  /** The heartbeat's payload: `heartbeat.message`, or what its function returns (a throw is reported: no ping). */
+  pingPayload(): unknown {
+    const { message } = this.heartbeat;
+    return typeof message === 'function' ? this.reporter.call('heartbeat.message', message, () => undefined) : message;
+  }
+
+  /**
+   * The machine's `socket` actor, as the callback of `fromCallback`: one underlying WebSocket, from
+   * the URL lookup to its end.
+   *
+   * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
+   * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
+   * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
+   * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
+   * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
+   * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
+   * that code and its handshake finishes on its own.
+   *
+   * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
+   * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
+   * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
+   */
+  run({ sendBack, receive }: Parameters<CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>>[0]): () => void {
+    const attempt = new Attempt(this, sendBack);
     receive((command) => attempt.command(command));
     // Asynchronous even when both are fixed: every event then comes from the event loop, never
     // from inside the machine's own transition.
     void attempt.start();
     return () => attempt.stop();
-  };
-}
-
-/** What every attempt of one client shares: its config, with `isPong` and the ping made safe. */
-interface AttemptClient extends SocketActorConfig {
-  readonly isPong: ((data: unknown) => boolean) | undefined;
-  readonly pingPayload: () => unknown;
+  }
 }
 
 /** Where a `ws` socket keeps its attempt, for the handlers that all attempts share. */
@@ -90,7 +110,7 @@ class Attempt {
   ended = false;
 
   constructor(
-    readonly client: AttemptClient,
+    readonly client: SocketClient,
     readonly sendBackNow: (event: SocketEvent) => void,
   ) {
     client.link.attemptHasSocket = false;
