@@ -122,7 +122,8 @@ const nodeListenerMaps = Object.getOwnPropertySymbols(new EventTarget()).filter(
 
 export class SocketEventTarget extends EventTargetBase {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
-  readonly #listeners = new Map<string, Listeners>();
+  /** Made at the first listener, dropped with the last: a socket nobody listens to keeps no map. */
+  #listeners: Map<string, Listeners> | undefined;
   /** `#listeners.get('message')`, kept at hand: asked for every incoming message. */
   #messageListeners: Listeners | undefined;
   /** The `on…` handlers: each is the callback of a listener of its own. */
@@ -135,7 +136,7 @@ export class SocketEventTarget extends EventTargetBase {
   override addEventListener(type: string, callback: ListenerArgument | null, options?: AddOptions): void {
     if (callback === null || callback === undefined) return;
     const capture = captureOf(options);
-    const list = this.#listeners.get(type) ?? [];
+    const list = this.#listeners?.get(type) ?? [];
     if (list.some((listener) => !listener.handler && listener.callback === callback && listener.capture === capture)) return;
     const flags = typeof options === 'object' && options !== null ? (options as { once?: boolean; signal?: AbortSignal }) : {};
     const signal = flags.signal;
@@ -153,12 +154,12 @@ export class SocketEventTarget extends EventTargetBase {
   }
 
   #append(type: string, listener: Listener): void {
-    this.#store(type, [...(this.#listeners.get(type) ?? []), listener]);
+    this.#store(type, [...(this.#listeners?.get(type) ?? []), listener]);
   }
 
   /** Removes a listener added with the same callback and capture flag. */
   override removeEventListener(type: string, callback: ListenerArgument | null, options?: RemoveOptions): void {
-    const list = this.#listeners.get(type);
+    const list = this.#listeners?.get(type);
     if (list === undefined || callback === null) return;
     const capture = captureOf(options);
     const index = list.findIndex(
@@ -171,13 +172,16 @@ export class SocketEventTarget extends EventTargetBase {
   #remove(type: string, listener: Listener): void {
     listener.removed = true;
     listener.unsubscribe?.();
-    const rest = this.#listeners.get(type)!.filter((other) => other !== listener);
+    const rest = this.#listeners!.get(type)!.filter((other) => other !== listener);
     this.#store(type, rest.length === 0 ? undefined : rest);
   }
 
   #store(type: string, list: Listeners | undefined): void {
-    if (list === undefined) this.#listeners.delete(type);
-    else this.#listeners.set(type, list);
+    if (list !== undefined) (this.#listeners ??= new Map()).set(type, list);
+    else if (this.#listeners !== undefined) {
+      this.#listeners.delete(type);
+      if (this.#listeners.size === 0) this.#listeners = undefined;
+    }
     if (type === 'message') this.#messageListeners = list;
   }
 
@@ -209,7 +213,7 @@ export class SocketEventTarget extends EventTargetBase {
   }
 
   #dispatch(type: string, event: Event, state: DispatchState): void {
-    const list = this.#listeners.get(type);
+    const list = this.#listeners?.get(type);
     if (list !== undefined) this.#dispatchTo(list, type, event, state);
     else {
       state[TARGET] = this;
@@ -234,7 +238,7 @@ export class SocketEventTarget extends EventTargetBase {
    * @hidden
    */
   protected hasListeners(type: string): boolean {
-    return this.#listeners.has(type);
+    return this.#listeners?.has(type) ?? false;
   }
 
   /**
