@@ -146,14 +146,15 @@ export class HeartSocket extends SocketEventTarget {
   static readonly CLOSING = ReadyState.CLOSING;
   /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
   static readonly CLOSED = ReadyState.CLOSED;
+  // On the prototype, as a WebSocket has them (defined below the class): not four fields per socket.
   /** `readyState` while connecting, and while waiting to retry: `0`. */
-  readonly CONNECTING = ReadyState.CONNECTING;
+  declare readonly CONNECTING: typeof ReadyState.CONNECTING;
   /** `readyState` while open (also while a pong is awaited): `1`. */
-  readonly OPEN = ReadyState.OPEN;
+  declare readonly OPEN: typeof ReadyState.OPEN;
   /** `readyState` during the closing handshake: `2`. */
-  readonly CLOSING = ReadyState.CLOSING;
+  declare readonly CLOSING: typeof ReadyState.CLOSING;
   /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
-  readonly CLOSED = ReadyState.CLOSED;
+  declare readonly CLOSED: typeof ReadyState.CLOSED;
 
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
   readonly actor: Actor<typeof socketMachine>;
@@ -173,7 +174,8 @@ export class HeartSocket extends SocketEventTarget {
   constructor(url: UrlSource, protocols?: ProtocolsSource, options: HeartSocketOptions = {}) {
     super();
     rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
-    const binding = bindSocket(url, protocols, options, new HeartSocket.#Hooks(this));
+    const hooks = new HeartSocket.#Hooks(this);
+    const binding = bindSocket(url, protocols, options, hooks);
     this.actor = binding.actor;
     this.#link = binding.link;
     this.#outbox = binding.outbox;
@@ -188,13 +190,7 @@ export class HeartSocket extends SocketEventTarget {
       else if (emitted.type === 'close') this.#post('close', () => new HeartSocketCloseEvent(emitted));
       else this.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     });
-    this.actor.subscribe(() => {
-      this.#syncState();
-      const undelivered = this.#undelivered;
-      if (undelivered === null) return;
-      this.#undelivered = null;
-      for (const event of undelivered) this.#post('undelivered', () => event);
-    });
+    this.actor.subscribe(hooks);
     this.#outbox.enter(() => this.actor.start());
   }
 
@@ -407,11 +403,21 @@ export class HeartSocket extends SocketEventTarget {
   }
 
   /**
-   * What the link hands this socket: its messages, and queued messages that will never be sent.
-   * One small object per socket, its methods shared (closures would cost more per connection).
+   * What the link hands this socket (its messages, and queued messages that will never be sent),
+   * and the actor's observer. One small object per socket, its methods shared (closures would cost
+   * more per connection).
    */
   static readonly #Hooks = class implements LinkHooks {
     constructor(readonly socket: HeartSocket) {}
+    /** Every new snapshot of the actor. */
+    next(): void {
+      const socket = this.socket;
+      socket.#syncState();
+      const undelivered = socket.#undelivered;
+      if (undelivered === null) return;
+      socket.#undelivered = null;
+      for (const event of undelivered) socket.#post('undelivered', () => event);
+    }
     onMessage(data: unknown, origin: string): void {
       this.socket.#outbox.deliverNow(HeartSocket.#deliverMessage, this.socket, data, origin);
     }
@@ -426,4 +432,8 @@ export class HeartSocket extends SocketEventTarget {
     if (listeners === undefined) return; // nobody to hear it: no event built
     socket.dispatchLight('message', new LightMessageEvent(data, origin, socket.#link.lastHeardAt), listeners);
   }
+}
+
+for (const [name, value] of Object.entries(ReadyState)) {
+  Object.defineProperty(HeartSocket.prototype, name, { value, enumerable: true });
 }
