@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
-import type { SendData, SocketMachineEvent, SocketStateName } from '../machine/types.js';
+import type { SendData, SocketEmitted, SocketMachineEvent, SocketStateName } from '../machine/types.js';
 import { rejectUnknownKeys } from '../machine/settings.js';
 import { bindSocket, sendAsStep } from './binding.js';
 import { HeartSocketError } from './errors.js';
@@ -183,13 +183,8 @@ export class HeartSocket extends SocketEventTarget {
     this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
-    // One listener for the three: each costs memory per connection.
-    this.actor.on('*', (emitted) => {
-      this.#syncState();
-      if (emitted.type === 'open') this.#post('open', () => new SocketEvent('open'));
-      else if (emitted.type === 'close') this.#post('close', () => new HeartSocketCloseEvent(emitted));
-      else this.#post('error', () => new HeartSocketErrorEvent(emitted.error));
-    });
+    // One listener for the three, a method of the hooks: each listener costs memory per connection.
+    this.actor.on('*', hooks.emitted.bind(hooks));
     this.actor.subscribe(hooks);
     this.#outbox.enter(() => this.actor.start());
   }
@@ -409,6 +404,15 @@ export class HeartSocket extends SocketEventTarget {
    */
   static readonly #Hooks = class implements LinkHooks {
     constructor(readonly socket: HeartSocket) {}
+    /** What the actor emits: `open`, `close` and `error`, announced as events. */
+    emitted(emitted: SocketEmitted): void {
+      const socket = this.socket;
+      socket.#syncState();
+      if (emitted.type === 'open') socket.#post('open', () => new SocketEvent('open'));
+      else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
+      else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
+    }
+
     /** Every new snapshot of the actor. */
     next(): void {
       const socket = this.socket;
