@@ -31,14 +31,15 @@ const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
  * What every attempt of one client shares: its config, with `isPong` made safe. One object per
  * client, found from its actor system (see `binding.ts`); its attempts need no closure of their own.
  */
-export class SocketClient implements SocketActorConfig {
+export class SocketClient {
   readonly WebSocket: WebSocketConstructor;
   readonly resolveUrl: () => Promise<string | URL>;
   readonly resolveProtocols: () => Promise<unknown>;
   readonly constructorOptions: object | undefined;
   readonly heartbeat: SocketSettings['heartbeat'];
   readonly link: SocketLink;
-  readonly reporter: CallbackReporter;
+  /** Kept only for a `heartbeat.message` function, the one use left once made (most clients have none). */
+  readonly reporter: CallbackReporter | undefined;
   readonly isWs: boolean;
   readonly steps: ActorSteps;
   /** The default cannot throw: only a user's isPong pays for the guard, on the per-message path. */
@@ -51,7 +52,7 @@ export class SocketClient implements SocketActorConfig {
     this.constructorOptions = config.constructorOptions;
     this.heartbeat = config.heartbeat;
     this.link = config.link;
-    this.reporter = config.reporter;
+    this.reporter = typeof config.heartbeat.message === 'function' ? config.reporter : undefined;
     this.isWs = config.isWs;
     this.steps = config.steps;
     const { isPong } = config.heartbeat;
@@ -64,7 +65,7 @@ export class SocketClient implements SocketActorConfig {
   /** The heartbeat's payload: `heartbeat.message`, or what its function returns (a throw is reported: no ping). */
   pingPayload(): unknown {
     const { message } = this.heartbeat;
-    return typeof message === 'function' ? this.reporter.call('heartbeat.message', message, () => undefined) : message;
+    return typeof message === 'function' ? this.reporter!.call('heartbeat.message', message, () => undefined) : message;
   }
 
   /**
