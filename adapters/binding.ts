@@ -1,5 +1,5 @@
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate';
-import { resolveSettings, type SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, resolveSettings, type SocketSettings } from '../machine/settings.js';
 import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent, SocketMachineEvent, SocketMachineInput } from '../machine/types.js';
 import { CallbackReporter } from './callbacks.js';
@@ -111,6 +111,35 @@ function guardedInspector(inspect: unknown, reporter: CallbackReporter): (event:
   };
 }
 
+/** Whether two objects have the same keys with the same values (`===`), one level down too. */
+function sameSettings(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => {
+    const x: unknown = (a as Record<string, unknown>)[key];
+    const y: unknown = (b as Record<string, unknown>)[key];
+    if (x === y) return true;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    return Object.keys(x).length === Object.keys(y).length &&
+      Object.keys(x).every((inner) => (x as Record<string, unknown>)[inner] === (y as Record<string, unknown>)[inner]);
+  });
+}
+
+/**
+ * The settings of the latest client, frozen as the defaults are: a client made with the same
+ * options shares them (resolved afresh, each client would keep two more objects).
+ */
+let latestSettings: SocketSettings = DEFAULT_SETTINGS;
+function shared(settings: SocketSettings): SocketSettings {
+  if (sameSettings(settings, latestSettings)) return latestSettings;
+  latestSettings = Object.freeze({
+    ...settings,
+    heartbeat: Object.freeze({ ...settings.heartbeat }),
+    reconnect: Object.freeze({ ...settings.reconnect }),
+  });
+  return latestSettings;
+}
+
 /** The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is reported. */
 function withSafeCallbacks(settings: SocketSettings, options: SocketOptions, reporter: CallbackReporter): SocketSettings {
   if (!options.reconnect || options.reconnect.shouldReconnect === undefined) return settings;
@@ -138,7 +167,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const link = new SocketLink(queueMax(options.queue), hooks, now);
 
   const input: SocketMachineInput = {
-    settings: withSafeCallbacks(settings, options, reporter),
+    settings: shared(withSafeCallbacks(settings, options, reporter)),
     silentFor: link.silentFor,
     now,
     random: Math.random,
