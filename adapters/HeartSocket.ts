@@ -1,9 +1,9 @@
 import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
-import type { SendData, SocketStateName } from '../machine/types.js';
+import type { SendData, SocketEmitted, SocketMachineEvent, SocketStateName } from '../machine/types.js';
 import { rejectUnknownKeys } from '../machine/settings.js';
-import { bindSocket } from './binding.js';
+import { bindSocket, sendAsStep } from './binding.js';
 import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
@@ -15,7 +15,7 @@ import {
 import { binaryTypesOf, SOCKET_OPTION_KEYS, webSocketConstructor, type SocketOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import type { ProtocolsSource } from './protocols.js';
-import type { SocketLink } from './socketLink.js';
+import type { LinkHooks, SocketLink } from './socketLink.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
@@ -146,20 +146,20 @@ export class HeartSocket extends SocketEventTarget {
   static readonly CLOSING = ReadyState.CLOSING;
   /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
   static readonly CLOSED = ReadyState.CLOSED;
+  // On the prototype, as a WebSocket has them (defined below the class): not four fields per socket.
   /** `readyState` while connecting, and while waiting to retry: `0`. */
-  readonly CONNECTING = ReadyState.CONNECTING;
+  declare readonly CONNECTING: typeof ReadyState.CONNECTING;
   /** `readyState` while open (also while a pong is awaited): `1`. */
-  readonly OPEN = ReadyState.OPEN;
+  declare readonly OPEN: typeof ReadyState.OPEN;
   /** `readyState` during the closing handshake: `2`. */
-  readonly CLOSING = ReadyState.CLOSING;
+  declare readonly CLOSING: typeof ReadyState.CLOSING;
   /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
-  readonly CLOSED = ReadyState.CLOSED;
+  declare readonly CLOSED: typeof ReadyState.CLOSED;
 
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
   readonly actor: Actor<typeof socketMachine>;
   readonly #link: SocketLink;
   readonly #outbox: Outbox;
-  readonly #send: (event: Parameters<Actor<typeof socketMachine>['send']>[0]) => void;
   readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
   /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
@@ -174,33 +174,24 @@ export class HeartSocket extends SocketEventTarget {
   constructor(url: UrlSource, protocols?: ProtocolsSource, options: HeartSocketOptions = {}) {
     super();
     rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
-    const binding = bindSocket(url, protocols, options, {
-      onMessage: (data, origin) => this.#outbox.deliverNow(this.#deliverMessage, data, origin),
-      onUndelivered: (messages, error) => void (this.#undelivered ??= []).push(new UndeliveredEvent(messages, error)),
-    });
+    const hooks = new HeartSocket.#Hooks(this);
+    const binding = bindSocket(url, protocols, options, hooks);
     this.actor = binding.actor;
     this.#link = binding.link;
     this.#outbox = binding.outbox;
-    this.#send = binding.send;
     this.#binaryTypes = binaryTypesOf(webSocketConstructor(options.WebSocket));
     this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
-    // One listener for the three: each costs memory per connection.
-    this.actor.on('*', (emitted) => {
-      this.#syncState();
-      if (emitted.type === 'open') this.#post('open', () => new SocketEvent('open'));
-      else if (emitted.type === 'close') this.#post('close', () => new HeartSocketCloseEvent(emitted));
-      else this.#post('error', () => new HeartSocketErrorEvent(emitted.error));
-    });
-    this.actor.subscribe(() => {
-      this.#syncState();
-      const undelivered = this.#undelivered;
-      if (undelivered === null) return;
-      this.#undelivered = null;
-      for (const event of undelivered) this.#post('undelivered', () => event);
-    });
+    // One listener for the three, a method of the hooks: each listener costs memory per connection.
+    this.actor.on('*', hooks.emitted.bind(hooks));
+    this.actor.subscribe(hooks);
     this.#outbox.enter(() => this.actor.start());
+  }
+
+  /** Sends an event to the actor as one step (see `Outbox`). */
+  #send(event: SocketMachineEvent): void {
+    sendAsStep(this.actor, this.#outbox, event);
   }
 
   /** After close() (or once the connection ended for good): nothing more is sent or closed. */
@@ -406,10 +397,47 @@ export class HeartSocket extends SocketEventTarget {
     this.#link.tap = tap;
   }
 
-  /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
-  readonly #deliverMessage = (data: unknown, origin: string): void => {
-    const listeners = this.messageListeners();
-    if (listeners === undefined) return; // nobody to hear it: no event built
-    this.dispatchLight('message', new LightMessageEvent(data, origin, this.#link.lastHeardAt), listeners);
+  /**
+   * What the link hands this socket (its messages, and queued messages that will never be sent),
+   * and the actor's observer. One small object per socket, its methods shared (closures would cost
+   * more per connection).
+   */
+  static readonly #Hooks = class implements LinkHooks {
+    constructor(readonly socket: HeartSocket) {}
+    /** What the actor emits: `open`, `close` and `error`, announced as events. */
+    emitted(emitted: SocketEmitted): void {
+      const socket = this.socket;
+      socket.#syncState();
+      if (emitted.type === 'open') socket.#post('open', () => new SocketEvent('open'));
+      else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
+      else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
+    }
+
+    /** Every new snapshot of the actor. */
+    next(): void {
+      const socket = this.socket;
+      socket.#syncState();
+      const undelivered = socket.#undelivered;
+      if (undelivered === null) return;
+      socket.#undelivered = null;
+      for (const event of undelivered) socket.#post('undelivered', () => event);
+    }
+    onMessage(data: unknown, origin: string): void {
+      this.socket.#outbox.deliverNow(HeartSocket.#deliverMessage, this.socket, data, origin);
+    }
+    onUndelivered(messages: SendData[], error: HeartSocketError): void {
+      (this.socket.#undelivered ??= []).push(new UndeliveredEvent(messages, error));
+    }
   };
+
+  /** One incoming message, dispatched as a light `MessageEvent` (see `LightMessageEvent`). */
+  static #deliverMessage(socket: HeartSocket, data: unknown, origin: string): void {
+    const listeners = socket.messageListeners();
+    if (listeners === undefined) return; // nobody to hear it: no event built
+    socket.dispatchLight('message', new LightMessageEvent(data, origin, socket.#link.lastHeardAt), listeners);
+  }
+}
+
+for (const [name, value] of Object.entries(ReadyState)) {
+  Object.defineProperty(HeartSocket.prototype, name, { value, enumerable: true });
 }

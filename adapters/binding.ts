@@ -1,9 +1,9 @@
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate';
-import { resolveSettings, type SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, resolveSettings, type SocketSettings } from '../machine/settings.js';
 import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent, SocketMachineEvent, SocketMachineInput } from '../machine/types.js';
 import { CallbackReporter } from './callbacks.js';
-import { actorClock, realNow } from './clock.js';
+import { actorClock, realNow, type ActorSteps } from './clock.js';
 import { HeartSocketError } from './errors.js';
 import { hostIsOffline, networkHost, watchNetworkStatus } from './networkStatus.js';
 import {
@@ -16,24 +16,17 @@ import {
 } from './options.js';
 import { Outbox } from './outbox.js';
 import { protocolsResolver } from './protocols.js';
-import { createSocketCallback, type SocketCallback } from './socketActor.js';
+import { SocketClient } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 import { urlResolver, type UrlSource } from './url.js';
-
-/** What one client's actor needs of its own: its socket, the state the hot path shares, its steps. */
-interface Client {
-  readonly link: SocketLink;
-  readonly socket: SocketCallback;
-  readonly enter: <T>(step: () => T) => T;
-}
 
 /**
  * Every client runs the one machine provided here (providing per client copies the whole machine,
  * some 30 KiB each). A client's own implementations are found from its actor system: each
  * `createActor` makes a new one, which the actors it invokes share.
  */
-const clients = new WeakMap<object, Client>();
-function clientOf(system: object): Client {
+const clients = new WeakMap<object, SocketClient>();
+function clientOf(system: object): SocketClient {
   const client = clients.get(system);
   if (client === undefined) {
     throw new Error('heartsocket: this machine runs only in the actor that createSocketActor() or HeartSocket made for it.');
@@ -43,8 +36,11 @@ function clientOf(system: object): Client {
 
 const implementations = {
   actors: {
-    socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).socket(args)),
-    network: fromCallback(({ sendBack, system }) => watchNetworkStatus(sendBack, clientOf(system).enter)),
+    socket: fromCallback<SocketCommand, void, SocketEvent>((args) => clientOf(args.system).run(args)),
+    network: fromCallback(({ sendBack, system }) => {
+      const { steps } = clientOf(system);
+      return watchNetworkStatus(sendBack, (step) => steps.enter(step));
+    }),
   },
   actions: {
     flushQueue: ({ system }) => clientOf(system).link.flush(),
@@ -83,8 +79,11 @@ export interface SocketBinding {
   readonly actor: Actor<typeof socketMachine>;
   readonly link: SocketLink;
   readonly outbox: Outbox;
-  /** Sends an event to the actor as one step (see `Outbox`); a function of its own, with no `this`. */
-  readonly send: (event: SocketMachineEvent) => void;
+}
+
+/** Sends an event to the actor as one step (see `Outbox`). */
+export function sendAsStep(actor: Actor<typeof socketMachine>, outbox: ActorSteps, event: SocketMachineEvent): void {
+  outbox.enter(() => actor.send(event));
 }
 
 /** The inspector, made harmless: its first throw is reported; it can never stop the actor. */
@@ -112,6 +111,35 @@ function guardedInspector(inspect: unknown, reporter: CallbackReporter): (event:
   };
 }
 
+/** Whether two objects have the same keys with the same values (`===`), one level down too. */
+function sameSettings(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => {
+    const x: unknown = (a as Record<string, unknown>)[key];
+    const y: unknown = (b as Record<string, unknown>)[key];
+    if (x === y) return true;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    return Object.keys(x).length === Object.keys(y).length &&
+      Object.keys(x).every((inner) => (x as Record<string, unknown>)[inner] === (y as Record<string, unknown>)[inner]);
+  });
+}
+
+/**
+ * The settings of the latest client, frozen as the defaults are: a client made with the same
+ * options shares them (resolved afresh, each client would keep two more objects).
+ */
+let latestSettings: SocketSettings = DEFAULT_SETTINGS;
+function shared(settings: SocketSettings): SocketSettings {
+  if (sameSettings(settings, latestSettings)) return latestSettings;
+  latestSettings = Object.freeze({
+    ...settings,
+    heartbeat: Object.freeze({ ...settings.heartbeat }),
+    reconnect: Object.freeze({ ...settings.reconnect }),
+  });
+  return latestSettings;
+}
+
 /** The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is reported. */
 function withSafeCallbacks(settings: SocketSettings, options: SocketOptions, reporter: CallbackReporter): SocketSettings {
   if (!options.reconnect || options.reconnect.shouldReconnect === undefined) return settings;
@@ -133,13 +161,13 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const reporter = new CallbackReporter();
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const outbox = new Outbox();
-  const clock = actorClock(userClock, outbox.enter, reporter, outbox.enterWith);
+  const clock = actorClock(userClock, outbox, reporter);
   // Real time is one shared function; a user's clock is asked through its wrapper.
   const now = userClock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(queueMax(options.queue), hooks, now);
 
   const input: SocketMachineInput = {
-    settings: withSafeCallbacks(settings, options, reporter),
+    settings: shared(withSafeCallbacks(settings, options, reporter)),
     silentFor: link.silentFor,
     now,
     random: Math.random,
@@ -148,12 +176,10 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   };
   const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
   const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
-  const send = (event: SocketMachineEvent) => outbox.enter(() => actor.send(event));
-  reporter.attach(send);
-  clients.set(actor.system, {
-    link,
-    enter: outbox.enter,
-    socket: createSocketCallback({
+  reporter.attach(actor, outbox);
+  clients.set(
+    actor.system,
+    new SocketClient({
       WebSocket,
       resolveUrl,
       resolveProtocols,
@@ -165,8 +191,8 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       heartbeat: settings.heartbeat,
       link,
       reporter,
-      enter: outbox.enterWith,
+      steps: outbox,
     }),
-  });
-  return { actor, link, outbox, send };
+  );
+  return { actor, link, outbox };
 }

@@ -1,4 +1,7 @@
+import type { Actor } from 'xstate';
+import type { socketMachine } from '../machine/socketMachine.js';
 import type { CallbackEvent } from '../machine/types.js';
+import type { ActorSteps } from './clock.js';
 
 /**
  * Calls the functions given in the options (`shouldReconnect`, `isPong`, the inspector, the clock,
@@ -6,27 +9,35 @@ import type { CallbackEvent } from '../machine/types.js';
  * actor as `CALLBACK.THREW` (an `error` event for the user) and a stand-in answer is used.
  */
 export class CallbackReporter {
-  #send: ((event: CallbackEvent) => void) | undefined;
+  /** The actor reports go to, and its steps; set by `attach`. */
+  #actor: Actor<typeof socketMachine> | undefined;
+  #steps: ActorSteps | undefined;
   /** Throws from before anyone could listen: while the actor and the socket are being made. */
   #early: CallbackEvent[] | undefined;
 
   /**
-   * From the next microtask on, reports go to `send` (the actor's, as one of its steps). Not at
+   * From the next microtask on, reports go to `actor`, each as one of its `steps`. Not at
    * once: the inspector and the clock are called while the socket is being constructed, and an
    * `error` event then would reach no listener — the caller has not had a chance to add one.
    */
-  attach(send: (event: CallbackEvent) => void): void {
+  attach(actor: Actor<typeof socketMachine>, steps: ActorSteps): void {
     queueMicrotask(() => {
-      this.#send = send;
-      for (const event of this.#early ?? []) send(event);
+      this.#actor = actor;
+      this.#steps = steps;
+      for (const event of this.#early ?? []) this.#send(event);
       this.#early = undefined;
     });
   }
 
   report(option: string, error: unknown): void {
     const event: CallbackEvent = { type: 'CALLBACK.THREW', option, error };
-    if (this.#send === undefined) (this.#early ??= []).push(event);
+    if (this.#actor === undefined) (this.#early ??= []).push(event);
     else this.#send(event);
+  }
+
+  #send(event: CallbackEvent): void {
+    const actor = this.#actor!;
+    this.#steps!.enter(() => actor.send(event));
   }
 
   /** `call()`, or `standIn()` if it throws; the throw is reported. */

@@ -55,6 +55,12 @@ export function sleepAwareNow(
 /** Real time, for every connection: one clock, so that no connection pays for its own. */
 export const realNow = sleepAwareNow();
 
+/** How a callback runs as a step of the actor: the `Outbox`'s methods (see there). */
+export interface ActorSteps {
+  enter<T>(step: () => T): T;
+  enterWith<A, T>(step: (argument: A) => T, argument: A): T;
+}
+
 /** A timer of the real-time clock: when it is due on `realNow()`, and the timeout that waits for it. */
 interface RealTimer {
   readonly due: number;
@@ -78,13 +84,13 @@ const EARLY_SLACK = 100;
  * on every heartbeat it happens to); here the rest is waited out before the machine is told.
  */
 class RealTimeClock implements SocketClock {
-  constructor(readonly enter: <A, T>(step: (argument: A) => T, argument: A) => T) {}
+  constructor(readonly steps: ActorSteps) {}
   now(): number {
     return realNow();
   }
   setTimeout(callback: () => void, ms: number): RealTimer {
     const timer: RealTimer = { due: realNow() + ms, callback, id: undefined! };
-    timer.id = setTimeout(fire, ms, this.enter, timer);
+    timer.id = setTimeout(fire, ms, this.steps, timer);
     return timer;
   }
   clearTimeout(timer: RealTimer): void {
@@ -93,10 +99,10 @@ class RealTimeClock implements SocketClock {
 }
 
 /** A real timer's timeout fired: its callback runs as a step of the actor, unless it is early. */
-function fire(enter: RealTimeClock['enter'], timer: RealTimer): void {
+function fire(steps: ActorSteps, timer: RealTimer): void {
   const early = timer.due - realNow();
-  if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, enter, timer);
-  else enter(call, timer.callback);
+  if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, steps, timer);
+  else steps.enterWith(call, timer.callback);
 }
 
 const call = (callback: () => void): void => callback();
@@ -106,13 +112,9 @@ const call = (callback: () => void): void => callback();
  * callback run as a step of the actor (`enter`), and a clock that throws reported, not thrown
  * into the machine: the real clock stands in for that call.
  */
-export function actorClock(
-  user: SocketClock | undefined,
-  enter: <T>(step: () => T) => T,
-  reporter: CallbackReporter,
-  enterWith: <A, T>(step: (argument: A) => T, argument: A) => T,
-): SocketClock {
-  if (user === undefined) return new RealTimeClock(enterWith);
+export function actorClock(user: SocketClock | undefined, steps: ActorSteps, reporter: CallbackReporter): SocketClock {
+  if (user === undefined) return new RealTimeClock(steps);
+  const enter = <T>(step: () => T): T => steps.enter(step);
   const standIns = new Set<unknown>();
   return {
     now: () => reporter.call('clock', () => user.now(), realNow),

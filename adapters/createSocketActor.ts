@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import { rejectUnknownKeys } from '../machine/settings.js';
 import type { socketMachine } from '../machine/socketMachine.js';
-import { bindSocket } from './binding.js';
+import { bindSocket, sendAsStep } from './binding.js';
 import { ACTOR_OPTION_KEYS, type SocketActorOptions } from './options.js';
 import type { UrlSource } from './url.js';
 
@@ -27,7 +27,8 @@ export function createSocketActor(url: UrlSource, options: SocketActorOptions = 
   rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
   const { onMessage, onUndelivered, protocols, ...socketOptions } = options;
   // The hooks run only once the actor has started, by which time `binding` is set.
-  const report = (option: string, error: unknown): void => binding.send({ type: 'CALLBACK.THREW', option, error });
+  const report = (option: string, error: unknown): void =>
+    sendAsStep(binding.actor, binding.outbox, { type: 'CALLBACK.THREW', option, error });
   const binding = bindSocket(url, protocols, socketOptions, {
     onMessage: (data, origin) => {
       try {

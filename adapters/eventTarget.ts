@@ -107,9 +107,23 @@ export function reportListenerError(error: unknown): void {
   });
 }
 
-export class SocketEventTarget extends EventTarget {
+/**
+ * `EventTarget` to `instanceof` and to its prototype, without its constructor: Node's makes two
+ * maps and two more fields per instance (its own listener lists), which this target, with its
+ * own, never uses. Node's `events.getEventListeners(target)` still reads its listener map: each
+ * read is given an empty one (as it always was: the listeners are not there).
+ */
+const EventTargetBase = function EventTarget() {} as unknown as typeof EventTarget;
+EventTargetBase.prototype = EventTarget.prototype;
+Object.setPrototypeOf(EventTargetBase, EventTarget);
+const nodeListenerMaps = Object.getOwnPropertySymbols(new EventTarget()).filter(
+  (symbol) => symbol.description === 'kEvents' || symbol.description === 'kHandlers',
+);
+
+export class SocketEventTarget extends EventTargetBase {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
-  readonly #listeners = new Map<string, Listeners>();
+  /** Made at the first listener, dropped with the last: a socket nobody listens to keeps no map. */
+  #listeners: Map<string, Listeners> | undefined;
   /** `#listeners.get('message')`, kept at hand: asked for every incoming message. */
   #messageListeners: Listeners | undefined;
   /** The `on…` handlers: each is the callback of a listener of its own. */
@@ -122,7 +136,7 @@ export class SocketEventTarget extends EventTarget {
   override addEventListener(type: string, callback: ListenerArgument | null, options?: AddOptions): void {
     if (callback === null || callback === undefined) return;
     const capture = captureOf(options);
-    const list = this.#listeners.get(type) ?? [];
+    const list = this.#listeners?.get(type) ?? [];
     if (list.some((listener) => !listener.handler && listener.callback === callback && listener.capture === capture)) return;
     const flags = typeof options === 'object' && options !== null ? (options as { once?: boolean; signal?: AbortSignal }) : {};
     const signal = flags.signal;
@@ -140,12 +154,12 @@ export class SocketEventTarget extends EventTarget {
   }
 
   #append(type: string, listener: Listener): void {
-    this.#store(type, [...(this.#listeners.get(type) ?? []), listener]);
+    this.#store(type, [...(this.#listeners?.get(type) ?? []), listener]);
   }
 
   /** Removes a listener added with the same callback and capture flag. */
   override removeEventListener(type: string, callback: ListenerArgument | null, options?: RemoveOptions): void {
-    const list = this.#listeners.get(type);
+    const list = this.#listeners?.get(type);
     if (list === undefined || callback === null) return;
     const capture = captureOf(options);
     const index = list.findIndex(
@@ -158,13 +172,16 @@ export class SocketEventTarget extends EventTarget {
   #remove(type: string, listener: Listener): void {
     listener.removed = true;
     listener.unsubscribe?.();
-    const rest = this.#listeners.get(type)!.filter((other) => other !== listener);
+    const rest = this.#listeners!.get(type)!.filter((other) => other !== listener);
     this.#store(type, rest.length === 0 ? undefined : rest);
   }
 
   #store(type: string, list: Listeners | undefined): void {
-    if (list === undefined) this.#listeners.delete(type);
-    else this.#listeners.set(type, list);
+    if (list !== undefined) (this.#listeners ??= new Map()).set(type, list);
+    else if (this.#listeners !== undefined) {
+      this.#listeners.delete(type);
+      if (this.#listeners.size === 0) this.#listeners = undefined;
+    }
     if (type === 'message') this.#messageListeners = list;
   }
 
@@ -196,7 +213,7 @@ export class SocketEventTarget extends EventTarget {
   }
 
   #dispatch(type: string, event: Event, state: DispatchState): void {
-    const list = this.#listeners.get(type);
+    const list = this.#listeners?.get(type);
     if (list !== undefined) this.#dispatchTo(list, type, event, state);
     else {
       state[TARGET] = this;
@@ -221,7 +238,7 @@ export class SocketEventTarget extends EventTarget {
    * @hidden
    */
   protected hasListeners(type: string): boolean {
-    return this.#listeners.has(type);
+    return this.#listeners?.has(type) ?? false;
   }
 
   /**
@@ -259,6 +276,10 @@ export class SocketEventTarget extends EventTarget {
     (this.#handlers ??= new Map()).set(type, added);
     this.#append(type, added);
   }
+}
+
+for (const symbol of nodeListenerMaps) {
+  Object.defineProperty(SocketEventTarget.prototype, symbol, { get: () => new Map(), configurable: true });
 }
 
 function call(target: EventTarget, callback: ListenerArgument, event: Event): void {

@@ -16,18 +16,23 @@ export class Outbox {
   #depth = 0;
   #delivering = false;
   /**
-   * The deliveries waiting, three entries each (the function and its two arguments, so that
+   * The deliveries waiting, four entries each (the function and its three arguments, so that
    * posting allocates no closure), and where the next begins. Made when first needed: most
    * steps deliver nothing, and each array costs memory per connection.
    */
   #queue: unknown[] | null = null;
   #next = 0;
 
-  /** Runs one step into the actor; what it posts is delivered when the outermost step is over. */
-  readonly enter = <T>(step: () => T): T => this.enterWith(call, step);
+  /**
+   * Runs one step into the actor; what it posts is delivered when the outermost step is over.
+   * (Methods, not bound fields: those would cost two closures per connection.)
+   */
+  enter<T>(step: () => T): T {
+    return this.enterWith(call, step);
+  }
 
   /** `enter(() => step(argument))`, without the closure: the per-heartbeat paths take it. */
-  readonly enterWith = <A, T>(step: (argument: A) => T, argument: A): T => {
+  enterWith<A, T>(step: (argument: A) => T, argument: A): T {
     this.#depth++;
     try {
       return step(argument);
@@ -35,11 +40,11 @@ export class Outbox {
       this.#depth--;
       if (this.#depth === 0) this.#deliver();
     }
-  };
+  }
 
-  /** Delivers `delivery(a, b)` now when idle, else after the step (or the delivery) in progress. */
-  post<A, B>(delivery: (a: A, b: B) => void, a: A, b: B): void {
-    (this.#queue ??= []).push(delivery, a, b);
+  /** Delivers `delivery(a, b, c)` now when idle, else after the step (or the delivery) in progress. */
+  post<A, B, C>(delivery: (a: A, b: B, c: C) => void, a: A, b: B, c?: C): void {
+    (this.#queue ??= []).push(delivery, a, b, c);
     if (this.#depth === 0) this.#deliver();
   }
 
@@ -47,14 +52,14 @@ export class Outbox {
    * Delivers one incoming message, the hot path: at once and without allocating when idle (the
    * common case), queued behind other deliveries otherwise.
    */
-  deliverNow<A, B>(deliver: (a: A, b: B) => void, a: A, b: B): void {
+  deliverNow<A, B, C>(deliver: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void {
     if (this.#depth > 0 || this.#delivering) {
-      this.post(deliver, a, b);
+      this.post(deliver, a, b, c);
       return;
     }
     this.#delivering = true;
     try {
-      deliver(a, b);
+      deliver(a, b, c);
     } finally {
       this.#delivering = false;
       if (this.#queue !== null && this.#next < this.#queue.length) this.#deliver();
@@ -68,8 +73,8 @@ export class Outbox {
     try {
       while (this.#next < queue.length) {
         const at = this.#next;
-        this.#next += 3;
-        (queue[at] as (a: unknown, b: unknown) => void)(queue[at + 1], queue[at + 2]);
+        this.#next += 4;
+        (queue[at] as (a: unknown, b: unknown, c: unknown) => void)(queue[at + 1], queue[at + 2], queue[at + 3]);
       }
     } finally {
       this.#delivering = false;

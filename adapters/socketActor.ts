@@ -1,7 +1,8 @@
 import type { CallbackLogicFunction } from 'xstate';
 import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
-import type { SocketCommand, SocketEvent } from '../machine/types.js';
+import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
 import type { CallbackReporter } from './callbacks.js';
+import type { ActorSteps } from './clock.js';
 import { checkProtocols } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
 import { toWebSocketUrl } from './url.js';
@@ -18,224 +19,339 @@ export interface SocketActorConfig {
   reporter: CallbackReporter;
   /** The `ws` package's socket: messages are taken from its EventEmitter API. */
   isWs: boolean;
-  /** Runs a report to the machine as one of its steps: `step(argument)` (see `Outbox.enterWith`). */
-  enter: <A, T>(step: (argument: A) => T, argument: A) => T;
+  /** Runs a report to the machine as one of its steps: `steps.enterWith(step, argument)` (see `Outbox`). */
+  steps: ActorSteps;
 }
-
-/** The machine's `socket` actor, as the callback of `fromCallback`, for one client. */
-export type SocketCallback = CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>;
 
 const ignore = (): void => {};
 /** The one event of every heartbeat's reply: one object, sent again each time. */
 const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
 
 /**
- * The machine's `socket` actor: one underlying WebSocket, from the URL lookup to its end.
- *
- * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
- * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
- * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
- * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
- * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
- * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
- * that code and its handshake finishes on its own.
- *
- * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
- * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
- * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
+ * What every attempt of one client shares: its config, with `isPong` made safe. One object per
+ * client, found from its actor system (see `binding.ts`); its attempts need no closure of their own.
  */
-export function createSocketCallback(config: SocketActorConfig): SocketCallback {
-  const { link, heartbeat, reporter, enter } = config;
-  // The default cannot throw: only a user's isPong pays for the guard, on the per-message path.
-  const isPong =
-    heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong || heartbeat.isPong === undefined
-      ? heartbeat.isPong
-      : reporter.guard('heartbeat.isPong', heartbeat.isPong, false);
-  const message = heartbeat.message;
-  const pingPayload =
-    typeof message === 'function' ? () => reporter.call('heartbeat.message', message, () => undefined) : () => message;
+export class SocketClient {
+  readonly WebSocket: WebSocketConstructor;
+  readonly resolveUrl: () => Promise<string | URL>;
+  readonly resolveProtocols: () => Promise<unknown>;
+  readonly constructorOptions: object | undefined;
+  readonly heartbeat: SocketSettings['heartbeat'];
+  readonly link: SocketLink;
+  /** Kept only for a `heartbeat.message` function, the one use left once made (most clients have none). */
+  readonly reporter: CallbackReporter | undefined;
+  readonly isWs: boolean;
+  readonly steps: ActorSteps;
+  /** The default cannot throw: only a user's isPong pays for the guard, on the per-message path. */
+  readonly isPong: ((data: unknown) => boolean) | undefined;
 
-  return ({ sendBack: sendBackNow, receive }) => {
-    link.attemptHasSocket = false;
-    const sendBack = (event: SocketEvent): void => enter(sendBackNow, event);
-    let socket: WebSocketLike | null = null;
-    let stopped = false;
-    let awaitingPong = false;
+  constructor(config: SocketActorConfig) {
+    this.WebSocket = config.WebSocket;
+    this.resolveUrl = config.resolveUrl;
+    this.resolveProtocols = config.resolveProtocols;
+    this.constructorOptions = config.constructorOptions;
+    this.heartbeat = config.heartbeat;
+    this.link = config.link;
+    this.reporter = typeof config.heartbeat.message === 'function' ? config.reporter : undefined;
+    this.isWs = config.isWs;
+    this.steps = config.steps;
+    const { isPong } = config.heartbeat;
+    this.isPong =
+      isPong === DEFAULT_SETTINGS.heartbeat.isPong || isPong === undefined
+        ? isPong
+        : config.reporter.guard('heartbeat.isPong', isPong, false);
+  }
 
-    /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
-    const heardFrame = (): void => {
-      if (link.tap !== null) link.tap.received(undefined, true);
-      heard();
-    };
+  /** The heartbeat's payload: `heartbeat.message`, or what its function returns (a throw is reported: no ping). */
+  pingPayload(): unknown {
+    const { message } = this.heartbeat;
+    return typeof message === 'function' ? this.reporter!.call('heartbeat.message', message, () => undefined) : message;
+  }
 
-    const heard = (): void => {
-      link.heard();
-      if (awaitingPong) {
-        awaitingPong = false;
-        sendBack(PEER_HEARD);
-      }
-    };
-
-    const failAttempt = (error: unknown, reason: string): void => {
-      sendBack({ type: 'SOCKET.ERROR', error });
-      sendBack({ type: 'SOCKET.CLOSE', code: 1006, reason, wasClean: false });
-    };
-
-    const connect = (url: string, protocols: string[]): void => {
-      let ws: WebSocketLike;
-      try {
-        ws =
-          config.constructorOptions === undefined
-            ? new config.WebSocket(url, protocols)
-            : new (config.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, config.constructorOptions);
-      } catch (error) {
-        failAttempt(error, 'WebSocket constructor threw');
-        return;
-      }
-      socket = ws;
-      link.attemptHasSocket = true;
-      link.latestSocket = ws;
-      if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
-      let opened = false;
-      let ended = false;
-      const end = (close: { code: number; reason: string; wasClean: boolean }): void => {
-        if (ended) return;
-        ended = true;
-        if (link.socket === ws) link.socket = null;
-        sendBack({ type: 'SOCKET.CLOSE', ...close });
-      };
-      ws.onopen = () => {
-        opened = true;
-        link.socket = ws;
-        link.heard();
-        sendBack({ type: 'SOCKET.OPEN' });
-      };
-      const message = (data: unknown, origin: string): void => {
-        heard();
-        if (isPong !== undefined && isPong(data)) {
-          if (link.tap !== null) link.tap.received(data, true);
-          return;
-        }
-        // A listener of the step that `heard()` or a throwing isPong caused may have replaced
-        // this socket: a replaced socket's message never reaches the user.
-        if (socket !== ws) return;
-        if (link.tap !== null) link.tap.received(data, false);
-        link.hooks.onMessage(data, origin);
-      };
-      // `ws` has its EventEmitter API too: its 'message' skips the event object `ws` would build
-      // for `onmessage` (the data is the same: text as a string, binary as binaryType says).
-      // (`buffer.toString()`, not `String(buffer)`: the conversion through toPrimitive costs twice as much.)
-      if (config.isWs) {
-        ws.on!('message', (data: Buffer, isBinary: boolean) => message(isBinary ? data : data.toString(), ''));
-      }
-      else ws.onmessage = (event: { data: unknown; origin?: string }) => message(event.data, event.origin ?? '');
-      ws.onerror = (event: { error?: unknown }) => {
-        sendBack({ type: 'SOCKET.ERROR', error: event.error ?? event });
-        // An error before open is a failed handshake, which the standard follows with a close
-        // (1006). undici 6 (Node 20's global WebSocket) never fires that close: end the attempt
-        // here rather than wait out connectTimeout. A close that does follow is not reported twice.
-        if (!opened) end({ code: 1006, reason: '', wasClean: false });
-      };
-      ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
-        end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
-      // The peer's protocol pings and pongs are life too, where the socket reports them (`ws`).
-      ws.on?.('pong', heardFrame);
-      ws.on?.('ping', heardFrame);
-    };
-
-    const ping = (): void => {
-      if (socket === null) return;
-      awaitingPong = true;
-      try {
-        if (heartbeat.protocol) socket.ping!();
-        else {
-          const payload = pingPayload();
-          if (payload !== undefined) socket.send(payload);
-        }
-      } catch (error) {
-        // No pong will come: the pong timeout closes the socket.
-        sendBack({ type: 'SOCKET.ERROR', error });
-      }
-    };
-
-    receive((command) => {
-      if (command.type === 'PING') return ping();
-      if (socket === null) return;
-      // Closing: no more sends to this socket; they queue for the next one.
-      if (link.socket === socket) link.socket = null;
-      closeSafely(socket, command.code, command.reason);
-    });
-
-    /** Looks the URL and protocols up (a function's answer is checked here), then connects. */
-    const attempt = async (): Promise<void> => {
-      let rawUrl: string | URL;
-      let rawProtocols: unknown;
-      try {
-        rawUrl = await config.resolveUrl();
-      } catch (error) {
-        if (!stopped) failAttempt(error, 'url() failed');
-        return;
-      }
-      try {
-        rawProtocols = await config.resolveProtocols();
-      } catch (error) {
-        if (!stopped) failAttempt(error, 'protocols() failed');
-        return;
-      }
-      if (stopped) return;
-      let url: string;
-      let protocols: string[];
-      try {
-        url = toWebSocketUrl(rawUrl);
-      } catch (error) {
-        sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid url' });
-        return;
-      }
-      try {
-        protocols = checkProtocols(rawProtocols);
-      } catch (error) {
-        sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
-        return;
-      }
-      link.attemptUrl = url;
-      connect(url, protocols);
-    };
+  /**
+   * The machine's `socket` actor, as the callback of `fromCallback`: one underlying WebSocket, from
+   * the URL lookup to its end.
+   *
+   * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
+   * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
+   * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
+   * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
+   * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
+   * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
+   * that code and its handshake finishes on its own.
+   *
+   * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
+   * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
+   * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
+   */
+  run({ sendBack, receive }: Parameters<CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>>[0]): () => void {
+    const attempt = new Attempt(this, sendBack);
+    // Bound methods: smaller than two closures and the context they would share.
+    receive(attempt.command.bind(attempt));
     // Asynchronous even when both are fixed: every event then comes from the event loop, never
     // from inside the machine's own transition.
-    void attempt();
+    void attempt.start();
+    return attempt.stop.bind(attempt);
+  }
+}
 
-    return () => {
-      stopped = true;
-      // Cleared whether or not a socket was built: it was meant for this attempt only.
-      const letGo = link.letGo;
-      link.letGo = null;
-      if (socket === null) return;
-      const ws = socket;
-      socket = null;
-      if (link.socket === ws) link.socket = null;
+/** Where a `ws` socket keeps its attempt, for the handlers that all attempts share. */
+const ATTEMPT = Symbol('heartsocket.attempt');
+type WsSocket = WebSocketLike & { [ATTEMPT]: Attempt };
+
+/**
+ * One attempt: the state of one run of the `socket` actor, in one object. Its handlers on a `ws`
+ * socket are functions shared by every attempt (`ws` calls them with the socket as `this`, and
+ * the socket knows its attempt): a connection costs no closure per handler.
+ */
+class Attempt {
+  socket: WebSocketLike | null = null;
+  stopped = false;
+  awaitingPong = false;
+  opened = false;
+  ended = false;
+
+  constructor(
+    readonly client: SocketClient,
+    readonly sendBackNow: (event: SocketEvent) => void,
+  ) {
+    client.link.attemptHasSocket = false;
+  }
+
+  sendBack(event: SocketEvent): void {
+    this.client.steps.enterWith(this.sendBackNow, event);
+  }
+
+  /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
+  heardFrame(): void {
+    const { link } = this.client;
+    if (link.tap !== null) link.tap.received(undefined, true);
+    this.heard();
+  }
+
+  heard(): void {
+    this.client.link.heard();
+    if (this.awaitingPong) {
+      this.awaitingPong = false;
+      this.sendBack(PEER_HEARD);
+    }
+  }
+
+  failAttempt(error: unknown, reason: string): void {
+    this.sendBack({ type: 'SOCKET.ERROR', error });
+    this.sendBack({ type: 'SOCKET.CLOSE', code: 1006, reason, wasClean: false });
+  }
+
+  end(close: { code: number; reason: string; wasClean: boolean }): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { link } = this.client;
+    if (link.socket === this.socket) link.socket = null;
+    this.sendBack({ type: 'SOCKET.CLOSE', ...close });
+  }
+
+  open(ws: WebSocketLike): void {
+    this.opened = true;
+    const { link } = this.client;
+    link.socket = ws;
+    link.heard();
+    this.sendBack({ type: 'SOCKET.OPEN' });
+  }
+
+  errored(event: { error?: unknown }): void {
+    this.sendBack({ type: 'SOCKET.ERROR', error: event.error ?? event });
+    // An error before open is a failed handshake, which the standard follows with a close
+    // (1006). undici 6 (Node 20's global WebSocket) never fires that close: end the attempt
+    // here rather than wait out connectTimeout. A close that does follow is not reported twice.
+    if (!this.opened) this.end({ code: 1006, reason: '', wasClean: false });
+  }
+
+  message(ws: WebSocketLike, data: unknown, origin: string): void {
+    this.heard();
+    const { link, isPong } = this.client;
+    if (isPong !== undefined && isPong(data)) {
+      if (link.tap !== null) link.tap.received(data, true);
+      return;
+    }
+    // A listener of the step that `heard()` or a throwing isPong caused may have replaced
+    // this socket: a replaced socket's message never reaches the user.
+    if (this.socket !== ws) return;
+    if (link.tap !== null) link.tap.received(data, false);
+    link.hooks.onMessage(data, origin);
+  }
+
+  connect(url: string, protocols: string[]): void {
+    const { client } = this;
+    const { link } = client;
+    let ws: WebSocketLike;
+    try {
+      ws =
+        client.constructorOptions === undefined
+          ? new client.WebSocket(url, protocols)
+          : new (client.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, client.constructorOptions);
+    } catch (error) {
+      this.failAttempt(error, 'WebSocket constructor threw');
+      return;
+    }
+    this.socket = ws;
+    link.attemptHasSocket = true;
+    link.latestSocket = ws;
+    if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
+    if (client.isWs) {
+      // `ws`'s EventEmitter API: its 'message' skips the event object `ws` would build for
+      // `onmessage` (the data is the same: text as a string, binary as binaryType says), and
+      // its 'open' and 'error' the wrappers its `on…` setters make.
+      (ws as WsSocket)[ATTEMPT] = this;
+      ws.on!('open', wsOpen);
+      ws.on!('message', wsMessage);
+      ws.on!('error', wsError);
+      ws.onclose = wsClose;
+      // The peer's protocol pings and pongs are life too.
+      ws.on!('pong', wsFrame);
+      ws.on!('ping', wsFrame);
+      return;
+    }
+    ws.onopen = () => this.open(ws);
+    ws.onmessage = (event: { data: unknown; origin?: string }) => this.message(ws, event.data, event.origin ?? '');
+    ws.onerror = (event: { error?: unknown }) => this.errored(event);
+    ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
+      this.end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+    // The peer's protocol pings and pongs are life too, where the socket reports them.
+    if (ws.on !== undefined) {
+      const frame = (): void => this.heardFrame();
+      this.frame = frame;
+      ws.on('pong', frame);
+      ws.on('ping', frame);
+    }
+  }
+
+  /** A non-`ws` socket's listener of protocol frames, where it has `on()`. */
+  frame: (() => void) | undefined;
+
+  ping(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.awaitingPong = true;
+    try {
+      if (this.client.heartbeat.protocol) socket.ping!();
+      else {
+        const payload = this.client.pingPayload();
+        if (payload !== undefined) socket.send(payload as SendData);
+      }
+    } catch (error) {
+      // No pong will come: the pong timeout closes the socket.
+      this.sendBack({ type: 'SOCKET.ERROR', error });
+    }
+  }
+
+  command(command: SocketCommand): void {
+    if (command.type === 'PING') return this.ping();
+    const socket = this.socket;
+    if (socket === null) return;
+    // Closing: no more sends to this socket; they queue for the next one.
+    const { link } = this.client;
+    if (link.socket === socket) link.socket = null;
+    this.closeSafely(socket, command.code, command.reason);
+  }
+
+  /** Looks the URL and protocols up (a function's answer is checked here), then connects. */
+  async start(): Promise<void> {
+    const { client } = this;
+    let rawUrl: string | URL;
+    let rawProtocols: unknown;
+    try {
+      rawUrl = await client.resolveUrl();
+    } catch (error) {
+      if (!this.stopped) this.failAttempt(error, 'url() failed');
+      return;
+    }
+    try {
+      rawProtocols = await client.resolveProtocols();
+    } catch (error) {
+      if (!this.stopped) this.failAttempt(error, 'protocols() failed');
+      return;
+    }
+    if (this.stopped) return;
+    let url: string;
+    let protocols: string[];
+    try {
+      url = toWebSocketUrl(rawUrl);
+    } catch (error) {
+      this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid url' });
+      return;
+    }
+    try {
+      protocols = checkProtocols(rawProtocols);
+    } catch (error) {
+      this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
+      return;
+    }
+    client.link.attemptUrl = url;
+    this.connect(url, protocols);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    const { link } = this.client;
+    // Cleared whether or not a socket was built: it was meant for this attempt only.
+    const letGo = link.letGo;
+    link.letGo = null;
+    if (this.socket === null) return;
+    const ws = this.socket;
+    this.socket = null;
+    if (link.socket === ws) link.socket = null;
+    if (this.client.isWs) {
+      (ws as WsSocket)[ATTEMPT] = undefined!; // a socket let go closes on its own: it keeps nothing of ours
+      ws.off!('open', wsOpen);
+      ws.off!('message', wsMessage);
+      ws.off!('error', wsError);
+      ws.onclose = null;
+      ws.off!('pong', wsFrame);
+      ws.off!('ping', wsFrame);
+      ws.on!('error', ignore);
+    } else {
       ws.onopen = ws.onmessage = ws.onclose = null;
       ws.onerror = ignore;
-      ws.off?.('pong', heardFrame);
-      ws.off?.('ping', heardFrame);
-      ws.removeAllListeners?.('message');
-      if (ws.readyState === ReadyState.CLOSED) return;
-      if (letGo !== null) closeSafely(ws, letGo.code, letGo.reason);
-      else if (typeof ws.terminate === 'function') ws.terminate();
-      else ws.close();
-    };
-
-    /**
-     * `close(code, reason)`; a code or reason the socket refuses (actor users can send any) must
-     * not stop the machine: it is reported, and the socket dropped instead.
-     */
-    function closeSafely(ws: WebSocketLike, code: number, reason: string): void {
-      try {
-        ws.close(code, reason);
-      } catch (error) {
-        sendBack({ type: 'SOCKET.ERROR', error });
-        if (typeof ws.terminate === 'function') ws.terminate();
-        else ws.close();
+      if (this.frame !== undefined) {
+        ws.off?.('pong', this.frame);
+        ws.off?.('ping', this.frame);
       }
     }
-  };
+    if (ws.readyState === ReadyState.CLOSED) return;
+    if (letGo !== null) this.closeSafely(ws, letGo.code, letGo.reason);
+    else if (typeof ws.terminate === 'function') ws.terminate();
+    else ws.close();
+  }
+
+  /**
+   * `close(code, reason)`; a code or reason the socket refuses (actor users can send any) must
+   * not stop the machine: it is reported, and the socket dropped instead.
+   */
+  closeSafely(ws: WebSocketLike, code: number, reason: string): void {
+    try {
+      ws.close(code, reason);
+    } catch (error) {
+      this.sendBack({ type: 'SOCKET.ERROR', error });
+      if (typeof ws.terminate === 'function') ws.terminate();
+      else ws.close();
+    }
+  }
+}
+
+// The handlers of a `ws` socket, shared by every attempt: `ws` calls them with the socket as `this`.
+function wsOpen(this: WsSocket): void {
+  this[ATTEMPT].open(this);
+}
+// (`buffer.toString()`, not `String(buffer)`: the conversion through toPrimitive costs twice as much.)
+function wsMessage(this: WsSocket, data: Buffer, isBinary: boolean): void {
+  this[ATTEMPT].message(this, isBinary ? data : data.toString(), '');
+}
+function wsError(this: WsSocket, error: unknown): void {
+  this[ATTEMPT].errored({ error });
+}
+function wsClose(this: WsSocket, event: { code: number; reason: string; wasClean: boolean }): void {
+  this[ATTEMPT].end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+}
+function wsFrame(this: WsSocket): void {
+  this[ATTEMPT].heardFrame();
 }

@@ -58,9 +58,17 @@ export class SocketLink {
 
   /** Set while one run of messages is delivered; a microtask clears it when the run ends. */
   #stamped = false;
-  readonly #runEnded = (): void => {
-    this.#stamped = false;
-  };
+
+  /**
+   * The links stamped in the current run, and the one microtask that ends it for them all (a
+   * function per link would cost a closure per connection).
+   */
+  static #stampedLinks: SocketLink[] = [];
+  static #runEnded(): void {
+    const links = SocketLink.#stampedLinks;
+    for (const link of links) link.#stamped = false;
+    links.length = 0;
+  }
 
   /**
    * Something arrived. Messages delivered in one synchronous run (one read from the network)
@@ -70,7 +78,7 @@ export class SocketLink {
     if (this.#stamped) return;
     this.#stamped = true;
     this.lastHeardAt = this.now();
-    queueMicrotask(this.#runEnded);
+    if (SocketLink.#stampedLinks.push(this) === 1) queueMicrotask(SocketLink.#runEnded);
   }
 
   /** Sends now when a socket is open, else queues (in order; throws `QUEUE_FULL` when full). */

@@ -17,7 +17,7 @@ describe('the real-time clock', () => {
     steps.push('enter');
     return step(argument);
   };
-  const clock = () => actorClock(undefined, enter, new CallbackReporter(), enterWith);
+  const clock = () => actorClock(undefined, { enter, enterWith }, new CallbackReporter());
 
   beforeEach(() => {
     offset = 0;
