@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActor, fromCallback } from 'xstate';
-import { CLIENTS, HeartSocketModule, WebSocket, collectGarbage, cpuSince, heapAfterGc, fixed, listen, median, openMany, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
+import { CLIENTS, HeartSocketModule, WebSocket, collectGarbage, cpuSince, heapAfterGc, fixed, median, openMany, pongServer, progress, report, serve, sleep, spawn, spread, table } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 // BENCH_CLIENTS and BENCH_VARIANTS (comma-separated) narrow a run while working on one number.
@@ -32,19 +32,6 @@ function procNumber(file, pattern, read = (match) => Number(match[1])) {
 const fileLimit = () => procNumber('/proc/self/limits', /Max open files\s+(\d+)/);
 /** Ephemeral ports: each client's connection to the one server port takes one. */
 const portCount = () => procNumber('/proc/sys/net/ipv4/ip_local_port_range', /(\d+)\s+(\d+)/, (m) => m[2] - m[1] + 1);
-
-async function server() {
-  const { server: wss, port } = await listen({ clientTracking: false });
-  let pings = 0;
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
-      if (String(data) !== 'ping') return;
-      pings++;
-      ws.send('pong');
-    });
-  });
-  serve({ port: () => port, pings: () => pings });
-}
 
 /**
  * The heartbeat everyone else gets, written by hand as is usual with `ws`: every interval, close
@@ -201,4 +188,4 @@ async function main() {
 }
 
 const role = process.argv[2];
-await (role === 'server' ? server() : role === 'client' ? client() : main());
+await (role === 'server' ? pongServer() : role === 'client' ? client() : main());

@@ -7,7 +7,7 @@
 // BENCH_CLIENTS (default 2000), BENCH_INTERVAL (ms, default 250), BENCH_SECONDS (default 8),
 // BENCH_VARIANTS (default ws,heartsocket; also reconnecting-websocket, partysocket).
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, cpuSince, listen, openMany, progress, serve, sleep, spawn } from './lib.mjs';
+import { CLIENTS, cpuSince, openMany, pongServer, progress, serve, sleep, spawn } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const COUNT = Number(process.env.BENCH_CLIENTS ?? 2000);
@@ -15,19 +15,6 @@ const INTERVAL = Number(process.env.BENCH_INTERVAL ?? 250);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket'];
 const PROFILE = process.env.BENCH_PROFILE;
-
-async function server() {
-  const { server: wss, port } = await listen({ clientTracking: false });
-  let pings = 0;
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
-      if (String(data) !== 'ping') return;
-      pings++;
-      ws.send('pong');
-    });
-  });
-  serve({ port: () => port, pings: () => pings });
-}
 
 /** The hand-written heartbeat of section 2, at this benchmark's interval. */
 function handWrittenHeartbeat(socket) {
@@ -93,4 +80,4 @@ async function main() {
 }
 
 const role = process.argv[2];
-await (role === 'server' ? server() : role === 'client' ? client() : main());
+await (role === 'server' ? pongServer() : role === 'client' ? client() : main());

@@ -185,3 +185,20 @@ export function report(title, ...paragraphs) {
 
 /** Progress, to stderr: the tables alone go to stdout. */
 export const progress = (message) => process.stderr.write(`  ${message}\n`);
+
+/**
+ * The server process of the heartbeat benchmarks: answers every 'ping' with 'pong' and counts the
+ * pings, for the client process to ask (`serve`).
+ */
+export async function pongServer() {
+  const { server: wss, port } = await listen({ clientTracking: false });
+  let pings = 0;
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      if (String(data) !== 'ping') return;
+      pings++;
+      ws.send('pong');
+    });
+  });
+  serve({ port: () => port, pings: () => pings });
+}
