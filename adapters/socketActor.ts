@@ -202,13 +202,8 @@ class Attempt {
       // `onmessage` (the data is the same: text as a string, binary as binaryType says), and
       // its 'open' and 'error' the wrappers its `on…` setters make.
       (ws as WsSocket)[ATTEMPT] = this;
-      ws.on!('open', wsOpen);
-      ws.on!('message', wsMessage);
-      ws.on!('error', wsError);
+      for (const [event, listener] of WS_LISTENERS) ws.on!(event, listener);
       ws.onclose = wsClose;
-      // The peer's protocol pings and pongs are life too.
-      ws.on!('pong', wsFrame);
-      ws.on!('ping', wsFrame);
       return;
     }
     ws.onopen = () => this.open(ws);
@@ -302,12 +297,8 @@ class Attempt {
     if (link.socket === ws) link.socket = null;
     if (this.client.isWs) {
       (ws as WsSocket)[ATTEMPT] = undefined!; // a socket let go closes on its own: it keeps nothing of ours
-      ws.off!('open', wsOpen);
-      ws.off!('message', wsMessage);
-      ws.off!('error', wsError);
+      for (const [event, listener] of WS_LISTENERS) ws.off!(event, listener);
       ws.onclose = null;
-      ws.off!('pong', wsFrame);
-      ws.off!('ping', wsFrame);
       ws.on!('error', ignore);
     } else {
       ws.onopen = ws.onmessage = ws.onclose = null;
@@ -355,3 +346,15 @@ function wsClose(this: WsSocket, event: { code: number; reason: string; wasClean
 function wsFrame(this: WsSocket): void {
   this[ATTEMPT].heardFrame();
 }
+
+/**
+ * The `ws` events an attempt listens to, on and off together; the peer's protocol pings and pongs
+ * are life too. (`close` is taken with `onclose`: only it carries `wasClean`.)
+ */
+const WS_LISTENERS: readonly (readonly [string, Parameters<NonNullable<WebSocketLike['on']>>[1]])[] = [
+  ['open', wsOpen],
+  ['message', wsMessage],
+  ['error', wsError],
+  ['pong', wsFrame],
+  ['ping', wsFrame],
+];
