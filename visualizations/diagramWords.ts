@@ -4,7 +4,7 @@
  * name of the machine must be in these dictionaries: one that is not makes the generator throw,
  * as `SOCKET_DELAYS` does.
  */
-import { DEFAULT_SETTINGS } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import { SOCKET_DELAYS, type MachineModel, type StateInfo, type TransitionInfo } from './machineModel.js';
 
 /**
@@ -12,23 +12,12 @@ import { SOCKET_DELAYS, type MachineModel, type StateInfo, type TransitionInfo }
  * JSON, i.e. without its functions. `fromDefaults`: no settings were given, these are
  * `DEFAULT_SETTINGS`, and the view says so.
  */
-export interface DiagramTimings {
-  readonly heartbeat: { readonly enabled: boolean; readonly interval: number; readonly timeout: number };
-  readonly reconnect: {
-    readonly enabled: boolean;
-    readonly delay: number;
-    readonly factor: number;
-    readonly maxDelay: number;
-    readonly jitter: number;
-    /** `Infinity` (JSON turns it into `null`, read back as `Infinity`). */
-    readonly maxRetries: number;
-    readonly minUptime: number;
-  };
-  readonly connectTimeout: number;
-  readonly closeTimeout: number;
-  readonly startClosed: boolean;
+export type DiagramTimings = Pick<SocketSettings, 'connectTimeout' | 'closeTimeout' | 'startClosed'> & {
+  readonly heartbeat: Pick<SocketSettings['heartbeat'], 'enabled' | 'interval' | 'timeout'>;
+  /** `maxRetries` may be `Infinity` (sent as JSON, it is `null` or `"Infinity"`: read back as `Infinity`). */
+  readonly reconnect: Omit<SocketSettings['reconnect'], 'shouldReconnect'>;
   readonly fromDefaults: boolean;
-}
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
