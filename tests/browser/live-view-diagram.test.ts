@@ -4,9 +4,9 @@
 // fonts. Everything is measured in the page: text boxes, on-screen font sizes, zoom.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForPage } from '../../visualizations/build.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -23,16 +23,7 @@ let page: Page | null = null;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  const bundle = await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'tests/browser/diagramHarness.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
+  const bundle = await bundleForPage(root, 'tests/browser/diagramHarness.ts');
   browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
   page = await browser.context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
@@ -40,7 +31,7 @@ beforeAll(async () => {
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.setContent(PAGE);
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  await page.addScriptTag({ content: bundle });
 }, 60_000);
 
 afterAll(async () => {
