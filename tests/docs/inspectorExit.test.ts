@@ -62,6 +62,25 @@ async function closedPortUrl(): Promise<string> {
   return server.url;
 }
 
+/** A WebSocket server on 127.0.0.1 that keeps the type of every message it receives. */
+async function collectingServer(): Promise<{ url: string; types: string[] }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const types: string[] = [];
+  server.on('connection', (client) => client.on('message', (data) => types.push((JSON.parse(wsText(data)) as { type: string }).type)));
+  return { url: `ws://127.0.0.1:${(server.address() as { port: number }).port}`, types };
+}
+
+/** The page's block of one example (found by `marker`), its placeholder URL (`placeholder`) replaced. */
+function exampleFromPage(marker: string, placeholder: string, url: string): string {
+  const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'debugging.md'), 'utf8'));
+  const example = blocks.find((block) => block.code.includes(marker));
+  if (example === undefined) throw new Error(`docs/debugging.md has no ${marker} example any more`);
+  expect(example.code).toContain(placeholder);
+  return example.code.replace(placeholder, JSON.stringify(url));
+}
+
 /** Where the example's script would do its work: until both sockets are open (or 1 s). */
 const WORK = `await Promise.race([
   new Promise((resolve) => setTimeout(resolve, 1000)),
@@ -71,29 +90,23 @@ const WORK = `await Promise.race([
 
 /** The page's block that uses `createInspector`, with the placeholders filled in and work to do. */
 function documentedExample(socketUrl: string, inspectorUrl: string): string {
-  const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'debugging.md'), 'utf8'));
-  const example = blocks.find((block) => block.code.includes('createInspector('));
-  if (example === undefined) throw new Error('docs/debugging.md has no createInspector example any more');
-  expect(example.code).toContain("'ws://localhost:8080'");
-  expect(example.code).toContain('// … when you are done');
-  const code = example.code.replace("'ws://localhost:8080'", JSON.stringify(inspectorUrl)).replace('// … when you are done', `${WORK}// … when you are done`);
-  return `const url = ${JSON.stringify(socketUrl)};\n${code}`;
+  const code = exampleFromPage('createInspector(', "'ws://localhost:8080'", inspectorUrl);
+  expect(code).toContain('// … when you are done');
+  return `const url = ${JSON.stringify(socketUrl)};\n${code.replace('// … when you are done', `${WORK}// … when you are done`)}`;
 }
+
+/** The page's live view block against `relayUrl`, then `work`. */
+const liveViewExample = (socketUrl: string, relayUrl: string, work: string): string =>
+  `const url = ${JSON.stringify(socketUrl)};\n${exampleFromPage('createLiveViewInspector(', "'ws://127.0.0.1:8090'", relayUrl)}\n${work}`;
 
 describe("docs/debugging.md's Node examples end on their own", () => {
   it('ends on its own with an inspector server, which receives the events', async () => {
     const echo = await TestServer.start();
     cleanups.push(() => echo.stop());
-    const inspector = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => new Promise((resolve) => inspector.close(resolve)));
-    await new Promise((resolve) => inspector.once('listening', resolve));
-    const received: string[] = [];
-    inspector.on('connection', (client) => client.on('message', (data) => received.push(wsText(data))));
-    const port = (inspector.address() as { port: number }).port;
-
-    const file = await bundle('with-server', documentedExample(echo.url, `ws://127.0.0.1:${port}`));
+    const inspector = await collectingServer();
+    const file = await bundle('with-server', documentedExample(echo.url, inspector.url));
     expect(await run(file, 8000)).toBe(0);
-    const types = received.map((message) => (JSON.parse(message) as { type: string }).type);
+    const types = inspector.types;
     expect(types).toContain('@xstate.actor');
     expect(types).toContain('@xstate.snapshot');
   });
@@ -108,23 +121,18 @@ describe("docs/debugging.md's Node examples end on their own", () => {
   it("the live view's Node example ends once the socket is closed and live.stop() called", async () => {
     const echo = await TestServer.start();
     cleanups.push(() => echo.stop());
-    const relay = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => new Promise((resolve) => relay.close(resolve)));
-    await new Promise((resolve) => relay.once('listening', resolve));
-    const received: string[] = [];
-    relay.on('connection', (client) => client.on('message', (data) => received.push(wsText(data))));
-    const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'debugging.md'), 'utf8'));
-    const example = blocks.find((block) => block.code.includes('createLiveViewInspector('))!;
-    expect(example.code).toContain("'ws://127.0.0.1:8090'");
-    const port = (relay.address() as { port: number }).port;
-    const code = `const url = ${JSON.stringify(echo.url)};\n${example.code.replace("'ws://127.0.0.1:8090'", `'ws://127.0.0.1:${port}'`)}
-      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+    const relay = await collectingServer();
+    const code = liveViewExample(
+      echo.url,
+      relay.url,
+      `await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
       socket.send('hello');
       await new Promise((resolve) => setTimeout(resolve, 400)); // a traffic report
       socket.close();
-      live.stop();`;
+      live.stop();`,
+    );
     expect(await run(await bundle('live-view', code), 8000)).toBe(0);
-    const types = received.map((message) => (JSON.parse(message) as { type: string }).type);
+    const types = relay.types;
     expect(types).toContain('heartsocket.watch');
     expect(types).toContain('heartsocket.traffic');
   });
@@ -132,12 +140,13 @@ describe("docs/debugging.md's Node examples end on their own", () => {
   it("the live view's Node example ends too when no relay is running", async () => {
     const echo = await TestServer.start();
     cleanups.push(() => echo.stop());
-    const blocks = typeScriptBlocks(readFileSync(join(root, 'docs', 'debugging.md'), 'utf8'));
-    const example = blocks.find((block) => block.code.includes('createLiveViewInspector('))!;
-    const code = `const url = ${JSON.stringify(echo.url)};\n${example.code.replace("'ws://127.0.0.1:8090'", JSON.stringify(await closedPortUrl()))}
-      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+    const code = liveViewExample(
+      echo.url,
+      await closedPortUrl(),
+      `await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
       socket.close();
-      live.stop();`;
+      live.stop();`,
+    );
     expect(await run(await bundle('live-view-no-relay', code), 8000)).toBe(0);
   });
 
