@@ -34,7 +34,6 @@ describe('the real-time clock', () => {
   it("tells the time by heartsocket's real-time clock (what the machine's timers are judged by)", () => {
     offset = 1234;
     expect(clock().now()).toBe(realNow());
-    expect(realNow()).toBe(performance.now());
   });
 
   it('runs a timer as a step of the actor once it is due', () => {
