@@ -15,10 +15,10 @@ import {
   type SocketOptions,
 } from './options.js';
 import { Outbox } from './outbox.js';
-import { protocolsResolver } from './protocols.js';
+import { checkProtocolsSource } from './protocols.js';
 import { SocketClient } from './socketActor.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
-import { urlResolver, type UrlSource } from './url.js';
+import { checkUrlSource, type UrlSource } from './url.js';
 
 /**
  * Every client runs the one machine provided here (providing per client copies the whole machine,
@@ -152,8 +152,8 @@ function withSafeCallbacks(settings: SocketSettings, options: SocketOptions, rep
  * the pure machine to real sockets. The actor is returned unstarted.
  */
 export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOptions, hooks: LinkHooks): SocketBinding {
-  const resolveUrl = urlResolver(url);
-  const resolveProtocols = protocolsResolver(protocols);
+  const checkedUrl = checkUrlSource(url);
+  const checkedProtocols = checkProtocolsSource(protocols);
   const settings = resolveSettings(options);
   const WebSocket = webSocketConstructor(options.WebSocket);
   checkProtocolPings(settings.heartbeat.protocol, WebSocket);
@@ -166,8 +166,9 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
   const now = userClock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(queueMax(options.queue), hooks, now);
 
+  const clientSettings = shared(withSafeCallbacks(settings, options, reporter));
   const input: SocketMachineInput = {
-    settings: shared(withSafeCallbacks(settings, options, reporter)),
+    settings: clientSettings,
     silentFor: link.silentFor,
     now,
     random: Math.random,
@@ -181,14 +182,13 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
     actor.system,
     new SocketClient({
       WebSocket,
-      resolveUrl,
-      resolveProtocols,
+      url: checkedUrl,
+      protocols: checkedProtocols,
       // `ws` closes a lingering TCP connection itself after its own closeTimeout (30 s by default),
       // with the peer's close code. Real time only: a test clock cannot drive ws's timer.
-      constructorOptions:
-        isWsConstructor(WebSocket) && userClock === undefined ? { closeTimeout: settings.closeTimeout } : undefined,
+      wsCloseTimeout: isWsConstructor(WebSocket) && userClock === undefined ? settings.closeTimeout : undefined,
       isWs: isWsConstructor(WebSocket),
-      heartbeat: settings.heartbeat,
+      heartbeat: clientSettings.heartbeat,
       link,
       reporter,
       steps: outbox,

@@ -40,14 +40,23 @@ export function checkProtocols(value: unknown): string[] {
 const describe = (value: unknown): string =>
   typeof value === 'function' ? 'a function' : Array.isArray(value) ? JSON.stringify(value) : String(value);
 
+/** A protocols option as checked at construction: the fixed list (a copy), or the function to ask before each attempt. */
+export type CheckedProtocols = readonly string[] | (() => unknown);
+
+const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
+
 /**
  * Checks a protocols option at construction: fixed ones now, so that bad ones throw at the call
- * that gave them; a function is called (and its answer checked) before each attempt instead.
- * @returns a function that resolves the protocols for the next attempt.
+ * that gave them, and copied, so that a caller who reuses the array changes nothing; a function is
+ * kept, to be called (and its answer checked) before each attempt.
  */
-export function protocolsResolver(source: unknown): () => Promise<string[]> {
-  if (source === undefined) return () => Promise.resolve([]);
-  if (typeof source === 'function') return async () => (source as () => unknown)() as Promise<string[]>;
-  const list = checkProtocols(source);
-  return () => Promise.resolve(list);
+export function checkProtocolsSource(source: unknown): CheckedProtocols {
+  if (source === undefined) return NO_PROTOCOLS;
+  if (typeof source === 'function') return source as () => unknown;
+  return Object.freeze([...checkProtocols(source)]);
+}
+
+/** The protocols for the next attempt: the fixed list, or the function's answer (not yet checked). A throw rejects. */
+export async function lookUpProtocols(protocols: CheckedProtocols): Promise<unknown> {
+  return typeof protocols === 'function' ? await protocols() : protocols;
 }

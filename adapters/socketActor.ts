@@ -3,17 +3,17 @@ import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
 import type { CallbackReporter } from './callbacks.js';
 import type { ActorSteps } from './clock.js';
-import { checkProtocols } from './protocols.js';
+import { checkProtocols, lookUpProtocols, type CheckedProtocols } from './protocols.js';
 import type { SocketLink } from './socketLink.js';
-import { toWebSocketUrl } from './url.js';
+import { lookUpUrl, toWebSocketUrl, type CheckedUrl } from './url.js';
 import { ReadyState, type WebSocketConstructor, type WebSocketLike } from './webSocketLike.js';
 
 export interface SocketActorConfig {
   WebSocket: WebSocketConstructor;
-  resolveUrl: () => Promise<string | URL>;
-  resolveProtocols: () => Promise<unknown>;
-  /** A third argument for the constructor (`ws`'s own options), or none. */
-  constructorOptions: object | undefined;
+  url: CheckedUrl;
+  protocols: CheckedProtocols;
+  /** For `ws`'s own option of that name (its third constructor argument), or none. */
+  wsCloseTimeout: number | undefined;
   heartbeat: SocketSettings['heartbeat'];
   link: SocketLink;
   reporter: CallbackReporter;
@@ -33,9 +33,9 @@ const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
  */
 export class SocketClient {
   readonly WebSocket: WebSocketConstructor;
-  readonly resolveUrl: () => Promise<string | URL>;
-  readonly resolveProtocols: () => Promise<unknown>;
-  readonly constructorOptions: object | undefined;
+  readonly url: CheckedUrl;
+  readonly protocols: CheckedProtocols;
+  readonly wsCloseTimeout: number | undefined;
   readonly heartbeat: SocketSettings['heartbeat'];
   readonly link: SocketLink;
   /** Kept only for a `heartbeat.message` function, the one use left once made (most clients have none). */
@@ -47,9 +47,9 @@ export class SocketClient {
 
   constructor(config: SocketActorConfig) {
     this.WebSocket = config.WebSocket;
-    this.resolveUrl = config.resolveUrl;
-    this.resolveProtocols = config.resolveProtocols;
-    this.constructorOptions = config.constructorOptions;
+    this.url = config.url;
+    this.protocols = config.protocols;
+    this.wsCloseTimeout = config.wsCloseTimeout;
     this.heartbeat = config.heartbeat;
     this.link = config.link;
     this.reporter = typeof config.heartbeat.message === 'function' ? config.reporter : undefined;
@@ -180,15 +180,16 @@ class Attempt {
     link.hooks.onMessage(data, origin);
   }
 
-  connect(url: string, protocols: string[]): void {
+  connect(url: string, protocols: readonly string[]): void {
     const { client } = this;
     const { link } = client;
     let ws: WebSocketLike;
     try {
+      // (The list is only read: WebSocket implementations copy or join it.)
       ws =
-        client.constructorOptions === undefined
-          ? new client.WebSocket(url, protocols)
-          : new (client.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, client.constructorOptions);
+        client.wsCloseTimeout === undefined
+          ? new client.WebSocket(url, protocols as string[])
+          : new (client.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, { closeTimeout: client.wsCloseTimeout });
     } catch (error) {
       this.failAttempt(error, 'WebSocket constructor threw');
       return;
@@ -255,28 +256,29 @@ class Attempt {
     let rawUrl: string | URL;
     let rawProtocols: unknown;
     try {
-      rawUrl = await client.resolveUrl();
+      rawUrl = await lookUpUrl(client.url);
     } catch (error) {
       if (!this.stopped) this.failAttempt(error, 'url() failed');
       return;
     }
     try {
-      rawProtocols = await client.resolveProtocols();
+      rawProtocols = await lookUpProtocols(client.protocols);
     } catch (error) {
       if (!this.stopped) this.failAttempt(error, 'protocols() failed');
       return;
     }
     if (this.stopped) return;
     let url: string;
-    let protocols: string[];
+    let protocols: readonly string[];
+    // A fixed URL and protocols were checked at construction; a function's answers are checked here.
     try {
-      url = toWebSocketUrl(rawUrl);
+      url = typeof client.url === 'string' ? client.url : toWebSocketUrl(rawUrl);
     } catch (error) {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid url' });
       return;
     }
     try {
-      protocols = checkProtocols(rawProtocols);
+      protocols = typeof client.protocols === 'function' ? checkProtocols(rawProtocols) : client.protocols;
     } catch (error) {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
       return;

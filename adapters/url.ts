@@ -36,16 +36,24 @@ export function toWebSocketUrl(value: string | URL): string {
   return url.href;
 }
 
+/** A url option as checked at construction: the fixed URL, normalised, or the function to ask before each attempt. */
+export type CheckedUrl = string | (() => string | URL | Promise<string | URL>);
+
 /**
  * Checks a url option at construction. A fixed URL is parsed now, so a bad one throws at the call
- * that gave it; a function is called before each attempt instead.
- * @returns a function that resolves the URL for the next attempt.
+ * that gave it; a function is kept, to be called before each attempt (see {@link lookUpUrl}).
+ * (A value, not a closure that resolves it: a closure would cost memory per connection.)
  */
-export function urlResolver(source: UrlSource): () => Promise<string | URL> {
-  if (typeof source === 'function') return async () => source();
-  if (typeof source === 'string' || source instanceof URL) {
-    const url = toWebSocketUrl(source);
-    return () => Promise.resolve(url);
-  }
+export function checkUrlSource(source: UrlSource): CheckedUrl {
+  if (typeof source === 'function') return source;
+  if (typeof source === 'string' || source instanceof URL) return toWebSocketUrl(source);
   throw new TypeError(`heartsocket: url must be a string, a URL, or a function returning one, got ${typeof source}.`);
+}
+
+/**
+ * The URL for the next attempt: the fixed one, or the function's answer (not yet checked: see
+ * {@link toWebSocketUrl}). A function that throws rejects, never throws at the caller.
+ */
+export async function lookUpUrl(url: CheckedUrl): Promise<string | URL> {
+  return typeof url === 'function' ? await url() : url;
 }

@@ -181,6 +181,18 @@ describe.each(IMPLEMENTATIONS)('subprotocols (%s)', (_name, WebSocket) => {
     expect(socket.protocol).toBe('v2');
   });
 
+  it('asks every attempt for the protocols given at construction, even when the caller reuses the array', async () => {
+    const server = await startServer();
+    const protocols = ['chat.v2'];
+    const { socket } = createSocket(server.url, fastOptions(WebSocket), protocols);
+    await waitForState(socket, 'open');
+    protocols[0] = 'not a token'; // the caller's buffer, reused: it was copied when checked
+    server.terminateAll();
+    await waitForState(socket, 'reconnectWait');
+    await waitForState(socket, 'open');
+    expect(server.protocols).toEqual(['chat.v2', 'chat.v2']);
+  });
+
   it('takes an async protocols function', async () => {
     const server = await startServer();
     const { socket } = createSocket(server.url, fastOptions(WebSocket), () => Promise.resolve('chat.v2'));

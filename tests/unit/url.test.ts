@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toWebSocketUrl, urlResolver } from '../../adapters/url.js';
+import { checkUrlSource, lookUpUrl, toWebSocketUrl } from '../../adapters/url.js';
 
 describe('toWebSocketUrl', () => {
   it.each([
@@ -21,26 +21,30 @@ describe('toWebSocketUrl', () => {
   });
 });
 
-describe('urlResolver', () => {
-  it('checks a fixed URL at once', () => {
-    expect(() => urlResolver('nope')).toThrow(SyntaxError);
+describe('checkUrlSource and lookUpUrl', () => {
+  it('checks a fixed URL at once, and gives it normalised to every attempt', async () => {
+    expect(() => checkUrlSource('nope')).toThrow(SyntaxError);
+    const fixed = checkUrlSource(new URL('https://h/feed'));
+    expect(fixed).toBe('wss://h/feed');
+    expect(await lookUpUrl(fixed)).toBe('wss://h/feed');
   });
 
   it('calls a url function before every attempt', async () => {
     let n = 0;
-    const resolve = urlResolver(() => `ws://h/${++n}`);
-    expect(await resolve()).toBe('ws://h/1');
-    expect(await resolve()).toBe('ws://h/2');
+    const url = checkUrlSource(() => `ws://h/${++n}`);
+    expect(await lookUpUrl(url)).toBe('ws://h/1');
+    expect(await lookUpUrl(url)).toBe('ws://h/2');
   });
 
   it('turns a throwing url function into a rejected attempt, not a throw at the caller', async () => {
-    const resolve = urlResolver(() => {
+    const url = checkUrlSource(() => {
       throw new Error('token service down');
     });
-    await expect(resolve()).rejects.toThrow('token service down');
+    const lookUp = lookUpUrl(url);
+    await expect(lookUp).rejects.toThrow('token service down');
   });
 
   it('refuses a url of the wrong type', () => {
-    expect(() => urlResolver(42 as never)).toThrow(TypeError);
+    expect(() => checkUrlSource(42 as never)).toThrow(TypeError);
   });
 });
