@@ -17,6 +17,11 @@ const SAMPLES = 4; // memory is measured after each quarter of the clients is op
 const SLICE = INTERVAL / 2; // ms of CPU measurement per slice, once every client is heartbeating
 const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket', 'xstate', 'reconnecting-websocket', 'partysocket'];
 const HEARTBEAT = { interval: INTERVAL, timeout: INTERVAL };
+// A connection is idle once its start-up is over: heartsocket's machine keeps a timer for its
+// first `reconnect.minUptime` ms (the retry count resets when it fires). Memory is measured both
+// just after a quarter opens and once that quarter is idle.
+const { DEFAULT_SETTINGS } = HeartSocketModule;
+const IDLE_AFTER = DEFAULT_SETTINGS.reconnect.minUptime + 500;
 
 /** A number read from a /proc file (Linux), or Infinity where there is none. */
 function procNumber(file, pattern, read = (match) => Number(match[1])) {
@@ -100,10 +105,14 @@ function bareXStateClient(url) {
 async function client() {
   const sockets = [];
   serve({
-    /** Opens `count` clients in SAMPLES steps: the memory before and after each step. */
+    /**
+     * Opens `count` clients in SAMPLES steps: the memory before, then after each step twice: as
+     * soon as it is open, and once it is idle.
+     */
     async open(variant, port, count) {
       await collectGarbage();
-      const steps = [heapAfterGc()];
+      const idle = [heapAfterGc()];
+      const opened = [];
       const make = () => {
         if (variant === 'xstate') return bareXStateClient(`ws://127.0.0.1:${port}`);
         const socket = CLIENTS[variant](`ws://127.0.0.1:${port}`, variant === 'heartsocket' ? { heartbeat: HEARTBEAT } : {});
@@ -113,9 +122,12 @@ async function client() {
       for (let step = 0; step < SAMPLES; step++) {
         sockets.push(...(await openMany(count / SAMPLES, make)));
         await collectGarbage();
-        steps.push(heapAfterGc());
+        opened.push(heapAfterGc());
+        await sleep(IDLE_AFTER);
+        await collectGarbage();
+        idle.push(heapAfterGc());
       }
-      return steps;
+      return { opened, idle };
     },
     /** CPU time (µs) over `ms` of idling with every socket heartbeating. */
     async idle(ms) {
@@ -135,7 +147,7 @@ async function main() {
     const server = spawn(FILE, ['server']);
     const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'] });
     const port = await server.call('port');
-    const steps = await worker.call('open', variant, port, count);
+    const { opened, idle } = await worker.call('open', variant, port, count);
     // Let every client reach its steady heartbeat, then measure CPU per ping the server counts.
     await sleep(INTERVAL);
     const cpu = [];
@@ -146,8 +158,9 @@ async function main() {
     }
     await worker.stop(); // the process exits with its sockets open: the server sees them reset
     await server.stop();
-    const per = (key) => steps.slice(1).map((s, i) => (s[key] - steps[i][key]) / (count / SAMPLES) / 1024);
-    results[variant] = { heap: per('heap'), rss: per('rss'), cpu };
+    // Each quarter's share: from the idle state before it to its own state after.
+    const per = (after, key) => after.map((s, i) => (s[key] - idle[i][key]) / (count / SAMPLES) / 1024);
+    results[variant] = { heap: per(idle.slice(1), 'heap'), rss: per(idle.slice(1), 'rss'), opened: per(opened, 'heap'), cpu };
     progress(`connections: ${variant} done`);
   }
   const base = results.ws;
@@ -163,6 +176,8 @@ async function main() {
       label,
       spread(r.heap, 1),
       `${fixed(median(r.heap) / median(base.heap))}×`,
+      spread(r.opened, 1),
+      `${fixed(median(r.opened) / median(base.opened))}×`,
       spread(r.rss, 1),
       `${fixed(median(r.rss) / median(base.rss))}×`,
       spread(r.cpu, 1),
@@ -176,14 +191,19 @@ async function main() {
       `that answers "ping" with "pong". heartsocket uses its own heartbeat (\`interval = timeout = ${INTERVAL}\`); ` +
       `the others get the hand-written equivalent usual with \`ws\`: one \`setInterval\` per client that ` +
       `closes the socket if nothing arrived since the last ping, else sends "ping". Memory after a full GC, ` +
-      `per client, measured over each quarter of the clients as they open: median (p25–p75) of ${SAMPLES}. ` +
+      `per client, measured over each quarter of the clients: median (p25–p75) of ${SAMPLES}; once the quarter is ` +
+      `idle (${IDLE_AFTER} ms after it opened: heartsocket keeps a timer for a connection's first ` +
+      `\`reconnect.minUptime\`, ${DEFAULT_SETTINGS.reconnect.minUptime} ms), and as soon as it is open. ` +
       `CPU: the client process's CPU time while idling, divided by the pings the server counted meanwhile, ` +
       `in ${SAMPLES} slices of ${SLICE} ms: median (p25–p75). Ratios are of medians. The floor row is heartsocket's ` +
       `machine in a bare XState actor on a \`ws\` socket, its \`socket\` an invoked callback actor that does only ` +
       `what the heartbeat needs: what XState itself costs (two actors, their system and scheduler, a snapshot per ` +
       `transition), before anything heartsocket adds. heartsocket's extra CPU is the two transitions of each heartbeat ` +
       `(\`open\` → \`awaitingPong\` → \`open\`).`,
-    table(['client', 'heap KiB/client', 'heap ÷ ws', 'RSS KiB/client', 'RSS ÷ ws', 'CPU µs/heartbeat', 'CPU ÷ ws'], rows),
+    table(
+      ['client', 'heap KiB/client, idle', 'heap ÷ ws', 'heap KiB/client, just opened', 'heap ÷ ws', 'RSS KiB/client, idle', 'RSS ÷ ws', 'CPU µs/heartbeat', 'CPU ÷ ws'],
+      rows,
+    ),
   );
 }
 
