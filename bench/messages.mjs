@@ -122,31 +122,34 @@ async function main() {
   const port = await server.call('port');
   const rows = [];
   for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
-    // One live process per library; runs alternate between them, so that each round compares
-    // the libraries under the same conditions (the machine's load drifts), without sharing a JIT.
-    // A process's JIT can settle on a faster or slower receive path for all its runs: fresh
+    // One live process per library. The machine's speed drifts (other work, other tenants), by
+    // more than the differences measured: every run of a library is paired with a run of raw `ws`
+    // right beside it (before it in one round, after it in the next), and its ratio is to that
+    // run. A process's JIT can settle on a faster or slower receive path for all its runs: fresh
     // processes every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
-    const samples = VARIANTS.map(() => []);
+    const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
     for (let generation = 0; generation < GENERATIONS; generation++) {
       const clients = VARIANTS.map(() => spawn(FILE, ['client']));
       for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
+      const run = (i) => within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
       const rounds = Math.round((ROUNDS * (generation + 1)) / GENERATIONS) - Math.round((ROUNDS * generation) / GENERATIONS);
       for (let round = -WARMUP; round < rounds; round++) {
-        for (let k = 0; k < VARIANTS.length; k++) {
-          const i = (k + round + WARMUP) % VARIANTS.length;
-          const result = await within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
-          if (round >= 0) samples[i].push(result);
+        for (let k = 1; k < VARIANTS.length; k++) {
+          const i = 1 + ((k + round + WARMUP) % (VARIANTS.length - 1)); // rotating order
+          const wsFirst = (round + k) % 2 === 0;
+          const first = await run(wsFirst ? 0 : i);
+          const second = await run(wsFirst ? i : 0);
+          const [ws, result] = wsFirst ? [first, second] : [second, first];
+          if (round < 0) continue;
+          samples[0].push({ ...ws, ratio: { wall: 1, cpu: 1 } });
+          samples[i].push({ ...result, ratio: { wall: result.wall / ws.wall, cpu: result.cpu / ws.cpu } });
         }
       }
       await Promise.all(clients.map((client) => client.stop()));
     }
     progress(`messages: ${direction} done`);
-    const base = samples[0];
     for (const [i, { name }] of VARIANTS.entries()) {
-      const cell = (key) => [
-        spread(samples[i].map((r) => r[key]), 3),
-        spread(samples[i].map((r, round) => r[key] / base[round][key])),
-      ];
+      const cell = (key) => [spread(samples[i].map((r) => r[key]), 3), spread(samples[i].map((r) => r.ratio[key]))];
       rows.push([direction, name, ...cell('wall'), ...cell('cpu')]);
     }
   }
@@ -157,9 +160,11 @@ async function main() {
       `as fast as a server in another process can write them (pre-framed bytes, so that the client is the ` +
       `bottleneck), and separately sends ${N.send.toLocaleString('en')} (${SEND_BATCH} per event-loop turn, until ` +
       `the server has counted every byte). The listener (\`onmessage\` unless named) reads \`event.data\`; every ` +
-      `library is given \`ws\` as its WebSocket; each client runs in a process of its own. ${ROUNDS} rounds after ` +
-      `${WARMUP} warm-up rounds, each round one run per client, in rotating order: median (p25–p75) per message, ` +
-      `and of the ratio to the raw \`ws\` run of the same round. CPU is the client process's (user + system). ` +
+      `library is given \`ws\` as its WebSocket; each client runs in a process of its own (fresh ones every ` +
+      `${ROUNDS / GENERATIONS} rounds). ${ROUNDS} rounds after ${WARMUP} warm-up rounds; in each round every client runs once, in ` +
+      `rotating order, right beside a run of raw \`ws\` (before or after it, alternately): median (p25–p75) per ` +
+      `message, and of the ratio to that paired raw \`ws\` run, so that the machine's drift cancels. CPU is the ` +
+      `client process's (user + system). ` +
       `The control row is raw \`ws\` again: its ratio shows how much of a ratio is the machine's noise. ` +
       `Sending costs mostly the write system call \`ws\` makes for each message, the same under every library.`,
     table(['direction', 'client', 'wall µs/msg', 'wall ÷ ws', 'CPU µs/msg', 'CPU ÷ ws'], rows),
