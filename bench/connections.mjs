@@ -14,9 +14,12 @@ const FILE = fileURLToPath(import.meta.url);
 const MAX_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const INTERVAL = 2000; // heartbeat interval (and timeout) in ms
 const SAMPLES = 4; // memory is measured after each quarter of the clients is open, CPU over 4 slices
-const SLICE = INTERVAL / 2; // ms of CPU measurement per slice, once every client is heartbeating
+const SLICE = INTERVAL; // ms of CPU measurement per slice (a whole interval: each client pings once in it)
 const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['ws', 'heartsocket', 'xstate', 'reconnecting-websocket', 'partysocket'];
 const HEARTBEAT = { interval: INTERVAL, timeout: INTERVAL };
+// The library measured second in a run was seen to measure slower whichever it was: every library
+// is measured in each of two passes, in one order and then the reverse.
+const PASSES = Number(process.env.BENCH_PASSES ?? 2);
 // A connection is idle once its start-up is over: heartsocket's machine keeps a timer for its
 // first `reconnect.minUptime` ms (the retry count resets when it fires). Memory is measured both
 // just after a quarter opens and once that quarter is idle.
@@ -143,7 +146,8 @@ async function main() {
   // ephemeral port (a fresh server per library, so that none is still in TIME_WAIT): keep margins.
   const count = Math.floor(Math.min(MAX_CLIENTS, fileLimit() - 200, portCount() - 1000) / SAMPLES) * SAMPLES;
   const results = {};
-  for (const variant of VARIANTS) {
+  for (const variant of VARIANTS) results[variant] = { heap: [], rss: [], opened: [], cpu: [] };
+  for (let pass = 0; pass < PASSES; pass++) for (const variant of pass % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
     const server = spawn(FILE, ['server']);
     const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'] });
     const port = await server.call('port');
@@ -160,8 +164,12 @@ async function main() {
     await server.stop();
     // Each quarter's share: from the idle state before it to its own state after.
     const per = (after, key) => after.map((s, i) => (s[key] - idle[i][key]) / (count / SAMPLES) / 1024);
-    results[variant] = { heap: per(idle.slice(1), 'heap'), rss: per(idle.slice(1), 'rss'), opened: per(opened, 'heap'), cpu };
-    progress(`connections: ${variant} done`);
+    const r = results[variant];
+    r.heap.push(...per(idle.slice(1), 'heap'));
+    r.rss.push(...per(idle.slice(1), 'rss'));
+    r.opened.push(...per(opened, 'heap'));
+    r.cpu.push(...cpu);
+    progress(`connections: ${variant} done (pass ${pass + 1} of ${PASSES})`);
   }
   const base = results.ws;
   const rows = VARIANTS.map((variant) => {
@@ -191,15 +199,16 @@ async function main() {
       `that answers "ping" with "pong". heartsocket uses its own heartbeat (\`interval = timeout = ${INTERVAL}\`); ` +
       `the others get the hand-written equivalent usual with \`ws\`: one \`setInterval\` per client that ` +
       `closes the socket if nothing arrived since the last ping, else sends "ping". Memory after a full GC, ` +
-      `per client, measured over each quarter of the clients: median (p25–p75) of ${SAMPLES}; once the quarter is ` +
+      `per client, measured over each quarter of the clients: median (p25–p75) of ${SAMPLES * PASSES} (${SAMPLES} in each ` +
+      `of ${PASSES} passes over the libraries, the second in reverse order); once the quarter is ` +
       `idle (${IDLE_AFTER} ms after it opened: heartsocket keeps a timer for a connection's first ` +
       `\`reconnect.minUptime\`, ${DEFAULT_SETTINGS.reconnect.minUptime} ms), and as soon as it is open. ` +
       `CPU: the client process's CPU time while idling, divided by the pings the server counted meanwhile, ` +
-      `in ${SAMPLES} slices of ${SLICE} ms: median (p25–p75). Ratios are of medians. The floor row is heartsocket's ` +
+      `in ${SAMPLES} slices of ${SLICE} ms per pass: median (p25–p75). Ratios are of medians. The floor row is heartsocket's ` +
       `machine in a bare XState actor on a \`ws\` socket, its \`socket\` an invoked callback actor that does only ` +
       `what the heartbeat needs: what XState itself costs (two actors, their system and scheduler, a snapshot per ` +
-      `transition), before anything heartsocket adds. heartsocket's extra CPU is the two transitions of each heartbeat ` +
-      `(\`open\` → \`awaitingPong\` → \`open\`).`,
+      `transition), before anything heartsocket adds. heartsocket's extra CPU, and the floor's, is the two transitions of ` +
+      `each heartbeat (\`open\` → \`awaitingPong\` → \`open\`).`,
     table(
       ['client', 'heap KiB/client, idle', 'heap ÷ ws', 'heap KiB/client, just opened', 'heap ÷ ws', 'RSS KiB/client, idle', 'RSS ÷ ws', 'CPU µs/heartbeat', 'CPU ÷ ws'],
       rows,
