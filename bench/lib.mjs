@@ -1,7 +1,7 @@
 // Shared helpers of the benchmarks: the clients under test, a ws server in another process,
 // statistics and markdown tables. Every benchmark is one file that runs as the orchestrator by
 // default and as a helper process (its server, its clients) when forked with a role argument.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,9 +58,13 @@ export async function openMany(count, make, batch = 250) {
 // ---------------------------------------------------------------------------------------------
 // Processes: the orchestrator forks helpers (a server, clients) and calls them over IPC.
 
-/** Forks `file` with `args` (its role) and returns `call(method, ...params)` and `stop()`. */
-export function spawn(file, args = [], { execArgv = [] } = {}) {
+/**
+ * Forks `file` with `args` (its role) and returns `call(method, ...params)` and `stop()`. With
+ * `cpu`, the process (all its threads) is kept on that core where `taskset` exists (Linux).
+ */
+export function spawn(file, args = [], { execArgv = [], cpu } = {}) {
   const child = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (cpu !== undefined) pin(child.pid, cpu);
   const pending = new Map();
   let nextId = 0;
   child.on('message', ({ id, result, error }) => {
@@ -87,6 +91,20 @@ export function spawn(file, args = [], { execArgv = [] } = {}) {
       await within(exited, 10_000, `${args.join(' ')} to exit`).catch(() => child.kill());
     },
   };
+}
+
+/** Whether processes can be pinned to a core here (Linux's `taskset`, and more than one core). */
+export const CAN_PIN = os.cpus().length > 1 && (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function pin(pid, cpu) {
+  if (CAN_PIN) execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
 /** In a helper process: answer the orchestrator's calls with `methods`; exit when it disconnects. */

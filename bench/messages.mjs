@@ -7,10 +7,10 @@
 // process of its own (no JIT or heap state shared between libraries); their runs alternate.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spread, table, within } from './lib.mjs';
+import { CAN_PIN, CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spread, table, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const N = { receive: 100_000, send: 20_000 }; // messages per run
+const N = { receive: Number(process.env.BENCH_RECEIVE_N ?? 100_000), send: 20_000 }; // messages per run
 const WARMUP = 3; // rounds not counted: the JIT settles
 // BENCH_ROUNDS and BENCH_DIRECTIONS (receive,send) narrow a run while working on one number.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one run of each client per round
@@ -118,7 +118,9 @@ async function client() {
 }
 
 async function main() {
-  const server = spawn(FILE, ['server']);
+  // Server and client on cores of their own (where the OS lets us pin them): whether they shared
+  // one was left to the scheduler, and moved a client process's speed by half.
+  const server = spawn(FILE, ['server'], { cpu: 0 });
   const port = await server.call('port');
   const rows = [];
   for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
@@ -129,7 +131,7 @@ async function main() {
     // processes every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
     const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
     for (let generation = 0; generation < GENERATIONS; generation++) {
-      const clients = VARIANTS.map(() => spawn(FILE, ['client']));
+      const clients = VARIANTS.map(() => spawn(FILE, ['client'], { cpu: 1 }));
       for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
       const run = (i) => within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
       const rounds = Math.round((ROUNDS * (generation + 1)) / GENERATIONS) - Math.round((ROUNDS * generation) / GENERATIONS);
