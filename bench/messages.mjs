@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { CAN_PIN, CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spread, table, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const N = { receive: Number(process.env.BENCH_RECEIVE_N ?? 100_000), send: 20_000 }; // messages per run
+const N = { receive: 100_000, send: 20_000 }; // messages per run
 const WARMUP = 3; // rounds not counted: the JIT settles
 // BENCH_ROUNDS and BENCH_DIRECTIONS (receive,send) narrow a run while working on one number.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one run of each client per round
 // Each generation is a fresh set of client processes (see main()).
-const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 3);
+const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 10);
 const SEND_BATCH = 1000; // sends between yields to the event loop
 const PAYLOAD = '{"type":"tick","seq":1234567890}'; // 32 bytes
 // The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
@@ -167,6 +167,9 @@ async function main() {
       `rotating order, right beside a run of raw \`ws\` (before or after it, alternately): median (p25–p75) per ` +
       `message, and of the ratio to that paired raw \`ws\` run, so that the machine's drift cancels. CPU is the ` +
       `client process's (user + system). ` +
+      (CAN_PIN
+        ? `The server and the clients run on cores of their own (\`taskset\`). `
+        : `The server and the clients could not be pinned to cores of their own here (no \`taskset\`). `) +
       `The control row is raw \`ws\` again: its ratio shows how much of a ratio is the machine's noise. ` +
       `Sending costs mostly the write system call \`ws\` makes for each message, the same under every library.`,
     table(['direction', 'client', 'wall µs/msg', 'wall ÷ ws', 'CPU µs/msg', 'CPU ÷ ws'], rows),
