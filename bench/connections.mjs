@@ -148,8 +148,8 @@ async function main() {
   const results = {};
   for (const variant of VARIANTS) results[variant] = { heap: [], rss: [], opened: [], cpu: [] };
   for (let pass = 0; pass < PASSES; pass++) for (const variant of pass % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
-    const server = spawn(FILE, ['server']);
-    const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'] });
+    const server = spawn(FILE, ['server'], { cpu: 0 }); // each on a core of its own where taskset exists
+    const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'], cpu: 1 });
     const port = await server.call('port');
     const { opened, idle } = await worker.call('open', variant, port, count);
     // Let every client reach its steady heartbeat, then measure CPU per ping the server counts.
