@@ -186,7 +186,7 @@ export function bindSocket(url: UrlSource, protocols: unknown, options: SocketOp
       protocols: checkedProtocols,
       // `ws` closes a lingering TCP connection itself after its own closeTimeout (30 s by default),
       // with the peer's close code. Real time only: a test clock cannot drive ws's timer.
-      wsCloseTimeout: isWsConstructor(WebSocket) && userClock === undefined ? settings.closeTimeout : undefined,
+      wsCloseTimeout: isWsConstructor(WebSocket) && userClock === undefined ? clientSettings.closeTimeout : undefined,
       isWs: isWsConstructor(WebSocket),
       heartbeat: clientSettings.heartbeat,
       link,
