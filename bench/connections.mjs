@@ -147,7 +147,8 @@ async function main() {
   const count = Math.floor(Math.min(MAX_CLIENTS, fileLimit() - 200, portCount() - 1000) / SAMPLES) * SAMPLES;
   const results = {};
   for (const variant of VARIANTS) results[variant] = { heap: [], rss: [], opened: [], cpu: [] };
-  for (let pass = 0; pass < PASSES; pass++) for (const variant of pass % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+  const order = (pass) => (pass % 2 === 0 ? VARIANTS : [...VARIANTS].reverse());
+  for (let pass = 0; pass < PASSES; pass++) for (const variant of order(pass)) {
     const server = spawn(FILE, ['server'], { cpu: 0 }); // each on a core of its own where taskset exists
     const worker = spawn(FILE, ['client'], { execArgv: ['--expose-gc'], cpu: 1 });
     const port = await server.call('port');
