@@ -68,6 +68,9 @@ export async function runSequence(actions: Action[]): Promise<void> {
   const undelivered = new Set<number>();
   const queuedSince = new Map<number, number>(); // message → index of the action that queued it
   let lastLossyFault = -1;
+  // A half-open connection stays half-open until the end (heal): the client may still be on it,
+  // or just opening it, when it flushes a message queued later; that message is lost with it.
+  let firstSilence = Infinity;
   let next = 0;
   let closedByUser = false;
   socket.addEventListener('undelivered', (event) => {
@@ -92,6 +95,7 @@ export async function runSequence(actions: Action[]): Promise<void> {
           break;
         case 'goSilent':
           lastLossyFault = index;
+          firstSilence = Math.min(firstSilence, index);
           server.goSilent();
           break;
         case 'refuse':
@@ -134,9 +138,12 @@ export async function runSequence(actions: Action[]): Promise<void> {
     // Heal the server and let the client deliver what it still holds.
     await server.heal();
     // A message is accounted for when the server has it, it was reported undelivered, or a lossy
-    // fault came after it was queued.
+    // fault came after it was queued (or a half-open connection it may have been flushed into).
     const accounted = (message: number, queuedAt: number): boolean =>
-      server.received.map(Number).includes(message) || undelivered.has(message) || lastLossyFault >= queuedAt;
+      server.received.map(Number).includes(message) ||
+      undelivered.has(message) ||
+      lastLossyFault >= queuedAt ||
+      firstSilence < queuedAt;
     if (!closedByUser && socket.state !== 'closed') {
       await waitFor(() => socket.state === 'open' || socket.state === 'awaitingPong', 'open again after healing', 2000);
       // Bounded, not a fixed sleep: on a loaded machine the server may read the flushed queue late,
