@@ -163,7 +163,7 @@ async function main() {
       `bottleneck), and separately sends ${N.send.toLocaleString('en')} (${SEND_BATCH} per event-loop turn, until ` +
       `the server has counted every byte). The listener (\`onmessage\` unless named) reads \`event.data\`; every ` +
       `library is given \`ws\` as its WebSocket; each client runs in a process of its own (fresh ones every ` +
-      `${ROUNDS / GENERATIONS} rounds). ${ROUNDS} rounds after ${WARMUP} warm-up rounds; in each round every client runs once, in ` +
+      `${ROUNDS / GENERATIONS} rounds, after ${WARMUP} warm-up rounds of their own). ${ROUNDS} rounds; in each round every client runs once, in ` +
       `rotating order, right beside a run of raw \`ws\` (before or after it, alternately): median (p25–p75) per ` +
       `message, and of the ratio to that paired raw \`ws\` run, so that the machine's drift cancels. CPU is the ` +
       `client process's (user + system). ` +
