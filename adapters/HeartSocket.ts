@@ -205,7 +205,8 @@ export class HeartSocket extends SocketEventTarget {
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;
-    // Every heartbeat changes state twice: posted with nothing allocated, built only if someone listens.
+    // Every heartbeat changes state twice: posted without a closure or an event, which is built
+    // only if someone listens.
     this.#outbox.post(HeartSocket.#announceStateChange, this, STATE_CHANGES[previous][state]);
   }
 
@@ -423,7 +424,8 @@ export class HeartSocket extends SocketEventTarget {
       for (const event of undelivered) socket.#post('undelivered', () => event);
     }
     onMessage(data: unknown, origin: string): void {
-      this.socket.#outbox.deliverNow(HeartSocket.#deliverMessage, this.socket, data, origin);
+      const socket = this.socket;
+      socket.#outbox.deliverNow(HeartSocket.#deliverMessage, socket, data, origin);
     }
     onUndelivered(messages: SendData[], error: HeartSocketError): void {
       (this.socket.#undelivered ??= []).push(new UndeliveredEvent(messages, error));
@@ -434,7 +436,8 @@ export class HeartSocket extends SocketEventTarget {
   static #deliverMessage(socket: HeartSocket, data: unknown, origin: string): void {
     const listeners = socket.messageListeners();
     if (listeners === undefined) return; // nobody to hear it: no event built
-    socket.dispatchLight('message', new LightMessageEvent(data, origin, socket.#link.lastHeardAt), listeners);
+    const event = new LightMessageEvent(data, origin, socket.#link.lastHeardAt);
+    socket.dispatchTo(listeners, 'message', event as unknown as Event, event);
   }
 }
 

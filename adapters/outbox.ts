@@ -17,8 +17,9 @@ export class Outbox {
   #delivering = false;
   /**
    * The deliveries waiting, four entries each (the function and its three arguments, so that
-   * posting allocates no closure), and where the next begins. Made when first needed: most
-   * steps deliver nothing, and each array costs memory per connection.
+   * posting allocates no closure), and where the next begins. Made when something is posted and
+   * dropped once all is delivered: `null` means nothing waits (most steps deliver nothing, and an
+   * idle connection keeps no array).
    */
   #queue: unknown[] | null = null;
   #next = 0;
@@ -53,16 +54,13 @@ export class Outbox {
    * common case), queued behind other deliveries otherwise.
    */
   deliverNow<A, B, C>(deliver: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void {
-    if (this.#depth > 0 || this.#delivering) {
-      this.post(deliver, a, b, c);
-      return;
-    }
+    if (this.#depth > 0 || this.#delivering) return this.post(deliver, a, b, c);
     this.#delivering = true;
     try {
       deliver(a, b, c);
     } finally {
       this.#delivering = false;
-      if (this.#queue !== null && this.#next < this.#queue.length) this.#deliver();
+      if (this.#queue !== null) this.#deliver();
     }
   }
 
@@ -78,9 +76,9 @@ export class Outbox {
       }
     } finally {
       this.#delivering = false;
-      // Emptied once all is delivered (a delivery that threw leaves the rest for the next time).
+      // Dropped once all is delivered (a delivery that threw leaves the rest for the next time).
       if (this.#next >= queue.length) {
-        queue.length = 0;
+        this.#queue = null;
         this.#next = 0;
       }
     }

@@ -75,7 +75,10 @@ export class SocketLink {
    * arrived together: the first stamps the time, the rest cost no clock read (the hot path).
    */
   heard(): void {
-    if (this.#stamped) return;
+    if (!this.#stamped) this.#stamp();
+  }
+
+  #stamp(): void {
     this.#stamped = true;
     this.lastHeardAt = this.now();
     if (SocketLink.#stampedLinks.push(this) === 1) queueMicrotask(SocketLink.#runEnded);

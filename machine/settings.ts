@@ -180,8 +180,13 @@ export const HEARTBEAT_PING = 'ping';
  */
 export const HEARTBEAT_PONG = 'pong';
 
-/** The default `heartbeat.isPong`: the convention's answer, `'pong'`, and nothing else. */
-const isConventionalPong = (data: unknown): boolean => data === HEARTBEAT_PONG;
+/**
+ * The default `heartbeat.isPong`: the convention's answer, `'pong'`, and nothing else. (It runs for
+ * every incoming message: the length is compared first, which V8 does inline, where comparing two
+ * strings is a call.)
+ */
+const isConventionalPong = (data: unknown): boolean =>
+  typeof data === 'string' && data.length === HEARTBEAT_PONG.length && data === HEARTBEAT_PONG;
 
 /**
  * The defaults of every option, frozen.

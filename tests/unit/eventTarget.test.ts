@@ -159,6 +159,21 @@ describe.each(subjects)('event dispatch: %s', (_name, make) => {
     expect(reported).toEqual([new Error('listener bug')]);
   });
 
+  it('"inner invoke": a function listener is called with the target as this, on every call (its own bind property is not used)', () => {
+    const { target, fire } = make();
+    const seen: unknown[] = [];
+    const listener = function (this: unknown) {
+      seen.push(this);
+    };
+    listener.bind = () => {
+      throw new Error('the platform binds with its own bind, not the callback’s');
+    };
+    target.addEventListener('message', listener);
+    fire();
+    fire();
+    expect(seen).toEqual([target, target]);
+  });
+
   it('is a MessageEvent with its fields', () => {
     const { target, fire } = make();
     let seen: MessageEvent | undefined;
@@ -184,6 +199,20 @@ describe('on… handlers (the HTML standard\'s event handler attributes)', () =>
     s.onmessage = () => void calls.push('handler B');
     s.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
     expect(calls).toEqual(['listener 1', 'handler B', 'listener 2']);
+  });
+
+  it('a handler replaced after it ran is the one called next, with the socket as this', () => {
+    const s = socket();
+    const calls: unknown[] = [];
+    s.onmessage = function (this: unknown) {
+      calls.push('A', this);
+    };
+    s.dispatchEvent(new LightMessageEvent('x', '', 0) as unknown as Event);
+    s.onmessage = function (this: unknown) {
+      calls.push('B', this);
+    };
+    s.dispatchEvent(new LightMessageEvent('y', '', 0) as unknown as Event);
+    expect(calls).toEqual(['A', s, 'B', s]);
   });
 
   it('null removes the handler; set again, it goes to the end', () => {
