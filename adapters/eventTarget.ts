@@ -22,7 +22,8 @@ interface Listener {
   /**
    * A function callback bound to the target, made at its first dispatch (most listeners of an
    * idle connection never run). V8 calls a bound function directly and may compile a small
-   * listener into the dispatch; `callback.call(target, event)` it never does.
+   * listener into the dispatch; a listener called as `callback.call(target, event)` Node 20's V8
+   * never compiles in.
    */
   bound: ListenerFunction | undefined;
   readonly capture: boolean;

@@ -60,7 +60,7 @@ export class Outbox {
       deliver(a, b, c);
     } finally {
       this.#delivering = false;
-      if (this.#queue !== null) this.#deliver();
+      if (this.#queue !== null) this.#deliver(); // (null unless something waits)
     }
   }
 

@@ -171,8 +171,8 @@ class Attempt {
 
   /**
    * One incoming message, the per-message path: what is rare (a pong, a watching view, the first
-   * message after a ping) is a call of its own, so that V8 can compile all the rest, down to the
-   * user's listener, as one function.
+   * message after a ping) is a call of its own, so that V8 spends what it will compile into one
+   * function on what every message does (see docs/performance.md).
    */
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.client;
