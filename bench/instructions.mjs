@@ -1,0 +1,85 @@
+// Instructions per received message, counted by valgrind (not timed): the receive path's cost
+// without the machine's noise. Optional: it needs `valgrind` on the PATH (`apt-get install
+// valgrind`) and takes several minutes, so `npm run bench` does not run it.
+//
+//   npm run build && node bench/instructions.mjs     (BENCH_HEARTSOCKET=path/index.js: another build)
+//
+// Each client opens a real connection to the receive server of `messages.mjs`; then frames are
+// written straight into `ws`'s parser (no network, no server work). V8 runs single-threaded and
+// `--predictable`, so that a build compiles the same way each run. The count is the difference
+// between a run of 1 and one of 2 million messages after the same warm-up: start-up, warm-up and
+// compilation cancel out. Another build can still take another inlining path: count twice before
+// trusting a difference of a few dozen instructions.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CLIENTS, opened, spawn, table, WebSocket } from './lib.mjs';
+
+const FILE = fileURLToPath(import.meta.url);
+const MESSAGES = fileURLToPath(new URL('./messages.mjs', import.meta.url));
+const CLIENT_NAMES = ['ws', 'reconnecting-websocket', 'heartsocket'];
+const WARMUP_WRITES = 200;
+const FRAMES_PER_WRITE = 1000;
+const PAYLOAD = '{"type":"tick","seq":1234567890}'; // as messages.mjs sends
+const V8_FLAGS = ['--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
+
+/** One counted run, in the process valgrind watches: open, warm up, then `writes` × 1000 frames. */
+async function client(name, writes) {
+  const server = spawn(MESSAGES, ['server']);
+  const port = await server.call('port');
+  let ws;
+  class Capturing extends WebSocket {
+    constructor(...args) {
+      super(...args);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the socket whose parser is fed
+      ws = this;
+    }
+  }
+  const url = `ws://127.0.0.1:${port}/receive`;
+  const options = { WebSocket: Capturing, ...(name === 'heartsocket' && { heartbeat: { interval: 600_000, timeout: 600_000 } }) };
+  const socket = name === 'ws' ? (ws = new WebSocket(url)) : CLIENTS[name](url, options);
+  await opened(socket);
+  let bytes = 0;
+  socket.onmessage = (event) => {
+    bytes += event.data.length; // read the data, as any listener would; checked below
+  };
+  const frame = Buffer.concat([Buffer.from([0x81, PAYLOAD.length]), Buffer.from(PAYLOAD)]);
+  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => frame));
+  for (let i = 0; i < WARMUP_WRITES + writes; i++) {
+    ws._receiver.write(burst);
+    if (i % 16 === 15) await new Promise(setImmediate);
+  }
+  const expected = (WARMUP_WRITES + writes) * FRAMES_PER_WRITE * PAYLOAD.length;
+  if (bytes !== expected) throw new Error(`${name}: received ${bytes} bytes of data, expected ${expected}`);
+  socket.close();
+  await server.stop();
+}
+
+/** valgrind's count of instructions for one run of `name` with `writes` writes. */
+function instructions(name, writes) {
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...V8_FLAGS, FILE, 'client', name, String(writes)];
+  const run = spawnSync('valgrind', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
+  if (run.status !== 0 || match === null) throw new Error(`${name} under valgrind failed:\n${(run.stderr ?? String(run.error)).slice(-2000)}`);
+  return Number(match[1].replaceAll(',', ''));
+}
+
+function main() {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.log('bench/instructions.mjs needs valgrind on the PATH (apt-get install valgrind): nothing counted.');
+    return;
+  }
+  const rows = [];
+  let wsPerMessage;
+  for (const name of CLIENT_NAMES) {
+    const perMessage = (instructions(name, 2000) - instructions(name, 1000)) / (1000 * FRAMES_PER_WRITE);
+    wsPerMessage ??= perMessage;
+    rows.push([name, Math.round(perMessage).toLocaleString('en'), `${(perMessage / wsPerMessage).toFixed(3)}×`]);
+    process.stderr.write(`  instructions: ${name} done\n`);
+  }
+  console.log(table(['client (`onmessage`)', 'instructions per message', '÷ ws'], rows));
+}
+
+if (process.argv[2] === 'client') {
+  await client(process.argv[3], Number(process.argv[4]));
+  process.exit(0); // whatever a client left behind (a timer, a closing socket) is not counted
+} else main();
