@@ -6,13 +6,14 @@
 //
 // Each client opens a real connection to the receive server of `messages.mjs`; then frames are
 // written straight into `ws`'s parser (no network, no server work). V8 runs single-threaded and
-// `--predictable`, so that a build compiles the same way each run. The count is the difference
-// between a run of 1 and one of 2 million messages after the same warm-up: start-up, warm-up and
-// compilation cancel out. Another build can still take another inlining path: count twice before
-// trusting a difference of a few dozen instructions.
+// `--predictable`. The count is the difference between a run of 1 and one of 2 million messages
+// after the same warm-up: start-up, warm-up and compilation cancel out. Even so the JIT does not
+// settle on the same path every run (raw `ws` included): counts move by up to a tenth between
+// runs. So every client is counted BENCH_RUNS times (default 3), in rotating order, and the table
+// gives the median and the range; trust a difference only well outside the ranges.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, opened, spawn, table, WebSocket } from './lib.mjs';
+import { CLIENTS, median, opened, spawn, table, WebSocket } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const MESSAGES = fileURLToPath(new URL('./messages.mjs', import.meta.url));
@@ -21,6 +22,7 @@ const WARMUP_WRITES = 200;
 const FRAMES_PER_WRITE = 1000;
 const PAYLOAD = '{"type":"tick","seq":1234567890}'; // as messages.mjs sends
 const V8_FLAGS = ['--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** One counted run, in the process valgrind watches: open, warm up, then `writes` × 1000 frames. */
 async function client(name, writes) {
@@ -68,15 +70,22 @@ function main() {
     console.log('bench/instructions.mjs needs valgrind on the PATH (apt-get install valgrind): nothing counted.');
     return;
   }
-  const rows = [];
-  let wsPerMessage;
-  for (const name of CLIENT_NAMES) {
-    const perMessage = (instructions(name, 2000) - instructions(name, 1000)) / (1000 * FRAMES_PER_WRITE);
-    wsPerMessage ??= perMessage;
-    rows.push([name, Math.round(perMessage).toLocaleString('en'), `${(perMessage / wsPerMessage).toFixed(3)}×`]);
-    process.stderr.write(`  instructions: ${name} done\n`);
+  const counts = Object.fromEntries(CLIENT_NAMES.map((name) => [name, []]));
+  for (let run = 0; run < RUNS; run++) {
+    for (let k = 0; k < CLIENT_NAMES.length; k++) {
+      const name = CLIENT_NAMES[(k + run) % CLIENT_NAMES.length];
+      counts[name].push((instructions(name, 2000) - instructions(name, 1000)) / (1000 * FRAMES_PER_WRITE));
+    }
+    process.stderr.write(`  instructions: run ${run + 1} of ${RUNS} done\n`);
   }
-  console.log(table(['client (`onmessage`)', 'instructions per message', '÷ ws'], rows));
+  const count = (value) => Math.round(value).toLocaleString('en');
+  const wsMedian = median(counts.ws);
+  const rows = CLIENT_NAMES.map((name) => {
+    const values = counts[name];
+    const spread = `${count(Math.min(...values))}–${count(Math.max(...values))}`;
+    return [name, `${count(median(values))} (${spread})`, `${(median(values) / wsMedian).toFixed(2)}×`];
+  });
+  console.log(table(['client (`onmessage`)', `instructions per message: median (range) of ${RUNS}`, 'median ÷ ws'], rows));
 }
 
 if (process.argv[2] === 'client') {
