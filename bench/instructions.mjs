@@ -13,14 +13,13 @@
 // gives the median and the range; trust a difference only well outside the ranges.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, median, opened, spawn, table, WebSocket } from './lib.mjs';
+import { CLIENTS, median, opened, PAYLOAD, spawn, table, textFrame, WebSocket } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const MESSAGES = fileURLToPath(new URL('./messages.mjs', import.meta.url));
 const CLIENT_NAMES = ['ws', 'reconnecting-websocket', 'heartsocket'];
 const WARMUP_WRITES = 200;
 const FRAMES_PER_WRITE = 1000;
-const PAYLOAD = '{"type":"tick","seq":1234567890}'; // as messages.mjs sends
 const V8_FLAGS = ['--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -44,8 +43,7 @@ async function client(name, writes) {
   socket.onmessage = (event) => {
     bytes += event.data.length; // read the data, as any listener would; checked below
   };
-  const frame = Buffer.concat([Buffer.from([0x81, PAYLOAD.length]), Buffer.from(PAYLOAD)]);
-  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => frame));
+  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => textFrame(PAYLOAD)));
   for (let i = 0; i < WARMUP_WRITES + writes; i++) {
     ws._receiver.write(burst);
     if (i % 16 === 15) await new Promise(setImmediate);

@@ -18,6 +18,12 @@ export { sleep, WebSocket, WebSocketServer };
 
 export const HOST = '127.0.0.1';
 
+/** The message of the message benchmarks (`messages.mjs`, `instructions.mjs`): 32 bytes of JSON. */
+export const PAYLOAD = '{"type":"tick","seq":1234567890}';
+
+/** A server-to-client text frame (unmasked) of a short `text` (under 126 bytes), as a server writes it. */
+export const textFrame = (text) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]);
+
 /**
  * The clients compared, each given `ws` as its WebSocket. `options` is each library's own options
  * object; libraries ignore what they do not know except heartsocket, so benchmarks pass the

@@ -7,7 +7,7 @@
 // process of its own (no JIT or heap state shared between libraries); their runs alternate.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { CAN_PIN, CLIENTS, cpuSince, listen, opened, progress, report, serve, spawn, spread, table, within } from './lib.mjs';
+import { CAN_PIN, CLIENTS, cpuSince, listen, opened, PAYLOAD, progress, report, serve, spawn, spread, table, textFrame, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const N = { receive: 100_000, send: 20_000 }; // messages per run
@@ -17,7 +17,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one ru
 // Each generation is a fresh set of client processes (see main()).
 const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 10);
 const SEND_BATCH = 1000; // sends between yields to the event loop
-const PAYLOAD = '{"type":"tick","seq":1234567890}'; // 32 bytes
 // The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
 // (For `ws` they are the same code: its `onmessage` is a listener added with `addEventListener`, so
 // the `ws` row is the baseline for both.)
@@ -35,16 +34,15 @@ const VARIANTS = [
 // Heartbeats out of the way: a ping would add bytes to what the server counts. The hot path is the same.
 const OPTIONS = { heartsocket: { heartbeat: { interval: 60_000, timeout: 60_000 } } };
 
-// A server-to-client text frame (unmasked), and the size of a client-to-server one (masked).
-const frame = (text) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]);
-const SERVER_FRAME_BYTES = frame(PAYLOAD).length;
+// The size of a server-to-client frame (unmasked), and of a client-to-server one (masked).
+const SERVER_FRAME_BYTES = textFrame(PAYLOAD).length;
 const CLIENT_FRAME_BYTES = 2 + 4 + Buffer.byteLength(PAYLOAD);
 const FRAMES_PER_WRITE = 1000;
 
 async function server() {
   const { server: wss, port } = await listen();
-  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => frame(PAYLOAD)));
-  const done = frame('done');
+  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => textFrame(PAYLOAD)));
+  const done = textFrame('done');
   wss.on('connection', (ws, request) => {
     const socket = ws._socket;
     if (request.url === '/receive') {
