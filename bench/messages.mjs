@@ -14,8 +14,13 @@ const N = { receive: 100_000, send: 20_000 }; // messages per run
 const WARMUP = 3; // rounds not counted: the JIT settles
 // BENCH_ROUNDS and BENCH_DIRECTIONS (receive,send) narrow a run while working on one number.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // rounds counted: one run of each client per round
-// Each generation is a fresh set of client processes (see main()).
-const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 10);
+// Each generation is a fresh set of client processes (see main()). Where a process's JIT settles
+// moves its receive speed by ~5% (raw `ws` against raw `ws` in another process too): the receive
+// medians take a process per round. Sending costs mostly a write call, the same in every process.
+const GENERATIONS = {
+  receive: Number(process.env.BENCH_GENERATIONS ?? ROUNDS),
+  send: Number(process.env.BENCH_GENERATIONS ?? 10),
+};
 const SEND_BATCH = 1000; // sends between yields to the event loop
 // The clients compared: a library, and whether its listener is `onmessage` or `addEventListener`.
 // (For `ws` they are the same code: its `onmessage` is a listener added with `addEventListener`, so
@@ -115,6 +120,12 @@ async function client() {
   });
 }
 
+/** How often a direction's client processes are replaced, for the report. */
+const every = (direction) => {
+  const rounds = ROUNDS / Math.min(GENERATIONS[direction], ROUNDS);
+  return rounds === 1 ? 'for every round' : `every ${+rounds.toFixed(1)} rounds`;
+};
+
 async function main() {
   // Server and client on cores of their own (where the OS lets us pin them): whether they shared
   // one was left to the scheduler, and moved a client process's speed by half.
@@ -124,19 +135,22 @@ async function main() {
   for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
     // One live process per library. The machine's speed drifts (other work, other tenants), by
     // more than the differences measured: every run of a library is paired with a run of raw `ws`
-    // right beside it (before it in one round, after it in the next), and its ratio is to that
-    // run. A process's JIT can settle on a faster or slower receive path for all its runs: fresh
-    // processes every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
+    // right beside it (before it one time, after it the next), and its ratio is to that run. A
+    // process's JIT can settle on a faster or slower receive path for all its runs: fresh processes
+    // every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
     const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
-    for (let generation = 0; generation < GENERATIONS; generation++) {
+    const generations = Math.min(GENERATIONS[direction], ROUNDS);
+    let turn = 0; // rounds so far, warm-up ones too: the order rotates across processes
+    for (let generation = 0; generation < generations; generation++) {
       const clients = VARIANTS.map(() => spawn(FILE, ['client'], { cpu: 1 }));
       for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
       const run = (i) => within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
-      const rounds = Math.round((ROUNDS * (generation + 1)) / GENERATIONS) - Math.round((ROUNDS * generation) / GENERATIONS);
-      for (let round = -WARMUP; round < rounds; round++) {
+      const rounds = Math.round((ROUNDS * (generation + 1)) / generations) - Math.round((ROUNDS * generation) / generations);
+      for (let round = -WARMUP; round < rounds; round++, turn++) {
         for (let k = 1; k < VARIANTS.length; k++) {
-          const i = 1 + ((k + round + WARMUP) % (VARIANTS.length - 1)); // rotating order
-          const wsFirst = (round + k) % 2 === 0;
+          const i = 1 + ((k + turn) % (VARIANTS.length - 1)); // rotating order
+          // Raw `ws` first in every other counted pair of each library: as often before it as after.
+          const wsFirst = (samples[i].length + (round < 0 ? k : 0)) % 2 === 0;
           const first = await run(wsFirst ? 0 : i);
           const second = await run(wsFirst ? i : 0);
           const [ws, result] = wsFirst ? [first, second] : [second, first];
@@ -160,8 +174,9 @@ async function main() {
       `as fast as a server in another process can write them (pre-framed bytes, so that the client is the ` +
       `bottleneck), and separately sends ${N.send.toLocaleString('en')} (${SEND_BATCH} per event-loop turn, until ` +
       `the server has counted every byte). The listener (\`onmessage\` unless named) reads \`event.data\`; every ` +
-      `library is given \`ws\` as its WebSocket; each client runs in a process of its own (fresh ones every ` +
-      `${ROUNDS / GENERATIONS} rounds, after ${WARMUP} warm-up rounds of their own). ${ROUNDS} rounds; in each round every client runs once, in ` +
+      `library is given \`ws\` as its WebSocket; each client runs in a process of its own (fresh ones ${every('receive')} ` +
+      `when receiving, ${every('send')} when sending, after ${WARMUP} warm-up rounds of their own: where a process's ` +
+      `JIT settles moves its receive speed by ~5%, raw \`ws\`'s included). ${ROUNDS} rounds; in each round every client runs once, in ` +
       `rotating order, right beside a run of raw \`ws\` (before or after it, alternately): median (p25–p75) per ` +
       `message, and of the ratio to that paired raw \`ws\` run, so that the machine's drift cancels. CPU is the ` +
       `client process's (user + system). ` +
