@@ -1,6 +1,6 @@
 // Instructions per received message, counted by valgrind (not timed): the receive path's cost
-// without the machine's noise. Optional: it needs `valgrind` on the PATH (`apt-get install
-// valgrind`) and takes several minutes, so `npm run bench` does not run it.
+// without the machine's noise. Optional: it needs `valgrind` and its `callgrind_annotate` on the PATH
+// (`apt-get install valgrind`) and takes about half an hour, so `npm run bench` does not run it.
 //
 //   npm run build && node bench/instructions.mjs     (BENCH_HEARTSOCKET=path/index.js: another build)
 //
@@ -11,7 +11,17 @@
 // settle on the same path every run (raw `ws` included): counts move by up to a tenth between
 // runs. So every client is counted BENCH_RUNS times (default 3), in rotating order, and the table
 // gives the median and the range; trust a difference only well outside the ranges.
+//
+// Most of that spread is in what every client shares (`ws`'s parser, the conversion of text, the
+// garbage collector). The second column counts only the instructions of the compiled JavaScript
+// between `ws`'s 'message' event and the listener: the library's own code, `ws`'s wrapper for
+// `onmessage` (`event-target.js`), and the listener. Its functions are named by V8's
+// `--perf-basic-prof` map and matched to callgrind's per-function counts. This is the per-message
+// work a library adds, and it moves far less between runs.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENTS, median, opened, PAYLOAD, spawn, table, textFrame, WebSocket } from './lib.mjs';
 
@@ -22,6 +32,10 @@ const WARMUP_WRITES = 200;
 const FRAMES_PER_WRITE = 1000;
 const V8_FLAGS = ['--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// The compiled functions of the path from 'message' to the listener, by the file V8 names them with:
+// `ws`'s wrapper for `onmessage`, reconnecting-websocket, heartsocket's build, and the listener here.
+const HEARTSOCKET_BUILD = dirname(process.env.BENCH_HEARTSOCKET ? resolve(process.env.BENCH_HEARTSOCKET) : fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+const PATH_FILES = ['/ws/lib/event-target.js:', '/reconnecting-websocket/', HEARTSOCKET_BUILD, `${FILE}:`];
 
 /** One counted run, in the process valgrind watches: open, warm up, then `writes` × 1000 frames. */
 async function client(name, writes) {
@@ -54,13 +68,59 @@ async function client(name, writes) {
   await server.stop();
 }
 
-/** valgrind's count of instructions for one run of `name` with `writes` writes. */
+/**
+ * valgrind's count of instructions for one run of `name` with `writes` writes: all of them, and
+ * those in the compiled JavaScript of the message path (see PATH_FILES).
+ */
 function instructions(name, writes) {
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...V8_FLAGS, FILE, 'client', name, String(writes)];
-  const run = spawnSync('valgrind', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
-  if (run.status !== 0 || match === null) throw new Error(`${name} under valgrind failed:\n${(run.stderr ?? String(run.error)).slice(-2000)}`);
-  return Number(match[1].replaceAll(',', ''));
+  const dir = mkdtempSync(join(tmpdir(), 'heartsocket-instructions-'));
+  const out = join(dir, 'callgrind.out');
+  let run;
+  try {
+    const args = ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...V8_FLAGS, '--perf-basic-prof', FILE, 'client', name, String(writes)];
+    run = spawnSync('valgrind', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
+    if (run.status !== 0 || match === null) throw new Error(`${name} under valgrind failed:\n${(run.stderr ?? String(run.error)).slice(-2000)}`);
+    return { all: Number(match[1].replaceAll(',', '')), path: pathInstructions(out, `/tmp/perf-${run.pid}.map`) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`/tmp/perf-${run?.pid}.map`, { force: true });
+  }
+}
+
+/** The instructions callgrind counted in JIT-compiled functions of the message path. */
+function pathInstructions(callgrindOut, perfMap) {
+  // V8's map: one line per compiled function, "start size name" (hexadecimal).
+  const functions = readFileSync(perfMap, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [start, size, ...name] = line.split(' ');
+      return { start: parseInt(start, 16), end: parseInt(start, 16) + parseInt(size, 16), name: name.join(' ') };
+    })
+    .sort((a, b) => a.start - b.start);
+  const nameAt = (address) => {
+    let low = 0;
+    let high = functions.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (functions[mid].end <= address) low = mid + 1;
+      else if (functions[mid].start > address) high = mid - 1;
+      else return functions[mid].name;
+    }
+    return '';
+  };
+  // callgrind names code it has no symbols for by address: "12,345 (0.1%)  ???:0x000000000d0dedc0 [???]".
+  const annotate = spawnSync('callgrind_annotate', ['--threshold=100', callgrindOut], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (annotate.status !== 0) throw new Error(`callgrind_annotate failed:\n${annotate.stderr}`);
+  let total = 0;
+  for (const line of annotate.stdout.split('\n')) {
+    const match = /^\s*([\d,]+)\s+\([^)]*\)\s+\?\?\?:0x([0-9a-f]+)/.exec(line);
+    if (match === null) continue;
+    const name = nameAt(parseInt(match[2], 16));
+    if (PATH_FILES.some((file) => name.includes(file))) total += Number(match[1].replaceAll(',', ''));
+  }
+  return total;
 }
 
 function main() {
@@ -68,22 +128,43 @@ function main() {
     console.log('bench/instructions.mjs needs valgrind on the PATH (apt-get install valgrind): nothing counted.');
     return;
   }
-  const counts = Object.fromEntries(CLIENT_NAMES.map((name) => [name, []]));
+  const counts = Object.fromEntries(CLIENT_NAMES.map((name) => [name, { all: [], path: [] }]));
+  const perMessage = (more, fewer, key) => (more[key] - fewer[key]) / (1000 * FRAMES_PER_WRITE);
   for (let run = 0; run < RUNS; run++) {
     for (let k = 0; k < CLIENT_NAMES.length; k++) {
       const name = CLIENT_NAMES[(k + run) % CLIENT_NAMES.length];
-      counts[name].push((instructions(name, 2000) - instructions(name, 1000)) / (1000 * FRAMES_PER_WRITE));
+      const [fewer, more] = [instructions(name, 1000), instructions(name, 2000)];
+      counts[name].all.push(perMessage(more, fewer, 'all'));
+      counts[name].path.push(perMessage(more, fewer, 'path'));
     }
     process.stderr.write(`  instructions: run ${run + 1} of ${RUNS} done\n`);
   }
   const count = (value) => Math.round(value).toLocaleString('en');
-  const wsMedian = median(counts.ws);
+  const spread = (values) => `${count(median(values))} (${count(Math.min(...values))}–${count(Math.max(...values))})`;
+  const ws = { all: median(counts.ws.all), path: median(counts.ws.path) };
   const rows = CLIENT_NAMES.map((name) => {
-    const values = counts[name];
-    const spread = `${count(Math.min(...values))}–${count(Math.max(...values))}`;
-    return [name, `${count(median(values))} (${spread})`, `${(median(values) / wsMedian).toFixed(2)}×`];
+    const { all, path } = counts[name];
+    const added = median(path) - ws.path;
+    return [
+      name,
+      spread(all),
+      `${(median(all) / ws.all).toFixed(2)}×`,
+      spread(path),
+      name === 'ws' ? '—' : `${added >= 0 ? '+' : ''}${count(added)} (${((100 * added) / ws.all).toFixed(1)}% of raw \`ws\`'s all)`,
+    ];
   });
-  console.log(table(['client (`onmessage`)', `instructions per message: median (range) of ${RUNS}`, 'median ÷ ws'], rows));
+  console.log(
+    table(
+      [
+        'client (`onmessage`)',
+        `all, per message: median (range) of ${RUNS}`,
+        '÷ ws',
+        'in the compiled message path',
+        'path beyond raw `ws`',
+      ],
+      rows,
+    ),
+  );
 }
 
 if (process.argv[2] === 'client') {
