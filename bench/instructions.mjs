@@ -78,7 +78,8 @@ function instructions(name, writes) {
   let run;
   try {
     const args = ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...V8_FLAGS, '--perf-basic-prof', FILE, 'client', name, String(writes)];
-    run = spawnSync('valgrind', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    // (In the temporary directory: with --perf-basic-prof, V8 also writes a log to the working directory.)
+    run = spawnSync('valgrind', args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
     if (run.status !== 0 || match === null) throw new Error(`${name} under valgrind failed:\n${(run.stderr ?? String(run.error)).slice(-2000)}`);
     return { all: Number(match[1].replaceAll(',', '')), path: pathInstructions(out, `/tmp/perf-${run.pid}.map`) };
