@@ -120,9 +120,12 @@ async function client() {
   });
 }
 
+/** How many sets of client processes a direction takes (at most one per round). */
+const generationsOf = (direction) => Math.min(GENERATIONS[direction], ROUNDS);
+
 /** How often a direction's client processes are replaced, for the report. */
 const every = (direction) => {
-  const rounds = ROUNDS / Math.min(GENERATIONS[direction], ROUNDS);
+  const rounds = ROUNDS / generationsOf(direction);
   return rounds === 1 ? 'for every round' : `every ${+rounds.toFixed(1)} rounds`;
 };
 
@@ -139,7 +142,7 @@ async function main() {
     // process's JIT can settle on a faster or slower receive path for all its runs: fresh processes
     // every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
     const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
-    const generations = Math.min(GENERATIONS[direction], ROUNDS);
+    const generations = generationsOf(direction);
     let turn = 0; // rounds so far, warm-up ones too: the order rotates across processes
     for (let generation = 0; generation < generations; generation++) {
       const clients = VARIANTS.map(() => spawn(FILE, ['client'], { cpu: 1 }));
