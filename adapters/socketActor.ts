@@ -176,8 +176,7 @@ class Attempt {
    */
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.client;
-    link.heard(); // this.heard(), written out: one call less to compile in
-    if (this.awaitingPong) this.pongArrived();
+    this.heard();
     if (isPong !== undefined && isPong(data)) return this.consumePong(data);
     // A listener of the step that `heard()` or a throwing isPong caused may have replaced
     // this socket: a replaced socket's message never reaches the user.
