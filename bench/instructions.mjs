@@ -19,17 +19,16 @@
 // `--perf-basic-prof` map and matched to callgrind's per-function counts. This is the per-message
 // work a library adds, and it moves far less between runs.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, median, opened, PAYLOAD, spawn, table, textFrame, WebSocket } from './lib.mjs';
+import { CLIENTS, FRAMES_PER_WRITE, median, opened, PAYLOAD, spawn, table, textBurst, WebSocket } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const MESSAGES = fileURLToPath(new URL('./messages.mjs', import.meta.url));
 const CLIENT_NAMES = ['ws', 'reconnecting-websocket', 'heartsocket'];
 const WARMUP_WRITES = 200;
-const FRAMES_PER_WRITE = 1000;
 const V8_FLAGS = ['--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 // The compiled functions of the path from 'message' to the listener, by the file V8 names them with:
@@ -57,7 +56,7 @@ async function client(name, writes) {
   socket.onmessage = (event) => {
     bytes += event.data.length; // read the data, as any listener would; checked below
   };
-  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => textFrame(PAYLOAD)));
+  const burst = textBurst(PAYLOAD);
   for (let i = 0; i < WARMUP_WRITES + writes; i++) {
     ws._receiver.write(burst);
     if (i % 16 === 15) await new Promise(setImmediate);

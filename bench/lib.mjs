@@ -24,6 +24,12 @@ export const PAYLOAD = '{"type":"tick","seq":1234567890}';
 /** A server-to-client text frame (unmasked) of a short `text` (under 126 bytes), as a server writes it. */
 export const textFrame = (text) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]);
 
+/** Frames in one write of the message benchmarks (the server's, and `instructions.mjs`'s feed of the parser). */
+export const FRAMES_PER_WRITE = 1000;
+
+/** `FRAMES_PER_WRITE` text frames of `text`, back to back: what one write carries. */
+export const textBurst = (text) => Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => textFrame(text)));
+
 /**
  * The clients compared, each given `ws` as its WebSocket. `options` is each library's own options
  * object; libraries ignore what they do not know except heartsocket, so benchmarks pass the

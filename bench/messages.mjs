@@ -7,7 +7,7 @@
 // process of its own (no JIT or heap state shared between libraries); their runs alternate.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { CAN_PIN, CLIENTS, cpuSince, listen, opened, PAYLOAD, progress, report, serve, spawn, spread, table, textFrame, within } from './lib.mjs';
+import { CAN_PIN, CLIENTS, cpuSince, FRAMES_PER_WRITE, listen, opened, PAYLOAD, progress, report, serve, spawn, spread, table, textBurst, textFrame, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const N = { receive: 100_000, send: 20_000 }; // messages per run
@@ -42,11 +42,10 @@ const OPTIONS = { heartsocket: { heartbeat: { interval: 60_000, timeout: 60_000 
 // The size of a server-to-client frame (unmasked), and of a client-to-server one (masked).
 const SERVER_FRAME_BYTES = textFrame(PAYLOAD).length;
 const CLIENT_FRAME_BYTES = 2 + 4 + Buffer.byteLength(PAYLOAD);
-const FRAMES_PER_WRITE = 1000;
 
 async function server() {
   const { server: wss, port } = await listen();
-  const burst = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, () => textFrame(PAYLOAD)));
+  const burst = textBurst(PAYLOAD);
   const done = textFrame('done');
   wss.on('connection', (ws, request) => {
     const socket = ws._socket;
