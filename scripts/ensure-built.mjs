@@ -16,6 +16,7 @@ const SOURCES = [
   'visualizations/liveViewEvents.ts',
   'visualizations/watch.ts',
   'tsup.config.ts',
+  'scripts/restore-const.mjs',
   'package.json',
   'tsconfig.json',
 ];
