@@ -45,6 +45,18 @@ describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
     });
   });
 
+  it('gives text messages as the strings that were sent, whatever their characters', async () => {
+    const server = await startServer();
+    const socket = open(server.url);
+    const texts = ['', 'pon', 'héllo wörld', '日本語のテキスト', 'emoji 👋🏽 and a lone \u00e9', 'a'.repeat(70_000)];
+    const received: unknown[] = [];
+    socket.onmessage = (event) => received.push(event.data);
+    await waitForState(socket, 'open');
+    for (const text of texts) socket.send(text);
+    await waitFor(() => received.length === texts.length, 'every echo');
+    expect(received).toEqual(texts);
+  });
+
   it('dispatches standard MessageEvents once a message listener is added, to it and to onmessage', async () => {
     const server = await startServer();
     const socket = open(server.url);
