@@ -9,7 +9,8 @@
 //
 // Which: a top-level `var` statement whose every binding has an initializer, is declared once,
 // is never assigned anywhere in the file, and is not read by the module's top-level code before
-// its declaration (where a `const` would throw). Reads from inside functions and classes run
+// its declaration is done (where a `const` would throw: a class's static field naming the class
+// included). Reads from inside functions and classes run
 // later, as they did in the sources, where these bindings were `const` already.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,22 +69,31 @@ function assignedNames(file) {
 const isStatic = (node) => node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) ?? false;
 
 /**
- * The names read by top-level code before `position`: not inside a function's body or a method,
- * nor in an instance field's initializer (they run later), but in computed names, static fields
- * and static blocks (they run where the class stands).
+ * The names a top-level statement reads as it runs: not inside a function's body or a method, nor
+ * in an instance field's initializer (they run later), but in computed names, static fields and
+ * static blocks (they run where the class stands), and in its own initializers.
  */
-function namesReadEarly(file, position) {
+function namesReadNow(statement) {
   const names = new Set();
   const visit = (node) => {
-    if (node.pos >= position) return;
     if (ts.isFunctionLike(node) || (ts.isPropertyDeclaration(node) && !isStatic(node))) {
       if (node.name !== undefined && ts.isComputedPropertyName(node.name)) visit(node.name);
       return;
     }
+    if (ts.isVariableDeclaration(node)) {
+      if (node.initializer !== undefined) visit(node.initializer); // (its name is declared, not read)
+      return;
+    }
+    // A member's name is not a read of a binding: `Function.prototype.bind`, `{ bind: … }`.
+    if (ts.isPropertyAccessExpression(node)) return visit(node.expression);
+    if (ts.isPropertyAssignment(node)) {
+      if (ts.isComputedPropertyName(node.name)) visit(node.name);
+      return visit(node.initializer);
+    }
     if (ts.isIdentifier(node)) names.add(node.text);
     ts.forEachChild(node, visit);
   };
-  for (const statement of file.statements) visit(statement);
+  visit(statement);
   return names;
 }
 
@@ -102,18 +112,20 @@ export function restoreConst(text, fileName) {
     }
   }
   const edits = [];
+  // What top-level code has read by the end of each statement: a `const` read by then would throw.
+  const readSoFar = new Set();
   for (const statement of file.statements) {
+    for (const name of namesReadNow(statement)) readSoFar.add(name);
     if (!ts.isVariableStatement(statement)) continue;
     const list = statement.declarationList;
     if (list.flags & ts.NodeFlags.BlockScoped) continue; // already let/const
-    const early = namesReadEarly(file, statement.pos);
     const safe = list.declarations.every(
       (declaration) =>
         ts.isIdentifier(declaration.name) &&
         declaration.initializer !== undefined &&
         declared.get(declaration.name.text) === 1 &&
         !assigned.has(declaration.name.text) &&
-        !early.has(declaration.name.text),
+        !readSoFar.has(declaration.name.text),
     );
     if (safe) edits.push(list.getStart(file));
   }
