@@ -12,17 +12,18 @@
 // runs. So every client is counted BENCH_RUNS times (default 3), in rotating order, and the table
 // gives the median and the range; trust a difference only well outside the ranges.
 //
-// Most of that spread is in what every client shares (`ws`'s parser, the conversion of text, the
-// garbage collector). The second column counts only the instructions of the compiled JavaScript
-// between `ws`'s 'message' event and the listener: the library's own code, `ws`'s wrapper for
-// `onmessage` (`event-target.js`), and the listener. Its functions are named by V8's
-// `--perf-basic-prof` map and matched to callgrind's per-function counts. This is the per-message
-// work a library adds, and it moves far less between runs. But it leaves out what that code calls
-// outside compiled JavaScript: V8's builtins and runtime (growing an array, allocating, calling a
-// bound function), the C++ that decodes text. The third column counts it all: every instruction
-// from the call of the library's 'message' handler (heartsocket's `wsMessage`, or `ws`'s wrapper for
-// `onmessage`, which reconnecting-websocket uses) to its return, callees included, read from
-// callgrind's call graph. Decoding the text is in it for every client alike.
+// Most of that spread is in what every client shares (`ws`'s parser as the JIT compiled it that
+// run, the garbage collector). The second count (the table's fourth column) is only the
+// instructions of the compiled JavaScript between `ws`'s 'message' event and the listener: the
+// library's own code, `ws`'s wrapper for `onmessage` (`event-target.js`), and the listener. Its
+// functions are named by V8's `--perf-basic-prof` map and matched to callgrind's per-function
+// counts. This is the per-message work a library adds, and it moves far less between runs. But it
+// leaves out what that code calls outside compiled JavaScript: V8's builtins and runtime (growing
+// an array, allocating, calling a bound function), the C++ that decodes text. The third count
+// (sixth column) has it all: every instruction from the call of the library's 'message' handler
+// (heartsocket's `wsMessage`, or `ws`'s wrapper for `onmessage`, which reconnecting-websocket uses)
+// to its return, callees included, read from callgrind's call graph. Decoding the text is in it for
+// every client alike.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
