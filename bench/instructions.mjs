@@ -1,5 +1,5 @@
 // Instructions per received message, counted by valgrind (not timed): the receive path's cost
-// without the machine's noise. Optional: it needs `valgrind` and its `callgrind_annotate` on the PATH
+// without the machine's noise. Optional: it needs `valgrind` on the PATH
 // (`apt-get install valgrind`) and takes about half an hour, so `npm run bench` does not run it.
 //
 //   npm run build && node bench/instructions.mjs     (BENCH_HEARTSOCKET=path/index.js: another build)
@@ -79,8 +79,9 @@ async function client(name, writes) {
 }
 
 /**
- * valgrind's count of instructions for one run of `name` with `writes` writes: all of them, and
- * those in the compiled JavaScript of the message path (see PATH_FILES).
+ * valgrind's count of instructions for one run of `name` with `writes` writes: all of them, those
+ * in the compiled JavaScript of the message path (see PATH_FILES), and those of the 'message'
+ * handler with all it calls (see HANDLERS).
  */
 function instructions(name, writes) {
   const dir = mkdtempSync(join(tmpdir(), 'heartsocket-instructions-'));
@@ -93,7 +94,8 @@ function instructions(name, writes) {
     const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
     if (run.status !== 0 || match === null) throw new Error(`${name} under valgrind failed:\n${(run.stderr ?? String(run.error)).slice(-2000)}`);
     const functions = readPerfMap(`/tmp/perf-${run.pid}.map`);
-    return { all: Number(match[1].replaceAll(',', '')), path: pathInstructions(out, functions), handler: handlerInstructions(out, functions) };
+    const counts = readCallgrind(out);
+    return { all: Number(match[1].replaceAll(',', '')), path: pathInstructions(counts, functions), handler: handlerInstructions(counts, functions) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(`/tmp/perf-${run?.pid}.map`, { force: true });
@@ -112,8 +114,46 @@ function readPerfMap(perfMap) {
     .sort((a, b) => a.start - b.start);
 }
 
-/** The instructions callgrind counted in JIT-compiled functions of the message path. */
-function pathInstructions(callgrindOut, functions) {
+/**
+ * callgrind's counts per function: its own instructions, and those of the calls it makes (callees
+ * included). callgrind names code it has no symbols for (V8's compiled JavaScript) by an address in
+ * it, "0x000000000d0dedc0", a recursive call's copy with a suffix ("…'2").
+ */
+function readCallgrind(callgrindOut) {
+  const text = readFileSync(callgrindOut, 'utf8');
+  const positions = /^positions:\s*(.*)$/m.exec(text)?.[1].trim().split(/\s+/).length ?? 1;
+  const names = new Map(); // callgrind writes a name once, then only its number
+  const counts = new Map();
+  let current = null;
+  let nextIsCall = false;
+  for (const line of text.split('\n')) {
+    const named = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named !== null) {
+      if (named[3] !== undefined) names.set(named[2], named[3]);
+      if (named[1] === 'fn') {
+        const name = names.get(named[2]) ?? named[2];
+        if (!counts.has(name)) counts.set(name, { own: 0, calls: 0 });
+        current = counts.get(name);
+      }
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      nextIsCall = true; // the next cost line is that call's, callees included
+      continue;
+    }
+    const fields = line.trim().split(/\s+/);
+    if (current === null || fields.length !== positions + 1 || !/^(0x[0-9a-f]+|[+-]?\d+|\*)$/.test(fields[0])) continue;
+    current[nextIsCall ? 'calls' : 'own'] += Number(fields[positions]);
+    nextIsCall = false;
+  }
+  return counts;
+}
+
+/** The address in a callgrind name of compiled code, or NaN. */
+const addressOf = (name) => parseInt(/^0x([0-9a-f]+)(?:'\d+)?$/.exec(name)?.[1] ?? '', 16);
+
+/** The instructions of the compiled JavaScript of the message path (see PATH_FILES). */
+function pathInstructions(counts, functions) {
   const nameAt = (address) => {
     let low = 0;
     let high = functions.length - 1;
@@ -125,48 +165,22 @@ function pathInstructions(callgrindOut, functions) {
     }
     return '';
   };
-  // callgrind names code it has no symbols for by address: "12,345 (0.1%)  ???:0x000000000d0dedc0 [???]".
-  const annotate = spawnSync('callgrind_annotate', ['--threshold=100', callgrindOut], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (annotate.status !== 0) throw new Error(`callgrind_annotate failed:\n${annotate.stderr}`);
   let total = 0;
-  for (const line of annotate.stdout.split('\n')) {
-    const match = /^\s*([\d,]+)\s+\([^)]*\)\s+\?\?\?:0x([0-9a-f]+)/.exec(line);
-    if (match === null) continue;
-    const name = nameAt(parseInt(match[2], 16));
-    if (PATH_FILES.some((file) => name.includes(file))) total += Number(match[1].replaceAll(',', ''));
+  for (const [name, { own }] of counts) {
+    const address = addressOf(name);
+    if (!Number.isNaN(address) && PATH_FILES.some((file) => nameAt(address).includes(file))) total += own;
   }
   return total;
 }
 
-/**
- * The instructions of every call of the 'message' handler (every version V8 compiled of it), callees
- * included: its own cost lines plus the inclusive cost callgrind gives each call it makes.
- */
-function handlerInstructions(callgrindOut, functions) {
-  // callgrind names code it has no symbols for by its entry address, "0x000000000d0dedc0".
+/** The instructions of every call of the 'message' handler (every version V8 compiled of it), callees included. */
+function handlerInstructions(counts, functions) {
   const entries = new Set(
     functions.filter(({ name }) => HANDLERS.some((handler) => handler.name.test(name) && name.includes(handler.file))).map(({ start }) => start),
   );
-  const text = readFileSync(callgrindOut, 'utf8');
-  const positions = /^positions:\s*(.*)$/m.exec(text)?.[1].trim().split(/\s+/).length ?? 1;
-  const names = new Map();
-  let inHandler = false;
   let total = 0;
-  for (const line of text.split('\n')) {
-    const named = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (named !== null) {
-      if (named[3] !== undefined) names.set(named[2], named[3]);
-      if (named[1] === 'fn') {
-        const address = /^0x([0-9a-f]+)$/.exec(names.get(named[2]) ?? '');
-        inHandler = address !== null && entries.has(parseInt(address[1], 16));
-      }
-      continue;
-    }
-    // (A `calls=` line is followed by a cost line for that call, callees included: summed like the rest.)
-    const fields = line.trim().split(/\s+/);
-    if (fields.length !== positions + 1 || !/^(0x[0-9a-f]+|[+-]?\d+|\*)$/.test(fields[0])) continue;
-    if (inHandler) total += Number(fields[positions]);
-  }
+  // (Only a function's first copy: a recursive copy's count is in its caller's calls already.)
+  for (const [name, { own, calls }] of counts) if (/^0x[0-9a-f]+$/.test(name) && entries.has(addressOf(name))) total += own + calls;
   return total;
 }
 

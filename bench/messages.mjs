@@ -139,7 +139,7 @@ async function main() {
     // more than the differences measured: every run of a library is paired with a run of raw `ws`
     // right beside it (before it one time, after it the next), and its ratio is to that run. A
     // process's JIT can settle on a faster or slower receive path for all its runs: fresh processes
-    // every ROUNDS / GENERATIONS rounds, so that no ratio rests on one process's luck.
+    // every ROUNDS / generationsOf(direction) rounds, so that no ratio rests on one process's luck.
     const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
     const generations = generationsOf(direction);
     let turn = 0; // rounds so far, warm-up ones too: the order rotates across processes
