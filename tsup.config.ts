@@ -1,5 +1,4 @@
 import { defineConfig } from 'tsup';
-import { restoreConstIn } from './scripts/restore-const.mjs';
 
 export default defineConfig({
   entry: { index: 'adapters/index.ts', machine: 'machine/index.ts', server: 'adapters/server/index.ts', react: 'adapters/react/index.ts' },
@@ -12,10 +11,4 @@ export default defineConfig({
   splitting: true,
   target: 'es2022',
   external: ['xstate', 'ws', 'react'],
-  // esbuild declares the bundle's top-level bindings with `var`; V8 folds a `const` into optimized
-  // code, where it loads and checks a `var` at every use (the per-message path has several).
-  onSuccess: () => {
-    restoreConstIn('dist');
-    return Promise.resolve();
-  },
 });

@@ -19,13 +19,6 @@
 interface Listener {
   /** Replaced in place when an `on…` handler is set again: the handler keeps its place. */
   callback: ListenerArgument;
-  /**
-   * A function callback bound to the target, made at its first dispatch (most listeners of an
-   * idle connection never run). V8 calls a bound function directly and may compile a small
-   * listener into the dispatch; a listener called as `callback.call(target, event)` Node 20's V8
-   * never compiles in.
-   */
-  bound: ListenerFunction | undefined;
   readonly capture: boolean;
   readonly once: boolean;
   /** An `on…` handler's: not the same listener as an added one with the same function. */
@@ -114,20 +107,7 @@ export function reportListenerError(error: unknown): void {
   });
 }
 
-/**
- * `EventTarget` to `instanceof` and to its prototype, without its constructor: Node's makes two
- * maps and two more fields per instance (its own listener lists), which this target, with its
- * own, never uses. Node's `events.getEventListeners(target)` still reads its listener map: each
- * read is given an empty one (as it always was: the listeners are not there).
- */
-const EventTargetBase = function EventTarget() {} as unknown as typeof EventTarget;
-EventTargetBase.prototype = EventTarget.prototype;
-Object.setPrototypeOf(EventTargetBase, EventTarget);
-const nodeListenerMaps = Object.getOwnPropertySymbols(new EventTarget()).filter(
-  (symbol) => symbol.description === 'kEvents' || symbol.description === 'kHandlers',
-);
-
-export class SocketEventTarget extends EventTargetBase {
+export class SocketEventTarget extends EventTarget {
   /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
   /** Made at the first listener, dropped with the last: a socket nobody listens to keeps no map. */
   #listeners: Map<string, Listeners> | undefined;
@@ -152,7 +132,6 @@ export class SocketEventTarget extends EventTargetBase {
     signal?.addEventListener('abort', onAbort!, { once: true });
     this.#append(type, {
       callback,
-      bound: undefined,
       capture,
       once: Boolean(flags.once),
       handler: false,
@@ -229,8 +208,6 @@ export class SocketEventTarget extends EventTargetBase {
   protected dispatchTo(list: Listeners, type: string, event: Event, state: DispatchState): void {
     state[TARGET] = this;
     state[PHASE] = AT_TARGET;
-    // (An indexed loop: `for…of` compiles to several times the bytecode, which V8 counts against
-    // what it will inline into the per-message path.)
     for (let index = 0; index < list.length; index++) {
       const listener = list[index]!;
       if (listener.removed) continue;
@@ -271,12 +248,10 @@ export class SocketEventTarget extends EventTargetBase {
     }
     if (listener !== undefined) {
       listener.callback = handler as ListenerFunction;
-      listener.bound = undefined;
       return;
     }
     const added: Listener = {
       callback: handler as ListenerFunction,
-      bound: undefined,
       capture: false,
       once: false,
       handler: true,
@@ -288,30 +263,15 @@ export class SocketEventTarget extends EventTargetBase {
   }
 }
 
-for (const symbol of nodeListenerMaps) {
-  Object.defineProperty(SocketEventTarget.prototype, symbol, { get: () => new Map(), configurable: true });
-}
-
-// (Taken once: a callback's own `bind` property, if it had one, is not the platform's.)
-// eslint-disable-next-line @typescript-eslint/unbound-method -- called as bind.call(callback, target)
-const bind = Function.prototype.bind;
-
+/** Calls a listener as the standard does: a function with the target as `this`, an object's `handleEvent` looked up now. */
 function call(target: EventTarget, listener: Listener, event: Event): void {
+  const callback = listener.callback;
   try {
-    // (A listener's first call, and every call of a `handleEvent` object, take a call of their own:
-    // this function is compiled into the per-message path, where size counts.)
-    if (listener.bound !== undefined) listener.bound(event);
-    else callFirst(target, listener, event);
+    if (typeof callback === 'function') callback.call(target, event);
+    else if (typeof callback.handleEvent === 'function') callback.handleEvent(event);
   } catch (error) {
     reportListenerError(error);
   }
-}
-
-/** Binds a function callback, then calls it; calls an object's `handleEvent`, looked up now. */
-function callFirst(target: EventTarget, listener: Listener, event: Event): void {
-  const callback = listener.callback;
-  if (typeof callback === 'function') (listener.bound = bind.call(callback, target) as ListenerFunction)(event);
-  else if (typeof callback.handleEvent === 'function') callback.handleEvent(event);
 }
 
 /**

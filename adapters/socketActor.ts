@@ -342,30 +342,13 @@ class Attempt {
   }
 }
 
-type Utf8Sliceable = Buffer & { utf8Slice(start: number, end: number): string };
-
-/**
- * A `ws` text message's bytes as a string, exactly as `buffer.toString()` gives them: through
- * `utf8Slice`, the method of Node's `Buffer` that `toString()` calls when given no arguments
- * (Bun and Deno, which copy Node's `Buffer`, have it too; elsewhere, `toString()`).
- *
- * Why not `toString()` itself: V8 compiles the path from `ws`'s `message` to the listener into as
- * few functions as its inlining budget allows (920 bytes of bytecode), and `toString`, which checks
- * its arguments first, is 176 of them. Without it the whole path compiles as one function: about
- * 40 fewer instructions per message (docs/performance.md). (`String(buffer)` converts through
- * `toPrimitive`: twice the cost.) `utf8Slice` is not in Node's documentation, hence the check.
- */
-export const decodeText: (buffer: Buffer) => string =
-  typeof Buffer === 'function' && typeof (Buffer.prototype as Partial<Utf8Sliceable>).utf8Slice === 'function'
-    ? (buffer) => (buffer as Utf8Sliceable).utf8Slice(0, buffer.length)
-    : (buffer) => buffer.toString();
-
 // The handlers of a `ws` socket, shared by every attempt: `ws` calls them with the socket as `this`.
 function wsOpen(this: WsSocket): void {
   this[ATTEMPT].open(this);
 }
 function wsMessage(this: WsSocket, data: Buffer, isBinary: boolean): void {
-  this[ATTEMPT].message(this, isBinary ? data : decodeText(data), '');
+  // Text is decoded as `ws` decodes it for `onmessage`: `toString()`, UTF-8.
+  this[ATTEMPT].message(this, isBinary ? data : data.toString(), '');
 }
 function wsError(this: WsSocket, error: unknown): void {
   this[ATTEMPT].errored({ error });

@@ -75,9 +75,7 @@ export class SocketLink {
    * arrived together: the first stamps the time, the rest cost no clock read (the hot path).
    */
   heard(): void {
-    // (`=== false`, not `!`: V8 tests a value that is not `false` against every falsy kind, and
-    // this one is `true` for all but the first message of a run.)
-    if (this.#stamped === false) this.#stamp();
+    if (!this.#stamped) this.#stamp();
   }
 
   #stamp(): void {

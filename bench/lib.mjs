@@ -18,13 +18,13 @@ export { sleep, WebSocket, WebSocketServer };
 
 export const HOST = '127.0.0.1';
 
-/** The message of the message benchmarks (`messages.mjs`, `instructions.mjs`): 32 bytes of JSON. */
+/** The message of the message benchmarks (`messages.mjs`): 32 bytes of JSON. */
 export const PAYLOAD = '{"type":"tick","seq":1234567890}';
 
 /** A server-to-client text frame (unmasked) of a short `text` (under 126 bytes), as a server writes it. */
 export const textFrame = (text) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]);
 
-/** Frames in one write of the message benchmarks (the server's, and `instructions.mjs`'s feed of the parser). */
+/** Frames in one write of the message benchmarks (the server's). */
 export const FRAMES_PER_WRITE = 1000;
 
 /** `FRAMES_PER_WRITE` text frames of `text`, back to back: what one write carries. */

@@ -16,7 +16,6 @@ const SOURCES = [
   'visualizations/liveViewEvents.ts',
   'visualizations/watch.ts',
   'tsup.config.ts',
-  'scripts/restore-const.mjs',
   'package.json',
   'tsconfig.json',
 ];

@@ -2,6 +2,7 @@
 // own EventTarget — and, as the reference that keeps these tests honest, for Node's EventTarget
 // with the same events: every rule must hold for both.
 import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
 import WebSocket from 'ws';
 import { SocketEventTarget } from '../../adapters/eventTarget.js';
 import { LightMessageEvent, StateChangeEvent } from '../../adapters/events.js';
@@ -313,5 +314,22 @@ describe('the light events look like real ones, field by field', () => {
     expect(event.cancelBubble).toBe(false);
     event.stopImmediatePropagation();
     expect(event.cancelBubble).toBe(true);
+  });
+});
+
+describe("HeartSocket's EventTarget is Node's, constructed as Node constructs it", () => {
+  it('runs EventTarget\'s own constructor: instanceof holds, and events.getEventListeners() works on it', () => {
+    const target = new SocketEventTarget();
+    expect(target).toBeInstanceOf(EventTarget);
+    const listener = (): void => {};
+    target.addEventListener('open', listener);
+    // Node's own list is not where heartsocket keeps its listeners: the call works and finds none.
+    expect(getEventListeners(target, 'open')).toEqual([]);
+    // Node's methods, called on it, work as on any EventTarget (they would throw on an object that
+    // did not go through EventTarget's constructor).
+    const seen: string[] = [];
+    EventTarget.prototype.addEventListener.call(target, 'ping', () => seen.push('node listener'));
+    EventTarget.prototype.dispatchEvent.call(target, new Event('ping'));
+    expect(seen).toEqual(['node listener']);
   });
 });

@@ -79,7 +79,7 @@ describe('the default isPong', () => {
   it("takes the text 'pong' and nothing else (not the bytes of it, nor text that starts or ends so)", () => {
     const isPong = resolveSettings({}).heartbeat.isPong!;
     expect(isPong('pong')).toBe(true);
-    expect(isPong(HEARTBEAT_PONG)).toBe(true); // (isPong writes the convention's answer out)
+    expect(isPong(HEARTBEAT_PONG)).toBe(true);
     expect(isPong(['p', 'o', 'n', 'g'].join(''))).toBe(true); // a string made at run time, as messages are
     for (const other of ['ping', 'pon', 'pongs', 'Pong', '', Buffer.from('pong'), new TextEncoder().encode('pong').buffer, null, 4]) {
       expect(isPong(other)).toBe(false);
