@@ -2,8 +2,8 @@ import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
 import type { SendData, SocketEmitted, SocketMachineEvent, SocketStateName } from '../machine/types.js';
-import { rejectUnknownKeys } from '../machine/settings.js';
-import { bindSocket, sendAsStep } from './binding.js';
+import { bindSocket } from './bindSocket.js';
+import type { DeliveryScheduler } from './deliveryScheduler.js';
 import { HeartSocketError } from './errors.js';
 import {
   HeartSocketCloseEvent,
@@ -12,14 +12,13 @@ import {
   StateChangeEvent,
   UndeliveredEvent,
 } from './events.js';
-import { binaryTypesOf, SOCKET_OPTION_KEYS, webSocketConstructor, type SocketOptions } from './options.js';
-import type { Outbox } from './outbox.js';
+import { resolveOptions, type SocketOptions } from './options.js';
 import type { ProtocolsSource } from './protocols.js';
 import type { LinkHooks, SocketLink } from './socketLink.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
-import { SocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
+import { HeartSocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -46,15 +45,6 @@ const READY_STATE: Record<SocketStateName, number> = {
   closing: ReadyState.CLOSING,
   closed: ReadyState.CLOSED,
 };
-
-/** A change of state, `[previous, state]`: one constant per pair, so that announcing one allocates nothing. */
-type StateChange = readonly [previous: SocketStateName, state: SocketStateName];
-const STATE_CHANGES = Object.fromEntries(
-  Object.keys(READY_STATE).map((previous) => [
-    previous,
-    Object.fromEntries(Object.keys(READY_STATE).map((state) => [state, Object.freeze([previous, state])])),
-  ]),
-) as Record<SocketStateName, Record<SocketStateName, StateChange>>;
 
 type Handler<E extends Event> = ((this: HeartSocket, event: E) => unknown) | null;
 
@@ -159,7 +149,7 @@ export class HeartSocket extends SocketEventTarget {
   /** The running XState actor: subscribe to it, inspect it, or read its context. */
   readonly actor: Actor<typeof socketMachine>;
   readonly #link: SocketLink;
-  readonly #outbox: Outbox;
+  readonly #scheduler: DeliveryScheduler;
   readonly #binaryTypes: readonly string[];
   #state: SocketStateName;
   /** Queue reports made while the machine entered `closed`: announced after its `close` event. */
@@ -173,25 +163,25 @@ export class HeartSocket extends SocketEventTarget {
    */
   constructor(url: UrlSource, protocols?: ProtocolsSource, options: HeartSocketOptions = {}) {
     super();
-    rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
+    const resolved = resolveOptions(url, protocols, options);
     const hooks = new HeartSocket.#Hooks(this);
-    const binding = bindSocket(url, protocols, options, hooks);
+    const binding = bindSocket(resolved, hooks);
     this.actor = binding.actor;
     this.#link = binding.link;
-    this.#outbox = binding.outbox;
-    this.#binaryTypes = binaryTypesOf(webSocketConstructor(options.WebSocket));
+    this.#scheduler = binding.scheduler;
+    this.#binaryTypes = resolved.binaryTypes;
     this.#state = stateNameOf(this.actor.getSnapshot());
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
     // One listener for the three, a method of the hooks: each listener costs memory per connection.
     this.actor.on('*', hooks.emitted.bind(hooks));
     this.actor.subscribe(hooks);
-    this.#outbox.enter(() => this.actor.start());
+    this.#scheduler.enter(() => this.actor.start());
   }
 
-  /** Sends an event to the actor as one step (see `Outbox`). */
+  /** Sends an event to the actor as one step (see `DeliveryScheduler`). */
   #send(event: SocketMachineEvent): void {
-    sendAsStep(this.actor, this.#outbox, event);
+    this.#scheduler.enter(() => this.actor.send(event));
   }
 
   /** After close() (or once the connection ended for good): nothing more is sent or closed. */
@@ -205,26 +195,18 @@ export class HeartSocket extends SocketEventTarget {
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;
-    // Every heartbeat changes state twice: posted without a closure or an event, which is built
-    // only if someone listens.
-    this.#outbox.post(HeartSocket.#announceStateChange, this, STATE_CHANGES[previous][state]);
-  }
-
-  static #announceStateChange(socket: HeartSocket, [previous, state]: StateChange): void {
-    if (socket.hasListeners('statechange')) socket.dispatchEvent(new StateChangeEvent(state, previous));
-  }
-
-  /** Dispatches the event `build()` makes once the actor's step is over (see `Outbox`). */
-  #post(type: keyof HeartSocketEventMap, build: () => Event): void {
-    this.#outbox.post(HeartSocket.#announce, this, { type, build });
+    this.#post('statechange', () => new StateChangeEvent(state, previous));
   }
 
   /**
-   * Built only if someone listens (whether anyone does is asked at delivery, not when posted: a
-   * listener added meanwhile hears it).
+   * Dispatches the event `build()` makes once the actor's step is over (see `DeliveryScheduler`).
+   * Built only if someone listens (asked at delivery, not when posted: a listener added meanwhile
+   * hears it).
    */
-  static #announce(socket: HeartSocket, { type, build }: { type: keyof HeartSocketEventMap; build: () => Event }): void {
-    if (socket.hasListeners(type)) socket.dispatchEvent(build());
+  #post(type: keyof HeartSocketEventMap, build: () => Event): void {
+    this.#scheduler.post(() => {
+      if (this.hasListeners(type)) this.dispatchEvent(build());
+    });
   }
 
   /** The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or `reconnectWait`. */
@@ -409,7 +391,7 @@ export class HeartSocket extends SocketEventTarget {
     emitted(emitted: SocketEmitted): void {
       const socket = this.socket;
       socket.#syncState();
-      if (emitted.type === 'open') socket.#post('open', () => new SocketEvent('open'));
+      if (emitted.type === 'open') socket.#post('open', () => new HeartSocketEvent('open'));
       else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
       else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     }
@@ -425,7 +407,7 @@ export class HeartSocket extends SocketEventTarget {
     }
     onMessage(data: unknown, origin: string): void {
       const socket = this.socket;
-      socket.#outbox.deliverNow(HeartSocket.#deliverMessage, socket, data, origin);
+      socket.#scheduler.deliverNow(HeartSocket.#deliverMessage, socket, data, origin);
     }
     onUndelivered(messages: SendData[], error: HeartSocketError): void {
       (this.socket.#undelivered ??= []).push(new UndeliveredEvent(messages, error));

@@ -1,7 +1,8 @@
-import type { Actor } from 'xstate';
+import type { Actor, InspectionEvent, Observer } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
+import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { CallbackEvent } from '../machine/types.js';
-import type { ActorSteps } from './clock.js';
+import type { DeliveryScheduler } from './deliveryScheduler.js';
 
 /**
  * Calls the functions given in the options (`shouldReconnect`, `isPong`, the inspector, the clock,
@@ -11,7 +12,7 @@ import type { ActorSteps } from './clock.js';
 export class CallbackReporter {
   /** The actor reports go to, and its steps; set by `attach`. */
   #actor: Actor<typeof socketMachine> | undefined;
-  #steps: ActorSteps | undefined;
+  #steps: DeliveryScheduler | undefined;
   /** Throws from before anyone could listen: while the actor and the socket are being made. */
   #early: CallbackEvent[] | undefined;
 
@@ -20,7 +21,7 @@ export class CallbackReporter {
    * once: the inspector and the clock are called while the socket is being constructed, and an
    * `error` event then would reach no listener — the caller has not had a chance to add one.
    */
-  attach(actor: Actor<typeof socketMachine>, steps: ActorSteps): void {
+  attach(actor: Actor<typeof socketMachine>, steps: DeliveryScheduler): void {
     queueMicrotask(() => {
       this.#actor = actor;
       this.#steps = steps;
@@ -64,4 +65,38 @@ export class CallbackReporter {
       }
     };
   }
+}
+
+/**
+ * `options.inspect`, made harmless: its first throw is reported; it can never stop the actor.
+ * (Checked at the call by `resolveOptions`: a function, or an observer with `next()`.)
+ */
+export function guardedInspector(inspect: InspectorOption, reporter: CallbackReporter): (event: InspectionEvent) => void {
+  const observe = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event);
+  // Reporting goes through the actor, which the inspector watches: a second report from an
+  // inspector that throws on every event would never end.
+  let reported = false;
+  return (event) => {
+    try {
+      observe(event);
+    } catch (error) {
+      if (reported) return;
+      reported = true;
+      reporter.report('inspect', error);
+    }
+  };
+}
+
+/** What `options.inspect` takes: XState's inspection observer, or a function of each event. */
+export type InspectorOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+/**
+ * The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is
+ * reported. (The default cannot throw: settings without a user's are returned as they are, shared.)
+ */
+export function withSafeShouldReconnect(settings: SocketSettings, reporter: CallbackReporter): SocketSettings {
+  const { reconnect } = settings;
+  if (reconnect.shouldReconnect === DEFAULT_SETTINGS.reconnect.shouldReconnect) return settings;
+  const shouldReconnect = reporter.guard('reconnect.shouldReconnect', reconnect.shouldReconnect, false);
+  return Object.freeze({ ...settings, reconnect: Object.freeze({ ...reconnect, shouldReconnect }) });
 }

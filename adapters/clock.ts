@@ -1,4 +1,5 @@
 import type { CallbackReporter } from './callbacks.js';
+import type { DeliveryScheduler } from './deliveryScheduler.js';
 
 /**
  * What `options.clock` must have: XState's `Clock` plus `now()`.
@@ -55,12 +56,6 @@ export function sleepAwareNow(
 /** Real time, for every connection: one clock, so that no connection pays for its own. */
 export const realNow = sleepAwareNow();
 
-/** How a callback runs as a step of the actor: the `Outbox`'s methods (see there). */
-export interface ActorSteps {
-  enter<T>(step: () => T): T;
-  enterWith<A, T>(step: (argument: A) => T, argument: A): T;
-}
-
 /** A timer of the real-time clock: when it is due on `realNow()`, and the timeout that waits for it. */
 interface RealTimer {
   readonly due: number;
@@ -84,7 +79,7 @@ const EARLY_SLACK = 100;
  * on every heartbeat it happens to); here the rest is waited out before the machine is told.
  */
 class RealTimeClock implements SocketClock {
-  constructor(readonly steps: ActorSteps) {}
+  constructor(readonly steps: Pick<DeliveryScheduler, 'enter'>) {}
   now(): number {
     return realNow();
   }
@@ -99,27 +94,24 @@ class RealTimeClock implements SocketClock {
 }
 
 /** A real timer's timeout fired: its callback runs as a step of the actor, unless it is early. */
-function fire(steps: ActorSteps, timer: RealTimer): void {
+function fire(steps: Pick<DeliveryScheduler, 'enter'>, timer: RealTimer): void {
   const early = timer.due - realNow();
   if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, steps, timer);
-  else steps.enterWith(call, timer.callback);
+  else steps.enter(timer.callback);
 }
-
-const call = (callback: () => void): void => callback();
 
 /**
  * The clock the actor runs on: the user's (`options.clock`) or real time, with every timer's
  * callback run as a step of the actor (`enter`), and a clock that throws reported, not thrown
  * into the machine: the real clock stands in for that call.
  */
-export function actorClock(user: SocketClock | undefined, steps: ActorSteps, reporter: CallbackReporter): SocketClock {
+export function actorClock(user: SocketClock | undefined, steps: Pick<DeliveryScheduler, 'enter'>, reporter: CallbackReporter): SocketClock {
   if (user === undefined) return new RealTimeClock(steps);
-  const enter = <T>(step: () => T): T => steps.enter(step);
   const standIns = new Set<unknown>();
   return {
     now: () => reporter.call('clock', () => user.now(), realNow),
     setTimeout: (callback, ms) => {
-      const run = () => enter(callback);
+      const run = () => steps.enter(callback);
       return reporter.call<unknown>(
         'clock',
         () => user.setTimeout(run, ms),

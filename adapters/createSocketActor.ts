@@ -1,8 +1,7 @@
 import type { Actor } from 'xstate';
-import { rejectUnknownKeys } from '../machine/settings.js';
 import type { socketMachine } from '../machine/socketMachine.js';
-import { bindSocket, sendAsStep } from './binding.js';
-import { ACTOR_OPTION_KEYS, type SocketActorOptions } from './options.js';
+import { bindSocket } from './bindSocket.js';
+import { ACTOR_OPTION_KEYS, resolveOptions, type SocketActorOptions } from './options.js';
 import type { UrlSource } from './url.js';
 
 /**
@@ -24,12 +23,12 @@ import type { UrlSource } from './url.js';
  * @throws {SyntaxError} an invalid URL or subprotocol. {@link TypeError}/{@link RangeError}: a bad option.
  */
 export function createSocketActor(url: UrlSource, options: SocketActorOptions = {}): Actor<typeof socketMachine> {
-  rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
   const { onMessage, onUndelivered, protocols, ...socketOptions } = options;
+  const resolved = resolveOptions(url, protocols, socketOptions, ACTOR_OPTION_KEYS);
   // The hooks run only once the actor has started, by which time `binding` is set.
   const report = (option: string, error: unknown): void =>
-    sendAsStep(binding.actor, binding.outbox, { type: 'CALLBACK.THREW', option, error });
-  const binding = bindSocket(url, protocols, socketOptions, {
+    binding.scheduler.enter(() => binding.actor.send({ type: 'CALLBACK.THREW', option, error }));
+  const binding = bindSocket(resolved, {
     onMessage: (data, origin) => {
       try {
         onMessage?.({ data, origin });

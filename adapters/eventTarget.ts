@@ -61,7 +61,7 @@ const isLightEvent = (event: object): event is Event & DispatchState => TARGET i
  * socket.addEventListener('open', (event) => event.target === socket); // true
  * ```
  */
-export class SocketEvent extends Event implements DispatchState {
+export class HeartSocketEvent extends Event implements DispatchState {
   [TARGET]: EventTarget | null = null;
   [PHASE] = 0;
   [STOPPED] = false;

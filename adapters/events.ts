@@ -1,4 +1,4 @@
-import { AT_TARGET, PHASE, SocketEvent, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
+import { AT_TARGET, HeartSocketEvent, PHASE, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
 import type { SendData, SocketStateName } from '../machine/types.js';
 import type { HeartSocketError } from './errors.js';
 
@@ -13,7 +13,7 @@ import type { HeartSocketError } from './errors.js';
  * };
  * ```
  */
-export class HeartSocketCloseEvent extends SocketEvent {
+export class HeartSocketCloseEvent extends HeartSocketEvent {
   /**
    * The close code: the peer's, 4000 after a heartbeat timeout, or 1006 for a socket that ended
    * without a close frame or that heartsocket abandoned.
@@ -39,7 +39,7 @@ export class HeartSocketCloseEvent extends SocketEvent {
  * socket.onerror = (event) => console.warn('socket error:', event.message || event.error);
  * ```
  */
-export class HeartSocketErrorEvent extends SocketEvent {
+export class HeartSocketErrorEvent extends HeartSocketEvent {
   /** What the socket gave: an `Error` with `ws`; in browsers, the socket's own error event. */
   readonly error: unknown;
   /** The error's message where it has one (`ws`), else `''` (browsers say nothing more). */
@@ -62,7 +62,7 @@ export class HeartSocketErrorEvent extends SocketEvent {
  * });
  * ```
  */
-export class StateChangeEvent extends SocketEvent {
+export class StateChangeEvent extends HeartSocketEvent {
   constructor(
     /** The state now. */
     readonly state: SocketStateName,
@@ -81,11 +81,11 @@ export class StateChangeEvent extends SocketEvent {
  * socket.addEventListener('undelivered', (event) => {
  *   const { messages, error } = event as UndeliveredEvent;
  *   console.warn(error.message); // heartsocket: 2 queued message(s) were not sent: …
- *   outbox.push(...messages); // keep them for a new connection
+ *   pending.push(...messages); // keep them for a new connection
  * });
  * ```
  */
-export class UndeliveredEvent extends SocketEvent {
+export class UndeliveredEvent extends HeartSocketEvent {
   constructor(
     /** The messages, oldest first. */
     readonly messages: readonly SendData[],

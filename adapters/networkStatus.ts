@@ -1,4 +1,5 @@
 import type { NetworkEvent } from '../machine/types.js';
+import type { DeliveryScheduler } from './deliveryScheduler.js';
 
 interface NetworkHost {
   navigator: { onLine: boolean };
@@ -22,17 +23,17 @@ export function hostIsOffline(): boolean {
 
 /**
  * The machine's `network` actor, for one client: forwards the browser's online/offline events
- * while it runs, each as a step of the actor (`enter`). Returns its cleanup; `undefined` where
- * the host has no such signal (Node).
+ * while it runs, each as a step of the actor (`scheduler.enter`). Returns its cleanup; `undefined`
+ * where the host has no such signal (Node).
  */
 export function watchNetworkStatus(
   sendBack: (event: NetworkEvent) => void,
-  enter: <T>(step: () => T) => T,
+  scheduler: DeliveryScheduler,
 ): (() => void) | undefined {
   const host = networkHost();
   if (host === null) return undefined;
-  const offline = () => enter(() => sendBack({ type: 'NETWORK.OFFLINE' }));
-  const online = () => enter(() => sendBack({ type: 'NETWORK.ONLINE' }));
+  const offline = () => scheduler.enter(() => sendBack({ type: 'NETWORK.OFFLINE' }));
+  const online = () => scheduler.enter(() => sendBack({ type: 'NETWORK.ONLINE' }));
   host.addEventListener('offline', offline);
   host.addEventListener('online', online);
   return () => {

@@ -1,9 +1,16 @@
-import type { InspectionEvent, Observer } from 'xstate';
-import { POLICY_OPTION_KEYS, rejectUnknownKeys, type PolicyOptions } from '../machine/settings.js';
+/**
+ * The options of `HeartSocket` and `createSocketActor`: their types, and `resolveOptions`, which
+ * validates them all in one pass (bad input throws at the call that gave it, never later in a
+ * retry loop) and hands the rest of the adapter what it needs, resolved.
+ */
+import { describeValue, optionRangeError, optionTypeError } from '../machine/optionErrors.js';
+import { POLICY_OPTION_KEYS, rejectUnknownKeys, resolveSettings, type PolicyOptions, type SocketSettings } from '../machine/settings.js';
 import type { SendData } from '../machine/types.js';
+import type { InspectorOption } from './callbacks.js';
 import type { SocketClock } from './clock.js';
 import type { HeartSocketError } from './errors.js';
-import type { ProtocolsSource } from './protocols.js';
+import { checkProtocolsSource, type CheckedProtocols, type ProtocolsSource } from './protocols.js';
+import { checkUrlSource, type CheckedUrl, type UrlSource } from './url.js';
 import type { WebSocketConstructor } from './webSocketLike.js';
 
 /**
@@ -38,7 +45,7 @@ export interface SocketOptions extends PolicyOptions {
    * `@statelyai/inspect`: the live machine shows in the Stately inspector. One that throws is
    * reported as an `error` event and never affects the connection.
    */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  inspect?: InspectorOption;
   /**
    * The clock for every delay and for measuring silence. For tests: XState's `SimulatedClock`
    * (or anything with `now`, `setTimeout` and `clearTimeout`) makes the timing deterministic
@@ -56,7 +63,7 @@ export interface SocketOptions extends PolicyOptions {
  * const actor = createSocketActor('wss://example.com/feed', {
  *   protocols: ['v2.feed'],
  *   onMessage: (event) => render(JSON.parse(String(event.data))),
- *   onUndelivered: (messages) => outbox.push(...messages),
+ *   onUndelivered: (messages) => pending.push(...messages),
  *   reconnect: { delay: 1000, factor: 2 },
  * });
  * ```
@@ -76,7 +83,7 @@ export const DEFAULT_QUEUE_MAX = 1000;
 export const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
 export const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
-export function webSocketConstructor(option: unknown): WebSocketConstructor {
+function webSocketConstructor(option: unknown): WebSocketConstructor {
   const ctor = option ?? (globalThis as { WebSocket?: unknown }).WebSocket;
   if (option === undefined && ctor === undefined) {
     throw new TypeError(
@@ -88,14 +95,14 @@ export function webSocketConstructor(option: unknown): WebSocketConstructor {
   if (typeof ctor !== 'function' || typeof ctor.prototype !== 'object' || ctor.prototype === null) {
     throw new TypeError(
       `heartsocket: ${option === undefined ? 'the global WebSocket' : 'options.WebSocket'} must be a WebSocket ` +
-        `constructor, got ${typeof ctor === 'function' ? 'a function that is not one' : String(ctor)}.`,
+        `constructor, got ${typeof ctor === 'function' ? 'a function that is not one' : describeValue(ctor)}.`,
     );
   }
   return ctor as WebSocketConstructor;
 }
 
 /** `heartbeat.protocol: true` needs protocol pings, which only `ws` can send: say so at the call. */
-export function checkProtocolPings(protocol: boolean, WebSocket: WebSocketConstructor): void {
+function checkProtocolPings(protocol: boolean, WebSocket: WebSocketConstructor): void {
   if (protocol && typeof (WebSocket.prototype as { ping?: unknown } | undefined)?.ping !== 'function') {
     throw new TypeError(
       'heartsocket: options.heartbeat.protocol is true, but this WebSocket cannot send protocol pings (it has no ' +
@@ -105,7 +112,7 @@ export function checkProtocolPings(protocol: boolean, WebSocket: WebSocketConstr
   }
 }
 
-export function checkClock(clock: unknown): SocketClock | undefined {
+function checkClock(clock: unknown): SocketClock | undefined {
   if (clock === undefined) return undefined;
   // Load-bearing: without it `candidate` is `{} | null` (the rule sees the all-optional type as `{}`).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
@@ -120,18 +127,16 @@ export function checkClock(clock: unknown): SocketClock | undefined {
   return candidate as SocketClock;
 }
 
-export function queueMax(option: SocketOptions['queue']): number {
+function queueMax(option: SocketOptions['queue']): number {
   if (option === undefined) return DEFAULT_QUEUE_MAX;
   if (typeof option !== 'object' || option === null) {
-    throw new TypeError(`heartsocket: options.queue must be an object like { max: 1000 }, got ${String(option)}.`);
+    throw optionTypeError('queue', 'an object like { max: 1000 }', option);
   }
   rejectUnknownKeys('queue.', option, ['max']);
   const max = option.max ?? DEFAULT_QUEUE_MAX;
-  if (typeof max !== 'number') {
-    throw new TypeError(`heartsocket: options.queue.max must be a number, got ${typeof max} ${JSON.stringify(max)}.`);
-  }
+  if (typeof max !== 'number') throw optionTypeError('queue.max', 'a number', max);
   if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
-    throw new RangeError(`heartsocket: options.queue.max must be a whole number ≥ 0 or Infinity, got ${String(max)}.`);
+    throw optionRangeError('queue.max', 'a whole number ≥ 0 or Infinity', max);
   }
   return max;
 }
@@ -141,9 +146,88 @@ const STANDARD_BINARY_TYPES = ['blob', 'arraybuffer'];
 const WS_BINARY_TYPES = ['nodebuffer', 'arraybuffer', 'fragments', 'blob'];
 
 /** The `ws` package's WebSocket: the one with `terminate()`. */
-export const isWsConstructor = (WebSocket: WebSocketConstructor): boolean =>
+const isWsConstructor = (WebSocket: WebSocketConstructor): boolean =>
   typeof (WebSocket.prototype as { terminate?: unknown } | undefined)?.terminate === 'function';
 
 /** The binary types a socket of this constructor accepts, its default first. */
-export const binaryTypesOf = (WebSocket: WebSocketConstructor): readonly string[] =>
+const binaryTypesOf = (WebSocket: WebSocketConstructor): readonly string[] =>
   isWsConstructor(WebSocket) ? WS_BINARY_TYPES : STANDARD_BINARY_TYPES;
+
+function checkInspect(inspect: unknown): InspectorOption | undefined {
+  if (inspect === undefined) return undefined;
+  const isObserver = typeof inspect === 'object' && inspect !== null && typeof (inspect as { next?: unknown }).next === 'function';
+  if (typeof inspect === 'function' || isObserver) return inspect;
+  throw optionTypeError('inspect', 'a function or an observer with next()', inspect);
+}
+
+/** Whether two settings have the same values (`===`), one level down too. */
+function sameSettings(a: SocketSettings, b: SocketSettings): boolean {
+  const same = (x: object, y: object): boolean =>
+    Object.keys(x).every((key) => (x as Record<string, unknown>)[key] === (y as Record<string, unknown>)[key]);
+  return same(a.heartbeat, b.heartbeat) && same(a.reconnect, b.reconnect) &&
+    a.connectTimeout === b.connectTimeout && a.closeTimeout === b.closeTimeout && a.startClosed === b.startClosed;
+}
+
+/**
+ * The settings of the latest connection, frozen: the next one made with the same options shares
+ * them (each connection would keep three more objects: bench/connections.mjs measures the heap).
+ */
+let latestSettings: SocketSettings = resolveSettings();
+function shareSettings(settings: SocketSettings): SocketSettings {
+  if (sameSettings(settings, latestSettings)) return latestSettings;
+  latestSettings = Object.freeze({
+    ...settings,
+    heartbeat: Object.freeze({ ...settings.heartbeat }),
+    reconnect: Object.freeze({ ...settings.reconnect }),
+  });
+  return latestSettings;
+}
+
+/** Everything the options say, validated and with the defaults filled in. */
+export interface ResolvedOptions {
+  /** The machine's policy (`resolveSettings`), shared between connections given equal options. */
+  readonly settings: SocketSettings;
+  /** The fixed URL, normalised, or the function to ask before each attempt. */
+  readonly url: CheckedUrl;
+  /** The fixed subprotocols, copied, or the function to ask before each attempt. */
+  readonly protocols: CheckedProtocols;
+  readonly WebSocket: WebSocketConstructor;
+  /** `ws`'s WebSocket (it has `terminate()`): its EventEmitter API is used, and its own close timeout set. */
+  readonly isWs: boolean;
+  /** The `binaryType`s a socket of this constructor takes, its default first. */
+  readonly binaryTypes: readonly string[];
+  readonly queueMax: number;
+  /** The user's clock; `undefined` for real time. */
+  readonly clock: SocketClock | undefined;
+  readonly inspect: InspectorOption | undefined;
+}
+
+/**
+ * Validates every option of a connection in one pass and resolves it.
+ * @param knownKeys the option names the caller takes (an unknown one is a typo: it throws).
+ * @throws {SyntaxError} an invalid URL or subprotocol. {@link TypeError}/{@link RangeError}: a bad option.
+ */
+export function resolveOptions(
+  url: UrlSource,
+  protocols: unknown,
+  options: SocketOptions,
+  knownKeys: readonly string[] = SOCKET_OPTION_KEYS,
+): ResolvedOptions {
+  rejectUnknownKeys('', options, knownKeys);
+  const checkedUrl = checkUrlSource(url);
+  const checkedProtocols = checkProtocolsSource(protocols);
+  const settings = resolveSettings(options);
+  const WebSocket = webSocketConstructor(options.WebSocket);
+  checkProtocolPings(settings.heartbeat.protocol, WebSocket);
+  return {
+    settings: shareSettings(settings),
+    url: checkedUrl,
+    protocols: checkedProtocols,
+    WebSocket,
+    isWs: isWsConstructor(WebSocket),
+    binaryTypes: binaryTypesOf(WebSocket),
+    queueMax: queueMax(options.queue),
+    clock: checkClock(options.clock),
+    inspect: checkInspect(options.inspect),
+  };
+}

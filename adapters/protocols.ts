@@ -1,3 +1,5 @@
+import { describeValue } from '../machine/optionErrors.js';
+
 /**
  * Subprotocols to ask the server for: a name, a list, or a function (sync or async) called before
  * every attempt.
@@ -22,7 +24,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function checkProtocols(value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
-    throw new TypeError(`heartsocket: protocols must be a string or an array of strings, got ${describe(value)}.`);
+    throw new TypeError(`heartsocket: protocols must be a string or an array of strings, got ${describeValue(value)}.`);
   }
   const invalid = list.find((name) => !TOKEN.test(name));
   if (invalid !== undefined) {
@@ -36,9 +38,6 @@ export function checkProtocols(value: unknown): string[] {
   }
   return list;
 }
-
-const describe = (value: unknown): string =>
-  typeof value === 'function' ? 'a function' : Array.isArray(value) ? JSON.stringify(value) : String(value);
 
 /** A protocols option as checked at construction: the fixed list (a copy), or the function to ask before each attempt. */
 export type CheckedProtocols = readonly string[] | (() => unknown);

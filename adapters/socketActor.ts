@@ -1,98 +1,40 @@
 import type { CallbackLogicFunction } from 'xstate';
-import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { SendData, SocketCommand, SocketEvent } from '../machine/types.js';
-import type { CallbackReporter } from './callbacks.js';
-import type { ActorSteps } from './clock.js';
-import { checkProtocols, lookUpProtocols, type CheckedProtocols } from './protocols.js';
-import type { SocketLink } from './socketLink.js';
-import { lookUpUrl, toWebSocketUrl, type CheckedUrl } from './url.js';
-import { ReadyState, type WebSocketConstructor, type WebSocketLike } from './webSocketLike.js';
-
-export interface SocketActorConfig {
-  WebSocket: WebSocketConstructor;
-  url: CheckedUrl;
-  protocols: CheckedProtocols;
-  /** For `ws`'s own option of that name (its third constructor argument), or none. */
-  wsCloseTimeout: number | undefined;
-  heartbeat: SocketSettings['heartbeat'];
-  link: SocketLink;
-  reporter: CallbackReporter;
-  /** The `ws` package's socket: messages are taken from its EventEmitter API. */
-  isWs: boolean;
-  /** Runs a report to the machine as one of its steps: `steps.enterWith(step, argument)` (see `Outbox`). */
-  steps: ActorSteps;
-}
+import type { Connection } from './connection.js';
+import { checkProtocols, lookUpProtocols } from './protocols.js';
+import { lookUpUrl, toWebSocketUrl } from './url.js';
+import { ReadyState, type WebSocketLike } from './webSocketLike.js';
 
 const ignore = (): void => {};
 /** The one event of every heartbeat's reply: one object, sent again each time. */
 const PEER_HEARD: SocketEvent = Object.freeze({ type: 'PEER.HEARD' });
 
 /**
- * What every attempt of one client shares: its config, with `isPong` made safe. One object per
- * client, found from its actor system (see `binding.ts`); its attempts need no closure of their own.
+ * The machine's `socket` actor, as the callback of `fromCallback`: one underlying WebSocket, from
+ * the URL lookup to its end.
+ *
+ * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
+ * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
+ * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
+ * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
+ * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
+ * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
+ * that code and its handshake finishes on its own.
+ *
+ * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
+ * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
+ * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
  */
-export class SocketClient {
-  readonly WebSocket: WebSocketConstructor;
-  readonly url: CheckedUrl;
-  readonly protocols: CheckedProtocols;
-  readonly wsCloseTimeout: number | undefined;
-  readonly heartbeat: SocketSettings['heartbeat'];
-  readonly link: SocketLink;
-  /** Kept only for a `heartbeat.message` function, the one use left once made (most clients have none). */
-  readonly reporter: CallbackReporter | undefined;
-  readonly isWs: boolean;
-  readonly steps: ActorSteps;
-  /** The default cannot throw: only a user's isPong pays for the guard, on the per-message path. */
-  readonly isPong: ((data: unknown) => boolean) | undefined;
-
-  constructor(config: SocketActorConfig) {
-    this.WebSocket = config.WebSocket;
-    this.url = config.url;
-    this.protocols = config.protocols;
-    this.wsCloseTimeout = config.wsCloseTimeout;
-    this.heartbeat = config.heartbeat;
-    this.link = config.link;
-    this.reporter = typeof config.heartbeat.message === 'function' ? config.reporter : undefined;
-    this.isWs = config.isWs;
-    this.steps = config.steps;
-    const { isPong } = config.heartbeat;
-    this.isPong =
-      isPong === DEFAULT_SETTINGS.heartbeat.isPong || isPong === undefined
-        ? isPong
-        : config.reporter.guard('heartbeat.isPong', isPong, false);
-  }
-
-  /** The heartbeat's payload: `heartbeat.message`, or what its function returns (a throw is reported: no ping). */
-  pingPayload(): unknown {
-    const { message } = this.heartbeat;
-    return typeof message === 'function' ? this.reporter!.call('heartbeat.message', message, () => undefined) : message;
-  }
-
-  /**
-   * The machine's `socket` actor, as the callback of `fromCallback`: one underlying WebSocket, from
-   * the URL lookup to its end.
-   *
-   * It lives exactly as long as the machine's `live` state. When the machine leaves that state the
-   * actor is stopped and its socket abandoned: handlers detached (so a replaced socket's events can
-   * never reach the machine or the user), a no-op error listener left behind (Node's `ws` emits a
-   * late error when a CONNECTING socket is closed, and an unheard EventEmitter error would throw),
-   * and the connection dropped with `terminate()` where the socket has it, `close()` elsewhere —
-   * unless the machine let it go (`link.letGo`, from `reconnect(code, reason)`): then it closes with
-   * that code and its handshake finishes on its own.
-   *
-   * Incoming messages do not pass through the machine: they stamp `link.lastHeardAt` and go
-   * straight to the user. Only the first one after a ping becomes an event (`PEER.HEARD`). Any
-   * frame counts as life: data, and the protocol pings and pongs of sockets that report them (`ws`).
-   */
-  run({ sendBack, receive }: Parameters<CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>>[0]): () => void {
-    const attempt = new Attempt(this, sendBack);
-    // Bound methods: smaller than two closures and the context they would share.
-    receive(attempt.command.bind(attempt));
-    // Asynchronous even when both are fixed: every event then comes from the event loop, never
-    // from inside the machine's own transition.
-    void attempt.start();
-    return attempt.stop.bind(attempt);
-  }
+export function runSocketActor(
+  connection: Connection,
+  { sendBack, receive }: Parameters<CallbackLogicFunction<SocketCommand, SocketEvent, void, SocketEvent>>[0],
+): () => void {
+  const attempt = new Attempt(connection, sendBack);
+  receive((command) => attempt.command(command));
+  // Asynchronous even when both are fixed: every event then comes from the event loop, never
+  // from inside the machine's own transition.
+  void attempt.start();
+  return () => attempt.stop();
 }
 
 /** Where a `ws` socket keeps its attempt, for the handlers that all attempts share. */
@@ -112,25 +54,25 @@ class Attempt {
   ended = false;
 
   constructor(
-    readonly client: SocketClient,
+    readonly connection: Connection,
     readonly sendBackNow: (event: SocketEvent) => void,
   ) {
-    client.link.attemptHasSocket = false;
+    connection.link.attemptHasSocket = false;
   }
 
   sendBack(event: SocketEvent): void {
-    this.client.steps.enterWith(this.sendBackNow, event);
+    this.connection.scheduler.enter(() => this.sendBackNow(event));
   }
 
   /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
   heardFrame(): void {
-    const { link } = this.client;
+    const { link } = this.connection;
     if (link.tap !== null) link.tap.received(undefined, true);
     this.heard();
   }
 
   heard(): void {
-    this.client.link.heard();
+    this.connection.link.heard();
     if (this.awaitingPong) this.pongArrived();
   }
 
@@ -148,14 +90,14 @@ class Attempt {
   end(close: { code: number; reason: string; wasClean: boolean }): void {
     if (this.ended) return;
     this.ended = true;
-    const { link } = this.client;
+    const { link } = this.connection;
     if (link.socket === this.socket) link.socket = null;
     this.sendBack({ type: 'SOCKET.CLOSE', ...close });
   }
 
   open(ws: WebSocketLike): void {
     this.opened = true;
-    const { link } = this.client;
+    const { link } = this.connection;
     link.socket = ws;
     link.heard();
     this.sendBack({ type: 'SOCKET.OPEN' });
@@ -175,7 +117,7 @@ class Attempt {
    * function on what every message does (see docs/performance.md).
    */
   message(ws: WebSocketLike, data: unknown, origin: string): void {
-    const { link, isPong } = this.client;
+    const { link, isPong } = this.connection;
     this.heard();
     if (isPong !== undefined && isPong(data)) return this.consumePong(data);
     // A listener of the step that `heard()` or a throwing isPong caused may have replaced
@@ -187,20 +129,20 @@ class Attempt {
 
   /** A pong of the heartbeat: consumed, shown only to a watching view. */
   consumePong(data: unknown): void {
-    const { tap } = this.client.link;
+    const { tap } = this.connection.link;
     if (tap !== null) tap.received(data, true);
   }
 
   connect(url: string, protocols: readonly string[]): void {
-    const { client } = this;
-    const { link } = client;
+    const { connection } = this;
+    const { link } = connection;
     let ws: WebSocketLike;
     try {
       // (The list is only read: WebSocket implementations copy or join it.)
       ws =
-        client.wsCloseTimeout === undefined
-          ? new client.WebSocket(url, protocols as string[])
-          : new (client.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, { closeTimeout: client.wsCloseTimeout });
+        connection.wsCloseTimeout === undefined
+          ? new connection.WebSocket(url, protocols as string[])
+          : new (connection.WebSocket as new (...args: unknown[]) => WebSocketLike)(url, protocols, { closeTimeout: connection.wsCloseTimeout });
     } catch (error) {
       this.failAttempt(error, 'WebSocket constructor threw');
       return;
@@ -209,7 +151,7 @@ class Attempt {
     link.attemptHasSocket = true;
     link.latestSocket = ws;
     if (link.binaryType !== undefined) ws.binaryType = link.binaryType;
-    if (client.isWs) {
+    if (connection.isWs) {
       // `ws`'s EventEmitter API: its 'message' skips the event object `ws` would build for
       // `onmessage` (the data is the same: text as a string, binary as binaryType says), and
       // its 'open' and 'error' the wrappers its `on…` setters make.
@@ -240,9 +182,9 @@ class Attempt {
     if (socket === null) return;
     this.awaitingPong = true;
     try {
-      if (this.client.heartbeat.protocol) socket.ping!();
+      if (this.connection.heartbeat.protocol) socket.ping!();
       else {
-        const payload = this.client.pingPayload();
+        const payload = this.connection.pingPayload();
         if (payload !== undefined) socket.send(payload as SendData);
       }
     } catch (error) {
@@ -256,24 +198,24 @@ class Attempt {
     const socket = this.socket;
     if (socket === null) return;
     // Closing: no more sends to this socket; they queue for the next one.
-    const { link } = this.client;
+    const { link } = this.connection;
     if (link.socket === socket) link.socket = null;
     this.closeSafely(socket, command.code, command.reason);
   }
 
   /** Looks the URL and protocols up (a function's answer is checked here), then connects. */
   async start(): Promise<void> {
-    const { client } = this;
+    const { connection } = this;
     let rawUrl: string | URL;
     let rawProtocols: unknown;
     try {
-      rawUrl = await lookUpUrl(client.url);
+      rawUrl = await lookUpUrl(connection.url);
     } catch (error) {
       if (!this.stopped) this.failAttempt(error, 'url() failed');
       return;
     }
     try {
-      rawProtocols = await lookUpProtocols(client.protocols);
+      rawProtocols = await lookUpProtocols(connection.protocols);
     } catch (error) {
       if (!this.stopped) this.failAttempt(error, 'protocols() failed');
       return;
@@ -283,24 +225,24 @@ class Attempt {
     let protocols: readonly string[];
     // A fixed URL and protocols were checked at construction; a function's answers are checked here.
     try {
-      url = typeof client.url === 'string' ? client.url : toWebSocketUrl(rawUrl);
+      url = typeof connection.url === 'string' ? connection.url : toWebSocketUrl(rawUrl);
     } catch (error) {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid url' });
       return;
     }
     try {
-      protocols = typeof client.protocols === 'function' ? checkProtocols(rawProtocols) : client.protocols;
+      protocols = typeof connection.protocols === 'function' ? checkProtocols(rawProtocols) : connection.protocols;
     } catch (error) {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
       return;
     }
-    client.link.attemptUrl = url;
+    connection.link.attemptUrl = url;
     this.connect(url, protocols);
   }
 
   stop(): void {
     this.stopped = true;
-    const { link } = this.client;
+    const { link } = this.connection;
     // Cleared whether or not a socket was built: it was meant for this attempt only.
     const letGo = link.letGo;
     link.letGo = null;
@@ -308,7 +250,7 @@ class Attempt {
     const ws = this.socket;
     this.socket = null;
     if (link.socket === ws) link.socket = null;
-    if (this.client.isWs) {
+    if (this.connection.isWs) {
       (ws as WsSocket)[ATTEMPT] = undefined!; // a socket let go closes on its own: it keeps nothing of ours
       for (const [event, listener] of WS_LISTENERS) ws.off!(event, listener);
       ws.onclose = null;

@@ -60,7 +60,7 @@ function handWrittenHeartbeat(socket) {
  * The floor under heartsocket's numbers: its machine (`socketMachineWithoutNetworkSignal`, as in
  * Node) in a bare XState actor, its socket an invoked callback actor that does only what a
  * heartbeat needs (open, ping, the first message after a ping, close) on a `ws` socket. No
- * EventTarget, queue, outbox or callbacks guarded: what any XState-driven heartbeat costs.
+ * EventTarget, queue, delivery scheduler or callbacks guarded: what any XState-driven heartbeat costs.
  */
 const { socketMachineWithoutNetworkSignal, resolveSettings } = HeartSocketModule;
 const bareMachine = socketMachineWithoutNetworkSignal.provide({

@@ -8,6 +8,8 @@
  * `heartbeat: false` turns the heartbeat off; `reconnect: false` turns reconnecting off.
  */
 
+import { optionRangeError, optionTypeError } from './optionErrors.js';
+
 /**
  * How a socket ended: the fields of a WebSocket `CloseEvent`.
  *
@@ -227,23 +229,12 @@ export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
  */
 export const MAX_DELAY = 2 ** 31 - 1;
 
-const describe = (value: unknown): string =>
-  typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
-
-function rangeError(name: string, rule: string, value: unknown): RangeError {
-  return new RangeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
-}
-
-function typeError(name: string, rule: string, value: unknown): TypeError {
-  return new TypeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
-}
-
 /** A duration in ms: ≥ 0 (or > 0 where zero would make no sense), and no longer than a timer can wait. */
 function duration(name: string, value: unknown, fallback: number, positive = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(name, 'a number of milliseconds', value);
+  if (typeof value !== 'number') throw optionTypeError(name, 'a number of milliseconds', value);
   if (!(value >= 0 && value <= MAX_DELAY) || (positive && value === 0)) {
-    throw rangeError(
+    throw optionRangeError(
       name,
       `a number of milliseconds ${positive ? '> 0' : '≥ 0'} and ≤ ${MAX_DELAY} (2³¹ − 1, the longest a timer can wait)`,
       value,
@@ -254,29 +245,29 @@ function duration(name: string, value: unknown, fallback: number, positive = fal
 
 function numberIn(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(name, 'a number', value);
-  if (!(value >= min && value <= max)) throw rangeError(name, `a number from ${min} to ${max}`, value);
+  if (typeof value !== 'number') throw optionTypeError(name, 'a number', value);
+  if (!(value >= min && value <= max)) throw optionRangeError(name, `a number from ${min} to ${max}`, value);
   return value;
 }
 
 function retryCount(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(name, 'a whole number or Infinity', value);
+  if (typeof value !== 'number') throw optionTypeError(name, 'a whole number or Infinity', value);
   if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
-    throw rangeError(name, 'a whole number ≥ 0, or Infinity', value);
+    throw optionRangeError(name, 'a whole number ≥ 0, or Infinity', value);
   }
   return value;
 }
 
 function flag(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw typeError(name, 'a boolean', value);
+  if (typeof value !== 'boolean') throw optionTypeError(name, 'a boolean', value);
   return value;
 }
 
 function optionalFunction<F>(name: string, value: unknown, fallback: F): F {
   if (value === undefined) return fallback;
-  if (typeof value !== 'function') throw typeError(name, 'a function', value);
+  if (typeof value !== 'function') throw optionTypeError(name, 'a function', value);
   return value as F;
 }
 
@@ -299,7 +290,7 @@ export function rejectUnknownKeys(prefix: string, value: object, known: readonly
 function section<T extends object>(name: string, value: unknown): T | false | undefined {
   if (value === undefined || value === false) return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw typeError(name, 'an object or false', value);
+    throw optionTypeError(name, 'an object or false', value);
   }
   return value as T;
 }
@@ -313,7 +304,7 @@ function resolveHeartbeat(value: unknown): SocketSettings['heartbeat'] {
   rejectUnknownKeys('heartbeat.', options, ['interval', 'timeout', 'message', 'isPong', 'protocol']);
   const message = options.message ?? defaults.message;
   if (!isPingPayload(message) && typeof message !== 'function') {
-    throw typeError('heartbeat.message', 'a string, ArrayBuffer, typed array, or a function returning one', message);
+    throw optionTypeError('heartbeat.message', 'a string, ArrayBuffer, typed array, or a function returning one', message);
   }
   return {
     enabled: true,
@@ -334,8 +325,8 @@ function resolveReconnect(value: unknown): SocketSettings['reconnect'] {
     'delay', 'factor', 'maxDelay', 'jitter', 'maxRetries', 'minUptime', 'shouldReconnect',
   ]);
   const factor = options.factor ?? defaults.factor;
-  if (typeof factor !== 'number') throw typeError('reconnect.factor', 'a number', factor);
-  if (!(Number.isFinite(factor) && factor >= 1)) throw rangeError('reconnect.factor', 'a finite number ≥ 1', factor);
+  if (typeof factor !== 'number') throw optionTypeError('reconnect.factor', 'a number', factor);
+  if (!(Number.isFinite(factor) && factor >= 1)) throw optionRangeError('reconnect.factor', 'a finite number ≥ 1', factor);
   return {
     enabled: true,
     delay: duration('reconnect.delay', options.delay, defaults.delay),

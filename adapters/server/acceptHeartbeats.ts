@@ -6,6 +6,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { interceptHeartbeats } from './intercept.js';
 import { resolveHeartbeatSettings, type AcceptHeartbeatsOptions } from './options.js';
 import { startSweep, type Watched } from './sweep.js';
+import { ReadyState } from '../webSocketLike.js';
 
 /**
  * The running heartbeat of one server, as {@link acceptHeartbeats} returns it.
@@ -30,7 +31,6 @@ export interface ServerHeartbeat {
   [Symbol.dispose](): void;
 }
 
-const OPEN = 1; // WebSocket.OPEN, without a runtime import of `ws`
 
 interface Connection extends Watched {
   release: () => void;
@@ -77,7 +77,7 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
   const connections = new Map<WebSocket, Connection>();
 
   const watch = (ws: WebSocket): void => {
-    if (connections.has(ws) || ws.readyState !== OPEN) return;
+    if (connections.has(ws) || ws.readyState !== ReadyState.OPEN) return;
     const connection: Connection = { ws, lastFrame: now(), probed: false, release: () => {} };
     connection.release = interceptHeartbeats(ws, settings, {
       heard: () => {

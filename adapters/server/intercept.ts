@@ -14,6 +14,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import type { HeartbeatSettings } from './options.js';
+import { ReadyState } from '../webSocketLike.js';
 
 /** What the connection tells its owner. */
 export interface ConnectionHooks {
@@ -23,7 +24,6 @@ export interface ConnectionHooks {
   closed(): void;
 }
 
-const OPEN = 1; // WebSocket.OPEN, without a runtime import of `ws`
 
 /**
  * Whether a text message is the ping: `ws` delivers text as a Buffer whatever the binaryType (a
@@ -52,7 +52,7 @@ export function interceptHeartbeats(ws: WebSocket, settings: HeartbeatSettings, 
       if (event === 'message' || event === 'ping' || event === 'pong') hooks.heard();
       if (event === 'message' && isBinary === false && isPing(data as RawData, ping, pingBytes)) {
         const reply = settings.pong(ws);
-        if (reply !== undefined && ws.readyState === OPEN) ws.send(reply);
+        if (reply !== undefined && ws.readyState === ReadyState.OPEN) ws.send(reply);
         settings.onPing?.(ws);
         return true; // handled: no listener sees it
       }

@@ -3,6 +3,7 @@
  * call, with a message naming the option and the value, as everywhere in heartsocket.
  */
 import type { WebSocket } from 'ws';
+import { describeValue, optionRangeError, optionTypeError } from '../../machine/optionErrors.js';
 import { HEARTBEAT_PING, HEARTBEAT_PONG, MAX_DELAY, rejectUnknownKeys } from '../../machine/settings.js';
 
 /**
@@ -72,19 +73,10 @@ export const DEFAULT_MAX_SILENCE = 10_000;
 
 const OPTION_KEYS = ['ping', 'pong', 'maxSilence', 'onPing'] as const;
 
-const describe = (value: unknown): string =>
-  typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
-
-const typeError = (name: string, rule: string, value: unknown): TypeError =>
-  new TypeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
-
-const rangeError = (name: string, rule: string, value: unknown): RangeError =>
-  new RangeError(`heartsocket: options.${name} must be ${rule}, got ${describe(value)}.`);
-
 function text(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw typeError(name, 'a string', value);
-  if (value === '') throw rangeError(name, 'a non-empty string', value);
+  if (typeof value !== 'string') throw optionTypeError(name, 'a string', value);
+  if (value === '') throw optionRangeError(name, 'a non-empty string', value);
   return value;
 }
 
@@ -96,7 +88,7 @@ function text(name: string, value: unknown, fallback: string): string {
 export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`heartsocket: acceptHeartbeats' options must be an object, got ${describe(options)}.`);
+    throw new TypeError(`heartsocket: acceptHeartbeats' options must be an object, got ${describeValue(options)}.`);
   }
   rejectUnknownKeys('', options, OPTION_KEYS);
   const { ping, pong, maxSilence, onPing } = options as AcceptHeartbeatsOptions;
@@ -107,18 +99,18 @@ export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
   else if (pong === undefined || typeof pong === 'string') {
     const fixed = text('pong', pong, HEARTBEAT_PONG);
     answer = () => fixed;
-  } else throw typeError('pong', 'a string or a function returning one', pong);
+  } else throw optionTypeError('pong', 'a string or a function returning one', pong);
 
   let silence = DEFAULT_MAX_SILENCE;
   if (maxSilence === false) silence = Infinity;
   else if (maxSilence !== undefined) {
-    if (typeof maxSilence !== 'number') throw typeError('maxSilence', 'a number of milliseconds or false', maxSilence);
+    if (typeof maxSilence !== 'number') throw optionTypeError('maxSilence', 'a number of milliseconds or false', maxSilence);
     if (!(maxSilence > 0 && maxSilence <= MAX_DELAY)) {
-      throw rangeError('maxSilence', `a number of milliseconds > 0 and ≤ ${MAX_DELAY} (2³¹ − 1, the longest a timer can wait)`, maxSilence);
+      throw optionRangeError('maxSilence', `a number of milliseconds > 0 and ≤ ${MAX_DELAY} (2³¹ − 1, the longest a timer can wait)`, maxSilence);
     }
     silence = maxSilence;
   }
 
-  if (onPing !== undefined && typeof onPing !== 'function') throw typeError('onPing', 'a function', onPing);
+  if (onPing !== undefined && typeof onPing !== 'function') throw optionTypeError('onPing', 'a function', onPing);
   return { ping: pingText, pong: answer, maxSilence: silence, onPing };
 }

@@ -3,6 +3,7 @@
  * for longer than `maxSilence`, judged by the time of the last frame each one sent.
  */
 import type { WebSocket } from 'ws';
+import { ReadyState } from '../webSocketLike.js';
 
 /** What the sweep reads and writes of one connection. */
 export interface Watched {
@@ -13,7 +14,6 @@ export interface Watched {
   probed: boolean;
 }
 
-const OPEN = 1; // WebSocket.OPEN, without a runtime import of `ws`
 
 /** How late a sweep may run and still count as on time (as the client's `LATE_TIMER_SLACK`). */
 const LATE_SLACK = 100;
@@ -45,7 +45,7 @@ export function startSweep(connections: { values(): Iterable<Watched> }, maxSile
     deferred = late && !deferred;
     for (const connection of connections.values()) {
       const { ws } = connection;
-      if (ws.readyState !== OPEN) continue; // closing: `ws` ends it by its own close timeout
+      if (ws.readyState !== ReadyState.OPEN) continue; // closing: `ws` ends it by its own close timeout
       const silent = at - connection.lastFrame;
       if (silent > maxSilence && mayDrop) ws.terminate();
       else if (silent >= maxSilence / 2 && !connection.probed) {

@@ -13,11 +13,7 @@ describe('the real-time clock', () => {
     steps.push('enter');
     return step();
   };
-  const enterWith = <A, T>(step: (argument: A) => T, argument: A): T => {
-    steps.push('enter');
-    return step(argument);
-  };
-  const clock = () => actorClock(undefined, { enter, enterWith }, new CallbackReporter());
+  const clock = () => actorClock(undefined, { enter }, new CallbackReporter());
 
   beforeEach(() => {
     offset = 0;

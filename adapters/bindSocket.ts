@@ -1,0 +1,46 @@
+import { createActor, type Actor } from 'xstate';
+import type { socketMachine } from '../machine/socketMachine.js';
+import type { SocketMachineInput } from '../machine/types.js';
+import { CallbackReporter, guardedInspector, withSafeShouldReconnect } from './callbacks.js';
+import { actorClock, realNow } from './clock.js';
+import { Connection } from './connection.js';
+import { DeliveryScheduler } from './deliveryScheduler.js';
+import { boundMachine, boundMachineWithoutNetworkSignal, registerConnection } from './implementations.js';
+import { hostIsOffline, networkHost } from './networkStatus.js';
+import type { ResolvedOptions } from './options.js';
+import { SocketLink, type LinkHooks } from './socketLink.js';
+
+/** What `bindSocket` gives the public classes: the actor, the link its hot path shares, its scheduler. */
+export interface SocketBinding {
+  readonly actor: Actor<typeof socketMachine>;
+  readonly link: SocketLink;
+  readonly scheduler: DeliveryScheduler;
+}
+
+/**
+ * Binds the pure machine to real sockets for one connection, from options already resolved
+ * (`resolveOptions`): makes the actor (returned unstarted) and the parts its implementations use.
+ */
+export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBinding {
+  const reporter = new CallbackReporter();
+  const scheduler = new DeliveryScheduler();
+  const clock = actorClock(options.clock, scheduler, reporter);
+  // Real time is one shared function; a user's clock is asked through its wrapper.
+  const now = options.clock === undefined ? realNow : () => clock.now();
+  const link = new SocketLink(options.queueMax, hooks, now);
+  const settings = withSafeShouldReconnect(options.settings, reporter);
+  const input: SocketMachineInput = {
+    settings,
+    silentFor: link.silentFor,
+    now,
+    random: Math.random,
+    hostIsOffline,
+    socketExists: link.socketExists,
+  };
+  const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
+  const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
+  const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
+  reporter.attach(actor, scheduler);
+  registerConnection(actor.system, new Connection(options, settings, link, reporter, scheduler));
+  return { actor, link, scheduler };
+}
