@@ -66,18 +66,14 @@ class Attempt {
 
   /** A protocol ping or pong frame from the peer (`ws`): life, and a pong to a watching view. */
   heardFrame(): void {
-    const { link } = this.connection;
-    if (link.tap !== null) link.tap.received(undefined, true);
+    this.connection.link.tap?.received(undefined, true);
     this.heard();
   }
 
+  /** Anything from the peer: its time is noted, and the first sign of life after a ping becomes `PEER.HEARD`. */
   heard(): void {
     this.connection.link.heard();
-    if (this.awaitingPong) this.pongArrived();
-  }
-
-  /** The first sign of life after a ping: the one that becomes an event. */
-  pongArrived(): void {
+    if (!this.awaitingPong) return;
     this.awaitingPong = false;
     this.sendBack(PEER_HEARD);
   }
@@ -111,26 +107,19 @@ class Attempt {
     if (!this.opened) this.end({ code: 1006, reason: '', wasClean: false });
   }
 
-  /**
-   * One incoming message, the per-message path: what is rare (a pong, a watching view, the first
-   * message after a ping) is a call of its own, so that V8 spends what it will compile into one
-   * function on what every message does (see docs/performance.md).
-   */
+  /** One incoming message: a pong is consumed (shown only to a watching view); the rest go to the user. */
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.connection;
     this.heard();
-    if (isPong !== undefined && isPong(data)) return this.consumePong(data);
+    if (isPong !== undefined && isPong(data)) {
+      link.tap?.received(data, true);
+      return;
+    }
     // A listener of the step that `heard()` or a throwing isPong caused may have replaced
     // this socket: a replaced socket's message never reaches the user.
     if (this.socket !== ws) return;
-    if (link.tap !== null) link.tap.received(data, false);
+    link.tap?.received(data, false);
     link.hooks.onMessage(data, origin);
-  }
-
-  /** A pong of the heartbeat: consumed, shown only to a watching view. */
-  consumePong(data: unknown): void {
-    const { tap } = this.connection.link;
-    if (tap !== null) tap.received(data, true);
   }
 
   connect(url: string, protocols: readonly string[]): void {
