@@ -160,6 +160,15 @@ function checkInspect(inspect: unknown): InspectorOption | undefined {
   throw optionTypeError('inspect', 'a function or an observer with next()', inspect);
 }
 
+/**
+ * `createSocketActor`'s `onMessage` or `onUndelivered`, checked at the call: a function, or none.
+ * @throws {TypeError} anything else.
+ */
+export function checkCallbackOption<F extends (...args: never[]) => unknown>(name: string, value: F | undefined): F | undefined {
+  if (value === undefined || typeof value === 'function') return value;
+  throw optionTypeError(name, 'a function', value);
+}
+
 /** Whether two settings have the same values (`===`), one level down too. */
 function sameSettings(a: SocketSettings, b: SocketSettings): boolean {
   const same = (x: object, y: object): boolean =>
