@@ -186,10 +186,10 @@ export class HeartSocket extends SocketEventTarget {
 
   /** After close() (or once the connection ended for good): nothing more is sent or closed. */
   get #isOver(): boolean {
-    return this.actor.getSnapshot().hasTag('final');
+    return this.actor.getSnapshot().hasTag('forGood');
   }
 
-  /** Takes the actor's current state at once; the change is announced with `statechange`. */
+  /** Takes the actor's current state (by its tag) at once; the change is announced with `statechange`. */
   #syncState(): void {
     const state = stateNameOf(this.actor.getSnapshot());
     if (state === this.#state) return;

@@ -211,7 +211,7 @@ function connect(url, options) {
     else if (state === 'closing') reason = 'close() called';
     else if (state === 'connecting' && previous === 'reconnectWait') reason = `retry #${context.retries} after ${inPrevious} ms`;
     else if (state === 'connecting') reason = close ? `reconnect(): ${close.reason}` : '';
-    else if (state === 'closed' && previous !== 'closing' && socket.actor.getSnapshot().hasTag('final')) reason = 'close() called';
+    else if (state === 'closed' && previous !== 'closing' && socket.actor.getSnapshot().hasTag('forGood')) reason = 'close() called';
     else if (previous === 'closing' && close && !close.wasClean) reason = `close timeout: no reply in ${inPrevious} ms, socket abandoned`;
     else if (previous === 'closing') reason = `closed ${closeText}`;
     else if (previous === 'connecting') reason = `connect failed: ${lastError || `close ${closeText}`}`;
@@ -468,7 +468,7 @@ async function watch(url) {
   log(`start → ${stateName('connecting')}`);
   socket.addEventListener('statechange', ({ previous, state }) => {
     const wasConnected = previous === 'open' || previous === 'awaitingPong';
-    const byClose = socket.actor.getSnapshot().hasTag('final'); // the app's close(): no outage
+    const byClose = socket.actor.getSnapshot().hasTag('forGood'); // the app's close(): no outage
     if (wasConnected && state !== 'open' && state !== 'awaitingPong' && current === null && !byClose) {
       current = { name: `outage ${stats.outages.length + 1}`, start: clock(), detected: clock(), via: state === 'closing' ? 'heartbeat' : 'close event' };
       stats.outages.push(current);

@@ -7,11 +7,10 @@
 export {
   socketMachine,
   socketMachineWithoutNetworkSignal,
-  HEARTBEAT_TIMEOUT_CLOSE,
-  ABNORMAL_CLOSURE,
   LATE_TIMER_SLACK,
   type SocketMachine,
 } from './socketMachine.js';
+export { HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE } from './closes.js';
 export { stateNameOf } from './stateName.js';
 export { backoffDelay } from './backoff.js';
 export {

@@ -1,5 +1,16 @@
 import { assertEvent, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
+import {
+  abandoned,
+  closeForReconnect,
+  closeFromInvalidOption,
+  closeFromSocket,
+  closeFromUser,
+  heartbeatClose,
+  heartbeatCloseFromSocket,
+  HEARTBEAT_TIMEOUT_CLOSE,
+  type CloseParams,
+} from './closes.js';
 import { resolveSettings, type CloseInfo } from './settings.js';
 import type {
   SocketCommand,
@@ -8,36 +19,286 @@ import type {
   SocketEvent,
   SocketMachineEvent,
   SocketMachineInput,
+  SocketTag,
   NetworkEvent,
 } from './types.js';
 
-/**
- * The close code and reason the heartbeat uses when no reply came to a ping.
- *
- * @example
- * ```ts
- * socket.onclose = (event) => {
- *   if (event.code === HEARTBEAT_TIMEOUT_CLOSE.code) console.log('the peer went silent');
- * };
- * ```
- */
-export const HEARTBEAT_TIMEOUT_CLOSE = { code: 4000, reason: 'heartbeat timeout' } as const;
+// The six states a user sees, each tagged with its name (`snapshot.hasTag('open')`; `stateNameOf`
+// reads the tags), and where they sit. Nested so that a socket lives exactly as long as `live`;
+// `#id` marks a state that deep transitions target by its id; `forGood` is the tag of "over, or
+// closing, for good": nothing more is sent, nothing reconnects until `reconnect()`.
+//
+//   start                              passed through at once: no snapshot rests here
+//   running
+//   ├─ live #live                      one socket, for exactly as long as this state is active
+//   │  ├─ connecting                   ▸ connecting
+//   │  ├─ connected
+//   │  │  ├─ open                      ▸ open
+//   │  │  └─ awaitingPong              ▸ awaitingPong
+//   │  │     └─ forPong, forBufferedInput, forPongAgain, forBufferedInputAgain
+//   │  └─ closing                      ▸ closing
+//   │     ├─ forGood                     (+ forGood) the user's close()
+//   │     └─ deadPeer #deadPeer          no pong: the policy decides what follows
+//   └─ reconnectWait #reconnectWait    ▸ reconnectWait
+//      ├─ backoff
+//      └─ offline #offline
+//   closed #closed                     ▸ closed
+//   ├─ ended                             (+ forGood)
+//   └─ notStarted                        `startClosed`, before the first `reconnect()`
 
 /**
- * Close code of a socket that ended without a close frame (the WebSocket standard's 1006).
- *
- * @example
- * ```ts
- * socket.onclose = (event) => {
- *   // the network dropped, or heartsocket abandoned the socket (event.reason says why)
- *   if (event.code === ABNORMAL_CLOSURE) console.log('connection lost:', event.reason);
- * };
- * ```
+ * The statechart. `watchesNetwork: false` leaves out the `network` actor, for hosts that have no
+ * online/offline signal (Node): it would never say anything, and each actor costs memory per
+ * connection. Nothing else differs (a unit test compares the two). The implementations it names
+ * are in `machineSetup`, below.
  */
-export const ABNORMAL_CLOSURE = 1006;
+function defineSocketMachine(watchesNetwork: boolean) {
+  return machineSetup.createMachine({
+    id: 'heartsocket',
+    context: ({ input }) => ({
+      settings: input.settings ?? resolveSettings(input),
+      retries: 0,
+      retryDelay: 0,
+      lastClose: null,
+      pingSentAt: 0,
+      silentFor: input.silentFor,
+      now: input.now,
+      random: input.random,
+      hostIsOffline: input.hostIsOffline ?? (() => false),
+      socketExists: input.socketExists ?? (() => true),
+    }),
+    initial: 'start',
+    on: {
+      // A function from the options threw (shouldReconnect, isPong, the inspector, …): the adapter
+      // caught it and reports it here, and the connection goes on.
+      'CALLBACK.THREW': { actions: 'announceError' },
+    },
+    states: {
+      /** Where a connection begins: not yet (`startClosed`), waiting for the network, or connecting. */
+      start: {
+        always: [
+          { guard: 'startsClosed', target: 'closed.notStarted' },
+          // No attempt while the host says offline, so none uses up maxRetries.
+          { guard: 'hostIsOffline', target: '#offline' },
+          { target: 'running' },
+        ],
+      },
+      running: {
+        invoke: watchesNetwork ? { id: 'network', src: 'network' } : [],
+        initial: 'live',
+        on: {
+          SEND: { actions: 'transmit' },
+          // close() where no handshake is possible (connecting, reconnectWait): over for good at once.
+          CLOSE: { target: '#closed', actions: reportClose(closeFromUser) },
+        },
+        states: {
+          /** A socket exists: exactly one, for exactly as long as this state is active. */
+          live: {
+            id: 'live',
+            invoke: { id: 'socket', src: 'socket' },
+            initial: 'connecting',
+            on: {
+              'SOCKET.ERROR': { actions: 'announceError' },
+              // A fresh socket now; the old one is abandoned when this state is re-entered.
+              RECONNECT: [
+                // The attempt is still looking up its URL: no socket yet, so none to report closed.
+                { guard: 'noSocketYet', target: '#live', reenter: true, actions: 'resetRetries' },
+                {
+                  target: '#live',
+                  reenter: true,
+                  actions: ['letSocketGo', reportClose(closeForReconnect), 'resetRetries'],
+                },
+              ],
+              'NETWORK.OFFLINE': waitForNetworkOrEnd(abandoned('network offline')),
+            },
+            states: {
+              connecting: {
+                tags: ['connecting'],
+                on: {
+                  'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
+                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
+                  'SOCKET.INVALID': {
+                    target: '#closed',
+                    actions: ['announceError', reportClose(closeFromInvalidOption)],
+                  },
+                },
+                after: {
+                  connectTimeout: retryOrEnd(abandoned('connect timeout')),
+                },
+              },
+              connected: {
+                initial: 'open',
+                after: {
+                  // Only a connection that stays up earns a fresh backoff: a flapping server still backs off.
+                  minUptime: { actions: 'resetRetries' },
+                },
+                on: {
+                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
+                  CLOSE: { target: 'closing.forGood', actions: 'closeSocketAsAsked' },
+                },
+                states: {
+                  open: {
+                    tags: ['open'],
+                    after: {
+                      heartbeatInterval: [
+                        // heartbeat: false — the timer fires once and nothing follows.
+                        { guard: 'heartbeatIsOff' },
+                        // Traffic arrived meanwhile: wait out the rest of the interval.
+                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true },
+                        { target: 'awaitingPong' },
+                      ],
+                    },
+                  },
+                  awaitingPong: {
+                    tags: ['awaitingPong'],
+                    entry: ['notePingSent', 'sendPing'],
+                    on: {
+                      'PEER.HEARD': { target: 'open' },
+                    },
+                    initial: 'forPong',
+                    states: {
+                      /** The ping is out: the peer has `heartbeat.timeout` to answer. */
+                      forPong: {
+                        after: { pongTimeout: { target: 'forBufferedInput' } },
+                      },
+                      /** One event-loop turn: a pong already received but not yet read still counts. */
+                      forBufferedInput: {
+                        after: {
+                          pendingInput: [
+                            // Fired long after it was due: one more wait, never more.
+                            { guard: 'pongTimerFiredLate', target: 'forPongAgain' },
+                            { target: '#deadPeer' },
+                          ],
+                        },
+                      },
+                      /** The pong timer fired late (the host stalled, not the peer): the peer gets one more wait. */
+                      forPongAgain: {
+                        after: { pongTimeout: { target: 'forBufferedInputAgain' } },
+                      },
+                      /** One more event-loop turn for a pong already received; then the peer is judged dead. */
+                      forBufferedInputAgain: {
+                        after: { pendingInput: { target: '#deadPeer' } },
+                      },
+                    },
+                  },
+                },
+              },
+              /** Closing handshake: for good (the user's close()), or because the peer went silent. */
+              closing: {
+                tags: ['closing'],
+                initial: 'forGood',
+                states: {
+                  /** The user's close(): nothing is sent or reconnected after it. */
+                  forGood: {
+                    tags: ['forGood'],
+                    on: {
+                      SEND: { actions: 'refuseSend' },
+                      'SOCKET.CLOSE': { target: '#closed', actions: reportClose(closeFromSocket) },
+                      // Already closing for good: a second close() adds nothing.
+                      CLOSE: {},
+                      'NETWORK.OFFLINE': { target: '#closed', actions: reportClose(abandoned('network offline')) },
+                    },
+                    after: {
+                      // On a dead network the close event can take minutes: stop waiting for it.
+                      closeTimeout: { target: '#closed', actions: reportClose(abandoned('close timeout')) },
+                    },
+                  },
+                  /** No reply to the ping: the socket is closed with 4000, and the policy decides what follows. */
+                  deadPeer: {
+                    id: 'deadPeer',
+                    entry: 'closeSocketForSilence',
+                    on: {
+                      'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
+                      // The peer is judged dead already: close() stops waiting for its answer.
+                      CLOSE: { target: '#closed', actions: reportClose(heartbeatClose(false)) },
+                      'NETWORK.OFFLINE': waitForNetworkOrEnd(heartbeatClose(false)),
+                    },
+                    after: {
+                      closeTimeout: retryOrEnd(heartbeatClose(false)),
+                    },
+                  },
+                },
+              },
+            },
+          },
+          reconnectWait: {
+            id: 'reconnectWait',
+            tags: ['reconnectWait'],
+            initial: 'backoff',
+            on: {
+              RECONNECT: { target: '#live', actions: 'resetRetries' },
+              'NETWORK.ONLINE': { target: '#live' },
+            },
+            states: {
+              backoff: {
+                entry: 'scheduleRetry',
+                after: {
+                  reconnectDelay: { target: '#live' },
+                },
+                on: {
+                  'NETWORK.OFFLINE': { target: 'offline' },
+                },
+              },
+              /** The host says there is no network: no attempts until it says `online`. */
+              offline: { id: 'offline' },
+            },
+          },
+        },
+      },
+      /** The end: after close(), or when reconnecting is off, refused or exhausted; or not begun yet. */
+      closed: {
+        id: 'closed',
+        tags: ['closed'],
+        initial: 'ended',
+        on: {
+          RECONNECT: { target: 'running', actions: 'resetRetries' },
+        },
+        states: {
+          /** Over for good: what was queued is handed back, and nothing more is taken. */
+          ended: {
+            tags: ['forGood'],
+            entry: 'discardQueue',
+            on: { SEND: { actions: 'refuseSend' } },
+          },
+          /** `startClosed`: nothing has happened yet; messages queue for the first `reconnect()`. */
+          notStarted: {
+            on: {
+              SEND: { actions: 'transmit' },
+              CLOSE: { target: 'ended' },
+            },
+          },
+        },
+      },
+    },
+  });
+}
 
-/** A socket we stopped waiting for: it is detached and reported closed with 1006 and this reason. */
-const abandoned = (reason: string): CloseInfo => ({ code: ABNORMAL_CLOSURE, reason, wasClean: false });
+/**
+ * Where the end of a socket leads when the user did not ask for it: the reconnect policy
+ * (enabled, retries left, `shouldReconnect(close)`) decides between a retry and the end.
+ */
+function retryOrEnd(close: CloseParams) {
+  return [
+    { guard: { type: 'mayReconnect', params: close }, target: '#reconnectWait', actions: reportClose(close) },
+    { target: '#closed', actions: reportClose(close) },
+  ] as const;
+}
+
+/**
+ * The network went away under a socket: if the policy allows a retry, wait for the network to
+ * return (no attempt, no retry used meanwhile); else the end.
+ */
+function waitForNetworkOrEnd(close: CloseInfo) {
+  return [
+    { guard: { type: 'mayReconnect', params: close }, target: '#offline', actions: reportClose(close) },
+    { target: '#closed', actions: reportClose(close) },
+  ] as const;
+}
+
+/** A socket ended (or was let go): remember how, and tell the observers. Exactly once per socket. */
+function reportClose(close: CloseParams) {
+  return { type: 'reportClose', params: close } as const;
+}
 
 /**
  * How far past its due time a timer may fire and still count as on time: above ordinary timer
@@ -64,52 +325,14 @@ function suppliedByAdapter(name: string): () => never {
   };
 }
 
-type EventArgs = { event: SocketMachineEvent };
-
-/** The close fields of a `SOCKET.CLOSE` event. */
-const closeFromSocket = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'SOCKET.CLOSE');
-  return { code: event.code, reason: event.reason, wasClean: event.wasClean };
-};
-
-/** The close a user's `close(code, reason)` reports when no socket is there to do the handshake. */
-const closeFromUser = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'CLOSE');
-  return { code: event.code ?? 1000, reason: event.reason ?? '', wasClean: false };
-};
-
-/** The close a `reconnect(code?, reason?)` reports for the socket it replaces. */
-const closeForReconnect = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'RECONNECT');
-  return event.code === undefined
-    ? abandoned('reconnect() called')
-    : { code: event.code, reason: event.reason ?? '', wasClean: false };
-};
-
-/** The options the socket gave up on (`invalid url`, `invalid protocols`): no retry can help. */
-const closeFromInvalidOption = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'SOCKET.INVALID');
-  return abandoned(event.reason);
-};
-
-/** After a heartbeat failure the app hears 4000 whatever the socket did; clean only if the peer answered. */
-const heartbeatClose = (wasClean: boolean): CloseInfo => ({ ...HEARTBEAT_TIMEOUT_CLOSE, wasClean });
-const heartbeatCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'SOCKET.CLOSE');
-  return heartbeatClose(event.wasClean);
-};
-
-type CloseParams = CloseInfo | ((args: EventArgs) => CloseInfo);
-
-/** A socket ended (or was let go): remember how, and tell the observers. Exactly once per socket. */
-const reportClose = (close: CloseParams) => ({ type: 'reportClose', params: close }) as const;
-
+/** The implementations the statechart names: actors, actions, guards and delays. */
 const machineSetup = setup({
   types: {
     context: {} as SocketContext,
     events: {} as SocketMachineEvent,
     input: {} as SocketMachineInput,
     emitted: {} as SocketEmitted,
+    tags: {} as SocketTag,
   },
   actors: {
     /** The one underlying WebSocket: opened when invoked, abandoned when stopped. */
@@ -147,7 +370,7 @@ const machineSetup = setup({
       error: 'error' in event ? event.error : undefined,
     })),
     // One step: remember how the socket ended, then tell the observers. (`params` is typed where it
-    // is given, by `reportClose()` below: XState cannot infer a typed parameter of enqueueActions.)
+    // is given, by `reportClose()` above: XState cannot infer a typed parameter of enqueueActions.)
     reportClose: enqueueActions(({ enqueue }, params: unknown) => {
       const close = params as CloseInfo;
       enqueue.assign({ lastClose: close });
@@ -157,7 +380,7 @@ const machineSetup = setup({
       const retries = context.retries + 1;
       return { retries, retryDelay: backoffDelay(context.settings.reconnect, retries, context.random) };
     }),
-    startAfresh: assign({ retries: 0 }),
+    resetRetries: assign({ retries: 0 }),
   },
   guards: {
     startsClosed: ({ context }) => context.settings.startClosed,
@@ -190,222 +413,10 @@ const machineSetup = setup({
 });
 
 /**
- * The statechart. `watchesNetwork: false` leaves out the `network` actor, for hosts that have no
- * online/offline signal (Node): it would never say anything, and each actor costs memory per
- * connection. Nothing else differs (a unit test compares the two).
- */
-const defineSocketMachine = (watchesNetwork: boolean) =>
-  machineSetup.createMachine({
-    id: 'heartsocket',
-    context: ({ input }) => ({
-      settings: input.settings ?? resolveSettings(input),
-      retries: 0,
-      retryDelay: 0,
-      lastClose: null,
-      pingSentAt: 0,
-      silentFor: input.silentFor,
-      now: input.now,
-      random: input.random,
-      hostIsOffline: input.hostIsOffline ?? (() => false),
-      socketExists: input.socketExists ?? (() => true),
-    }),
-    initial: 'start',
-    on: {
-      // A function from the options threw (shouldReconnect, isPong, the inspector, …): the adapter
-      // caught it and reports it here, and the connection goes on.
-      'CALLBACK.THREW': { actions: 'announceError' },
-    },
-    states: {
-      /** Where a connection begins: not yet (`startClosed`), waiting for the network, or connecting. */
-      start: {
-        always: [
-          { guard: 'startsClosed', target: 'closed.notStarted' },
-          // No attempt while the host says offline, so none uses up maxRetries.
-          { guard: 'hostIsOffline', target: 'running.reconnectWait.offline' },
-          { target: 'running' },
-        ],
-      },
-      running: {
-        invoke: watchesNetwork ? { id: 'network', src: 'network' } : [],
-        initial: 'live',
-        on: {
-          SEND: { actions: 'transmit' },
-          // close() where no handshake is possible (connecting, reconnectWait): final at once.
-          CLOSE: { target: 'closed', actions: reportClose(closeFromUser) },
-        },
-        states: {
-          /** A socket exists: exactly one, for exactly as long as this state is active. */
-          live: {
-            invoke: { id: 'socket', src: 'socket' },
-            initial: 'connecting',
-            on: {
-              'SOCKET.ERROR': { actions: 'announceError' },
-              // A fresh socket now; the old one is abandoned when this state is re-entered.
-              RECONNECT: [
-                // The attempt is still looking up its URL: no socket yet, so none to report closed.
-                { guard: 'noSocketYet', target: 'live', reenter: true, actions: 'startAfresh' },
-                {
-                  target: 'live',
-                  reenter: true,
-                  actions: ['letSocketGo', reportClose(closeForReconnect), 'startAfresh'],
-                },
-              ],
-              'NETWORK.OFFLINE': waitForNetworkOrEnd(abandoned('network offline')),
-            },
-            states: {
-              connecting: {
-                on: {
-                  'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
-                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                  'SOCKET.INVALID': {
-                    target: '#heartsocket.closed',
-                    actions: ['announceError', reportClose(closeFromInvalidOption)],
-                  },
-                },
-                after: {
-                  connectTimeout: retryOrEnd(abandoned('connect timeout')),
-                },
-              },
-              connected: {
-                initial: 'open',
-                after: {
-                  // Only a connection that stays up earns a fresh backoff: a flapping server still backs off.
-                  minUptime: { actions: 'startAfresh' },
-                },
-                on: {
-                  'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
-                  CLOSE: { target: 'closing.final', actions: 'closeSocketAsAsked' },
-                },
-                states: {
-                  open: {
-                    after: {
-                      heartbeatInterval: [
-                        // heartbeat: false — the timer fires once and nothing follows.
-                        { guard: 'heartbeatIsOff' },
-                        // Traffic arrived meanwhile: wait out the rest of the interval.
-                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true },
-                        { target: 'awaitingPong' },
-                      ],
-                    },
-                  },
-                  awaitingPong: {
-                    entry: ['notePingSent', 'sendPing'],
-                    on: {
-                      'PEER.HEARD': { target: 'open' },
-                    },
-                    initial: 'waiting',
-                    states: {
-                      waiting: {
-                        after: { pongTimeout: { target: 'readingInput' } },
-                      },
-                      /** The pong timer fired: a pong already received but not yet read still counts. */
-                      readingInput: {
-                        after: {
-                          pendingInput: [
-                            // Fired long after it was due: one more wait, never more.
-                            { guard: 'pongTimerFiredLate', target: 'lateTimerWait' },
-                            { target: '#heartsocket.running.live.closing.deadPeer' },
-                          ],
-                        },
-                      },
-                      lateTimerWait: {
-                        after: { pongTimeout: { target: 'lastReading' } },
-                      },
-                      lastReading: {
-                        after: { pendingInput: { target: '#heartsocket.running.live.closing.deadPeer' } },
-                      },
-                    },
-                  },
-                },
-              },
-              /** Closing handshake: for good (the user's close()), or because the peer went silent. */
-              closing: {
-                initial: 'final',
-                states: {
-                  /** The user's close(): nothing is sent or reconnected after it. */
-                  final: {
-                    tags: ['final'],
-                    on: {
-                      SEND: { actions: 'refuseSend' },
-                      'SOCKET.CLOSE': { target: '#heartsocket.closed', actions: reportClose(closeFromSocket) },
-                      // Already closing for good: a second close() adds nothing.
-                      CLOSE: {},
-                      'NETWORK.OFFLINE': { target: '#heartsocket.closed', actions: reportClose(abandoned('network offline')) },
-                    },
-                    after: {
-                      // On a dead network the close event can take minutes: stop waiting for it.
-                      closeTimeout: { target: '#heartsocket.closed', actions: reportClose(abandoned('close timeout')) },
-                    },
-                  },
-                  /** No reply to the ping: the socket is closed with 4000, and the policy decides what follows. */
-                  deadPeer: {
-                    entry: 'closeSocketForSilence',
-                    on: {
-                      'SOCKET.CLOSE': retryOrEnd(heartbeatCloseFromSocket),
-                      // The peer is judged dead already: close() stops waiting for its answer.
-                      CLOSE: { target: '#heartsocket.closed', actions: reportClose(heartbeatClose(false)) },
-                      'NETWORK.OFFLINE': waitForNetworkOrEnd(heartbeatClose(false)),
-                    },
-                    after: {
-                      closeTimeout: retryOrEnd(heartbeatClose(false)),
-                    },
-                  },
-                },
-              },
-            },
-          },
-          reconnectWait: {
-            initial: 'backoff',
-            on: {
-              RECONNECT: { target: 'live', actions: 'startAfresh' },
-              'NETWORK.ONLINE': { target: 'live' },
-            },
-            states: {
-              backoff: {
-                entry: 'scheduleRetry',
-                after: {
-                  reconnectDelay: { target: '#heartsocket.running.live' },
-                },
-                on: {
-                  'NETWORK.OFFLINE': { target: 'offline' },
-                },
-              },
-              /** The host says there is no network: no attempts until it says `online`. */
-              offline: {},
-            },
-          },
-        },
-      },
-      /** The end: after close(), or when reconnecting is off, refused or exhausted; or not begun yet. */
-      closed: {
-        initial: 'ended',
-        on: {
-          RECONNECT: { target: 'running', actions: 'startAfresh' },
-        },
-        states: {
-          /** Over for good: what was queued is handed back, and nothing more is taken. */
-          ended: {
-            tags: ['final'],
-            entry: 'discardQueue',
-            on: { SEND: { actions: 'refuseSend' } },
-          },
-          /** `startClosed`: nothing has happened yet; messages queue for the first `reconnect()`. */
-          notStarted: {
-            on: {
-              SEND: { actions: 'transmit' },
-              CLOSE: { target: 'ended' },
-            },
-          },
-        },
-      },
-    },
-  });
-
-/**
  * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
- * `closed` (nested; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
- * adapter provides the `socket` actor and the `flushQueue`, `transmit`, `refuseSend` and
- * `discardQueue` actions; `createSocketActor` and `HeartSocket` do that for you.
+ * `closed` (nested, each tagged with its name; {@link stateNameOf} gives the flat name). Pure: no I/O, no globals. The
+ * adapter provides the `socket` actor and the `flushQueue`, `transmit`, `refuseSend`,
+ * `discardQueue` and `letSocketGo` actions; `createSocketActor` and `HeartSocket` do that for you.
  *
  * @example
  * ```ts
@@ -430,36 +441,6 @@ export const socketMachine = defineSocketMachine(true);
  * ```
  */
 export const socketMachineWithoutNetworkSignal = defineSocketMachine(false);
-
-/**
- * The network went away under a socket: if the policy allows a retry, wait for the network to
- * return (no attempt, no retry used meanwhile); else the end.
- */
-function waitForNetworkOrEnd(close: CloseInfo) {
-  return [
-    {
-      guard: { type: 'mayReconnect', params: close },
-      target: '#heartsocket.running.reconnectWait.offline',
-      actions: reportClose(close),
-    },
-    { target: '#heartsocket.closed', actions: reportClose(close) },
-  ] as const;
-}
-
-/**
- * Where the end of a socket leads when the user did not ask for it: the reconnect policy
- * (enabled, retries left, `shouldReconnect(close)`) decides between a retry and the end.
- */
-function retryOrEnd(close: CloseParams) {
-  return [
-    {
-      guard: { type: 'mayReconnect', params: close },
-      target: '#heartsocket.running.reconnectWait',
-      actions: reportClose(close),
-    },
-    { target: '#heartsocket.closed', actions: reportClose(close) },
-  ] as const;
-}
 
 /**
  * The type of {@link socketMachine}.

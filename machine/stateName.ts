@@ -1,14 +1,23 @@
 import type { StateValue } from 'xstate';
+import { socketMachine } from './socketMachine.js';
 import type { SocketStateName } from './types.js';
 
-const STATE_NAMES: ReadonlySet<string> = new Set<SocketStateName>([
-  'connecting', 'open', 'awaitingPong', 'closing', 'closed', 'reconnectWait',
-]);
+/** The six tags, the most frequent first: every heartbeat goes from `open` to `awaitingPong` and back. */
+const STATE_NAMES: readonly SocketStateName[] = ['open', 'awaitingPong', 'connecting', 'reconnectWait', 'closing', 'closed'];
+
+type Tagged = { hasTag(tag: SocketStateName): boolean };
+
+/** What a state value that names no state of the machine resolves to: no tag at all. */
+const UNTAGGED: Tagged = { hasTag: () => false };
 
 /**
- * The one of the six named states a snapshot is in. The machine nests them (`running.live.
- * connected.open`, `running.reconnectWait.offline`) so that a socket lives exactly as long as
- * its parent state; users see the flat name.
+ * The one of the six named states a snapshot is in, by its tag. The machine nests them
+ * (`running.live.connected.open`, `running.reconnectWait.offline`) so that a socket lives exactly
+ * as long as its parent state; each of the six carries the tag of its name, and users see that
+ * name. A snapshot's own tags are read (`hasTag`); a bare `{ value }` (a snapshot sent as JSON) is
+ * resolved through `socketMachine` first. The keys of the value are never matched by name.
+ *
+ * @throws {Error} a value that is none of the machine's states, or a snapshot with none of the six tags.
  *
  * @example
  * ```ts
@@ -16,24 +25,21 @@ const STATE_NAMES: ReadonlySet<string> = new Set<SocketStateName>([
  * stateNameOf({ value: { running: { live: { connected: 'awaitingPong' } } } }); // 'awaitingPong'
  * ```
  */
-export function stateNameOf(snapshot: { value: StateValue }): SocketStateName {
-  let value: StateValue = snapshot.value;
-  let name: string | undefined;
-  for (;;) {
-    const key = typeof value === 'string' ? value : firstKey(value);
-    if (key === undefined) break;
-    if (STATE_NAMES.has(key)) name = key;
-    if (typeof value === 'string') break;
-    const next: StateValue | undefined = value[key];
-    if (next === undefined) break;
-    value = next;
-  }
-  if (name === undefined) throw new Error(`heartsocket: no named state in ${JSON.stringify(snapshot.value)}`);
-  return name as SocketStateName;
+export function stateNameOf(snapshot: {
+  value: StateValue;
+  hasTag?: (tag: SocketStateName) => boolean;
+}): SocketStateName {
+  const tagged = snapshot.hasTag === undefined ? resolve(snapshot.value) : (snapshot as Tagged);
+  for (const name of STATE_NAMES) if (tagged.hasTag(name)) return name;
+  throw new Error(`heartsocket: no named state in ${JSON.stringify(snapshot.value)}`);
 }
 
-/** `Object.keys(value)[0]` without the array: asked a few times per state change. */
-function firstKey(value: object): string | undefined {
-  for (const key in value) return key;
-  return undefined;
+/** The machine's snapshot for a state value, with the tags of its state nodes. */
+function resolve(value: StateValue): Tagged {
+  try {
+    return socketMachine.resolveState({ value, context: undefined });
+  } catch {
+    // XState throws for a key that names no child state: no state, so no name.
+    return UNTAGGED;
+  }
 }

@@ -21,6 +21,19 @@ export type SendData = string | ArrayBuffer | ArrayBufferView | Blob;
 export type SocketStateName = 'connecting' | 'open' | 'awaitingPong' | 'closing' | 'closed' | 'reconnectWait';
 
 /**
+ * The tags of the machine's states (`snapshot.hasTag(tag)`): each of the six {@link SocketStateName}s
+ * tags its state (every snapshot has exactly one of them), and `forGood` marks a connection that is
+ * over, or closing, for good: nothing more is sent and nothing reconnects until `reconnect()`.
+ *
+ * @example
+ * ```ts
+ * const snapshot = socket.actor.getSnapshot();
+ * if (snapshot.hasTag('forGood')) console.log('closed by close(), or by the reconnect policy');
+ * ```
+ */
+export type SocketTag = SocketStateName | 'forGood';
+
+/**
  * What the machine is started with.
  *
  * @example

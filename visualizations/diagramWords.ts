@@ -151,10 +151,10 @@ export const ACTION_WORDS: Readonly<Record<string, string | null>> = {
   announceError: 'reports an error',
   reportClose: null,
   scheduleRetry: null,
-  startAfresh: 'retry count reset',
+  resetRetries: 'retry count reset',
 };
 
-/** The flat states' one-line descriptions (the six names of `stateNameOf`). */
+/** The flat states' one-line descriptions (the six states' tags, as `stateNameOf` names them). */
 export const FLAT_STATE_WORDS = {
   connecting: 'opening handshake',
   open: 'messages flow',

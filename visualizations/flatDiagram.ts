@@ -3,7 +3,6 @@
  * flat states (`connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait`, `closed`), as
  * arrows or, for the ones that apply to several states at once, as notes beside the chart.
  */
-import { stateNameOf } from '../machine/stateName.js';
 import { dotString, FONT, html, htmlLines, type LabelMeasure } from './diagram.js';
 import {
   assertWording,
@@ -57,17 +56,19 @@ export interface FlatModel {
 
 export const FLAT_STATES: readonly FlatStateName[] = ['connecting', 'open', 'awaitingPong', 'closing', 'reconnectWait', 'closed'];
 
-/** The flat name of a model state id, by `stateNameOf`; `null` for the states above the six. */
-export function flatNameOf(stateId: string): FlatStateName | null {
-  const path = stateId.split('.').slice(1);
-  if (path.length === 0) return null;
-  let value: string | Record<string, unknown> = path.at(-1)!;
-  for (let index = path.length - 2; index >= 0; index -= 1) value = { [path[index]!]: value };
-  try {
-    return stateNameOf({ value: value as never });
-  } catch {
-    return null;
+/**
+ * The flat state a model state belongs to: the one of the six tags that it, or the nearest of its
+ * ancestors, carries (`awaitingPong.forPong` → `awaitingPong`); `null` for the states above the
+ * six. Read from the tags, never from the keys, which a sub-state may share with one of the six.
+ */
+export function flatNameOf(model: MachineModel, stateId: string): FlatStateName | null {
+  for (let state = model.states.find((s) => s.id === stateId); state !== undefined; ) {
+    const name = state.tags.find((tag): tag is FlatStateName => (FLAT_STATES as readonly string[]).includes(tag));
+    if (name !== undefined) return name;
+    const parent = state.parent;
+    state = parent === null ? undefined : model.states.find((s) => s.id === parent);
   }
+  return null;
 }
 
 const WRAP = 34;
@@ -118,7 +119,7 @@ function wrapGroup(triggers: readonly string[], condition: string | null): strin
  * - A transition of a compound state applies to every atomic state inside it whose own states do
  *   not handle the event first (XState's rule: the deepest handler wins; a guarded set that may
  *   all fail lets its ancestors' handlers through). `live`'s `NETWORK.OFFLINE` so leaves
- *   connecting, open and awaitingPong; `closing.final` and `closing.deadPeer` have their own.
+ *   connecting, open and awaitingPong; `closing.forGood` and `closing.deadPeer` have their own.
  * - A compound target means its initial leaf (`running` is `connecting`).
  * - Transitions of a state holding three or more flat states (`live`, `running`) are notes beside
  *   the chart ({@link FlatNote}: "reconnect() → connecting, from connecting, open, …") rather than
@@ -142,7 +143,7 @@ export function flatModel(model: MachineModel, timings: DiagramTimings = DEFAULT
     return state.id;
   };
   const flatOfState: Record<string, FlatStateName | null> = {};
-  for (const state of model.states) flatOfState[state.id] = flatNameOf(state.id);
+  for (const state of model.states) flatOfState[state.id] = flatNameOf(model, state.id);
   const flatTarget = (transition: TransitionInfo): FlatStateName | null =>
     transition.targets.length === 0 ? null : flatOfState[leafOf(transition.targets[0]!)]!;
 

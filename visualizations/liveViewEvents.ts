@@ -26,7 +26,7 @@ export type LiveViewEvent =
   | (LiveViewBase & {
       type: '@xstate.microstep';
       event: AnyEventObject;
-      /** The transitions taken, by state node id (`heartsocket.running.live.connecting`). */
+      /** The transitions taken, by state node path (`heartsocket.running.live.connecting`, as in `socket-machine.json`). */
       transitions: { source: string; targets: string[]; eventType: string }[];
       value: unknown;
     });
@@ -125,6 +125,12 @@ function jsonSafe(value: unknown, depth = 0, seen: Set<object> = new Set()): unk
 const safeEvent = (event: AnyEventObject): AnyEventObject => jsonSafe(event) as AnyEventObject;
 
 /**
+ * A state node by its path from the root (`heartsocket.running.live`), as the diagrams and a state
+ * value name it, even where the node has an id of its own for targets (`#live`).
+ */
+const pathOf = (node: { machine: { id: string }; path: readonly string[] }): string => [node.machine.id, ...node.path].join('.');
+
+/**
  * One XState inspection event as plain JSON data, or `undefined` for the kinds the live view does
  * not use (`@xstate.action`, `@xstate.transition`). Exported for the live view page.
  */
@@ -164,8 +170,8 @@ export function toLiveViewEvent(inspection: InspectionEvent, now: number = Date.
         type: '@xstate.microstep',
         event: safeEvent(inspection.event),
         transitions: inspection._transitions.map((transition) => ({
-          source: transition.source.id,
-          targets: (transition.target ?? []).map((target) => target.id),
+          source: pathOf(transition.source),
+          targets: (transition.target ?? []).map(pathOf),
           eventType: transition.eventType as string, // XState types it `any` here (AnyTransitionDefinition)
         })),
         value: jsonSafe((inspection.snapshot as { value?: unknown }).value),

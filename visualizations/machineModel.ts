@@ -31,9 +31,14 @@ export const SOCKET_DELAYS: Readonly<Record<string, DelayInfo>> = {
 export type StateType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
 
 export interface StateInfo {
-  /** XState's id: the path from the root, dot-separated (`heartsocket.running.live`). */
+  /**
+   * The path from the root, dot-separated (`heartsocket.running.live`): XState's own id, unless
+   * the state has an `id` for targets (`#live`), which is not what the diagrams or a value show.
+   */
   readonly id: string;
   readonly key: string;
+  /** The state's own tags (`connecting`, …, `forGood`), not its ancestors'. */
+  readonly tags: readonly string[];
   readonly parent: string | null;
   readonly type: StateType;
   /** The id of the child entered first, for compound states. */
@@ -53,7 +58,7 @@ export interface TransitionInfo {
   readonly source: string;
   /** Target state ids; empty for a targetless transition (actions only, no state change). */
   readonly targets: readonly string[];
-  /** The event type XState matches, e.g. `SOCKET.OPEN` or `xstate.after.pongTimeout.<source>`. */
+  /** The event type XState matches, e.g. `SOCKET.OPEN` or `xstate.after.pongTimeout.<XState's id of the source>`. */
   readonly eventType: string;
   /** What triggers it, as drawn: the event type, `after <delay> (<default> ms)`, or `always`. */
   readonly trigger: string;
@@ -80,6 +85,9 @@ export interface MachineModel {
 interface NodeLike {
   id: string;
   key: string;
+  /** The keys from the root down (empty for the root). */
+  path: readonly string[];
+  tags: readonly string[];
   type: StateType;
   parent?: NodeLike | undefined;
   states: Record<string, NodeLike>;
@@ -177,20 +185,23 @@ export function describeMachine(
   const root = machine.root as unknown as NodeLike;
   const states: StateInfo[] = [];
   const transitions: TransitionInfo[] = [];
+  const idOf = (node: NodeLike): string => [root.id, ...node.path].join('.');
 
   const visit = (node: NodeLike): void => {
     const children = Object.values(node.states);
+    const nodeId = idOf(node);
     states.push({
-      id: node.id,
+      id: nodeId,
       key: node.key,
-      parent: node.parent?.id ?? null,
+      tags: node.tags,
+      parent: node.parent === undefined ? null : idOf(node.parent),
       type: node.type,
-      initial: node.initial?.target[0]?.id ?? null,
-      children: children.map((child) => child.id),
+      initial: node.initial?.target[0] === undefined ? null : idOf(node.initial.target[0]),
+      children: children.map(idOf),
       entry: actionNames(node.entry),
       exit: actionNames(node.exit),
       invoke: node.invoke.map((invoke) => nameOf(invoke.src, invoke.id)),
-      svgId: svgStateId(node.id),
+      svgId: svgStateId(nodeId),
     });
 
     const all: TransitionLike[] = [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
@@ -200,17 +211,17 @@ export function describeMachine(
       const guard = transition.guard === undefined ? null : guardName(transition.guard);
       const isElse = guard === null && guardedBefore.has(transition.eventType);
       if (guard !== null) guardedBefore.add(transition.eventType);
-      const targets = (transition.target ?? []).map((target) => target.id);
+      const targets = (transition.target ?? []).map(idOf);
       const actions = actionNames(transition.actions);
       const trigger = triggerOf(transition, delay);
       const condition = guard !== null ? ` [${guard}]` : isElse ? ' [else]' : '';
       // A targetless transition changes nothing but runs its actions: they are what it is for.
       const effect = targets.length === 0 && actions.length > 0 ? ` / ${actions.join(', ')}` : '';
       const id = `t${transitions.length}`;
-      const selfOnCompound = targets.length === 1 && targets[0] === node.id && node.type !== 'atomic';
+      const selfOnCompound = targets.length === 1 && targets[0] === nodeId && node.type !== 'atomic';
       transitions.push({
         id,
-        source: node.id,
+        source: nodeId,
         targets,
         eventType: transition.eventType,
         trigger,
@@ -222,7 +233,7 @@ export function describeMachine(
         label: `${trigger}${condition}${effect}`,
         svgIds:
           targets.length === 0
-            ? [svgStateId(node.id)]
+            ? [svgStateId(nodeId)]
             : selfOnCompound
               ? [`${id}-out`, `${id}-in`]
               : targets.length === 1

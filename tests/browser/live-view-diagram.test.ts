@@ -157,7 +157,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     const text = await svgText();
     expect(text).toContain('no pong in 567 ms');
     expect(text).toContain('retry allowed');
-    expect(text).not.toMatch(/mayReconnect|startAfresh|notePingSent/);
+    expect(text).not.toMatch(/mayReconnect|resetRetries|notePingSent/);
     await page!.screenshot({ path: join(ARTIFACTS, 'live-view-diagram-full.png') });
     const labels = await measureLabels();
     expect(labels.nodeOverflows).toEqual([]);
@@ -228,7 +228,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
       'heartsocket.running.live',
       'heartsocket.running.live.connected',
       'heartsocket.running.live.connected.awaitingPong',
-      'heartsocket.running.live.connected.awaitingPong.readingInput',
+      'heartsocket.running.live.connected.awaitingPong.forBufferedInput',
     ];
     const marks = () =>
       page!.evaluate(() => ({
@@ -239,7 +239,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     await page!.evaluate((ids) => {
       const view = (window as any).harness.view;
       view.highlight(ids);
-      view.flash(['t25', 't23']); // waiting → readingInput stays in awaitingPong; open → awaitingPong does not
+      view.flash(['t25', 't23']); // forPong → forBufferedInput stays in awaitingPong; open → awaitingPong does not
     }, open);
     const flat = await marks();
     expect(flat.active).toEqual(['flat-state-awaitingPong']);
@@ -255,7 +255,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     expect(full.active).toEqual(open.map((id) => `state-${id}`));
     expect(full.taken.sort()).toEqual(['t23', 't25']);
     const classes = await page!.evaluate(() => ({
-      leaf: document.getElementById('state-heartsocket.running.live.connected.awaitingPong.readingInput')!.getAttribute('class'),
+      leaf: document.getElementById('state-heartsocket.running.live.connected.awaitingPong.forBufferedInput')!.getAttribute('class'),
       cluster: document.getElementById('state-heartsocket.running.live.connected')!.getAttribute('class'),
     }));
     expect(classes.leaf).toBe('node active');

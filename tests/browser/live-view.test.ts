@@ -127,8 +127,8 @@ describe('the offline live view in Chromium', () => {
     // The log shows the same sequence, with the transitions that caused it.
     expect(dedupe(await loggedStates(page)).join()).toMatch(story);
     const log = await page.$$eval('#log li', (rows) => rows.map((row) => row.textContent ?? ''));
-    expect(log.some((line) => line.includes('waiting → readingInput · after pongTimeout'))).toBe(true);
-    expect(log.some((line) => line.includes('readingInput → deadPeer · after pendingInput'))).toBe(true);
+    expect(log.some((line) => line.includes('forPong → forBufferedInput · after pongTimeout'))).toBe(true);
+    expect(log.some((line) => line.includes('forBufferedInput → deadPeer · after pendingInput'))).toBe(true);
     expect(log.some((line) => line.includes('deadPeer → reconnectWait · after closeTimeout [mayReconnect]'))).toBe(true);
     expect(log.some((line) => line.includes('backoff → live · after reconnectDelay'))).toBe(true);
     expect(log.every((line) => /^\d\d:\d\d:\d\d\.\d{3}/.test(line))).toBe(true);

@@ -115,7 +115,7 @@ function createSocket(page: Page, url: string, options: PageOptions, countAttemp
         record.log.push(`close ${e.code} ${e.reason}`);
         record.closes.push({ code: e.code, reason: e.reason, wasClean: e.wasClean });
       });
-      // Which way out of awaitingPong the machine took (waiting, readingInput, lateTimerWait, …).
+      // Which way out of awaitingPong the machine took (forPong, forBufferedInput, forPongAgain, …).
       let substate: string | undefined;
       socket.actor.subscribe((snapshot: any) => {
         const now = snapshot.value?.running?.live?.connected?.awaitingPong;

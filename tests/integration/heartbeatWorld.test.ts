@@ -10,7 +10,7 @@ import WsWebSocket from 'ws';
 import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CloseInfo } from '../../machine/settings.js';
-import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/socketMachine.js';
+import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/closes.js';
 import {
   cleanup,
   countTransitions,

@@ -81,7 +81,7 @@ describe('createSocketActor: a close code the socket refuses', () => {
     actor.on('error', ({ error }) => void errors.push(error));
     await waitFor(() => actor.getSnapshot().matches({ running: { live: 'connected' } }), 'open');
     actor.send({ type: 'CLOSE', code: 999 }); // not a close code at all: ws refuses it
-    await waitFor(() => actor.getSnapshot().hasTag('final') && actor.getSnapshot().matches('closed'), 'closed');
+    await waitFor(() => actor.getSnapshot().hasTag('forGood') && actor.getSnapshot().matches('closed'), 'closed');
     expect(actor.getSnapshot().status).toBe('active');
     expect(errors).toHaveLength(1);
     await waitFor(() => server.liveConnections === 0, 'the server to see the socket dropped');

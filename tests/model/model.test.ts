@@ -29,6 +29,11 @@ import { HoldingServer, NetworkHost, StepClock, UrlDesk } from './world.js';
 
 const paths = generatePaths();
 
+const SIX: readonly SocketStateName[] = ['connecting', 'open', 'awaitingPong', 'closing', 'closed', 'reconnectWait'];
+
+/** The six states' tags a snapshot carries: exactly one, in every snapshot. */
+const sixTagsOf = (snapshot: { hasTag(tag: SocketStateName): boolean }) => SIX.filter((name) => snapshot.hasTag(name));
+
 describe('the generated suite covers the machine', () => {
   it('takes every transition the machine defines, but those outside the model', () => {
     const missing = [...allTransitions()].filter(
@@ -38,6 +43,13 @@ describe('the generated suite covers the machine', () => {
         !(TRANSITIONS_OUTSIDE_THE_MODEL as readonly string[]).includes(key),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('visits no snapshot without exactly one of the six tags', () => {
+    const untagged = paths.flatMap((path) =>
+      path.steps.filter((step) => sixTagsOf(step.state).length !== 1).map((step) => JSON.stringify(step.state.value)),
+    );
+    expect(untagged).toEqual([]);
   });
 
   it('reaches each of the six states', () => {
@@ -170,10 +182,11 @@ class PathRun {
       () => `${where}: state ${JSON.stringify(expected.value)}, adapter is in ${JSON.stringify(actual().value)}`,
     );
     const name = stateNameOf(expected);
+    expect(sixTagsOf(actual()), where).toEqual([name]);
     expect(this.socket.state, where).toBe(name);
     expect(this.socket.readyState, where).toBe(EXPECTED_READY_STATE[name]);
     expect(actual().context.retries, where).toBe(expected.context.retries);
-    expect(actual().hasTag('final'), where).toBe(expected.hasTag('final'));
+    expect(actual().hasTag('forGood'), where).toBe(expected.hasTag('forGood'));
 
     expect(this.server.connections.size, `${where}: live connections`).toBeLessThanOrEqual(1);
     if (name === 'open' || name === 'awaitingPong') expect(this.server.connections.size, where).toBe(1);

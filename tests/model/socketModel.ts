@@ -65,7 +65,7 @@ export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR', 'CALLBACK.THREW
  * - `reconnect()` while the attempt is still looking up its URL: every model step acts on an
  *   attempt already in flight. The unit tests and tests/integration/reentrancy.test.ts cover it.
  */
-export const TRANSITIONS_OUTSIDE_THE_MODEL = ['heartsocket.running.live | RECONNECT | 0'] as const;
+export const TRANSITIONS_OUTSIDE_THE_MODEL = ['live | RECONNECT | 0'] as const;
 
 const WORLD_EVENTS: ModelEvent[] = [
   { type: 'SOCKET.OPEN' },

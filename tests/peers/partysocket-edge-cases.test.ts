@@ -303,21 +303,21 @@ describe('Edge Cases - Close Behavior', () => {
 
   // partysocket has a `shouldReconnect` property. heartsocket's answer is its state — README: "|
   // `closed` | `close()`; …; `startClosed` | only `reconnect()` |", "| `connecting` | at start; after
-  // the backoff; on `reconnect()` |" — and after close() the tag `final` (docs/internals.md: "`final`
-  // and `closed.ended` carry the tag `final` (`snapshot.hasTag('final')`: nothing more is sent or
-  // reconnected)"). A `startClosed` socket is `closed` without that tag — README: "| `startClosed`
+  // the backoff; on `reconnect()` |" — and after close() the tag `forGood` (docs/internals.md:
+  // "`closing.forGood` and `closed.ended` carry the tag `forGood` (`snapshot.hasTag('forGood')`: nothing
+  // more is sent, nothing reconnects until `reconnect()`)"). A `startClosed` socket is `closed` without that tag — README: "| `startClosed`
   // option | construct without connecting: `closed` until `reconnect()`, and `send()` queues meanwhile |".
   it('should set shouldReconnect to false when close() is called', () => {
     const { socket } = createPartySocket(roomUrl(server), undefined, { startClosed: true });
-    const isFinal = (): boolean => socket.actor.getSnapshot().hasTag('final');
+    const isForGood = (): boolean => socket.actor.getSnapshot().hasTag('forGood');
 
-    expect([socket.state, isFinal()]).toEqual(['closed', false]); // shouldReconnect: false
+    expect([socket.state, isForGood()]).toEqual(['closed', false]); // shouldReconnect: false
 
     socket.reconnect();
-    expect([socket.state, isFinal()]).toEqual(['connecting', false]); // shouldReconnect: true
+    expect([socket.state, isForGood()]).toEqual(['connecting', false]); // shouldReconnect: true
 
     socket.close();
-    expect([socket.state, isFinal()]).toEqual(['closed', true]); // shouldReconnect: false
+    expect([socket.state, isForGood()]).toEqual(['closed', true]); // shouldReconnect: false
   });
 });
 

@@ -758,10 +758,10 @@ test('closing from the other side should allow to keep closed', async () => {
 
 // partysocket exposes `shouldReconnect`, false once its policy said no. heartsocket has no such
 // property: the decision is its state — README: "| `closed` | `close()`; `reconnect: false`;
-// `shouldReconnect` said no; … | only `reconnect()` |" — with the tag `final` (docs/internals.md:
-// "`final` and `closed.ended` carry the tag `final` (`snapshot.hasTag('final')`: nothing more is sent
-// or reconnected)"). Both already hold in the close listener — README: "A call takes effect before it
-// returns, wherever it is made".
+// `shouldReconnect` said no; … | only `reconnect()` |" — with the tag `forGood` (docs/internals.md:
+// "`closing.forGood` and `closed.ended` carry the tag `forGood` (`snapshot.hasTag('forGood')`: nothing
+// more is sent, nothing reconnects until `reconnect()`)"). Both already hold in the close listener —
+// README: "A call takes effect before it returns, wherever it is made".
 test('shouldReconnectOnClose=false stops reconnecting before close listeners run', async () => {
   const server = await startPartyServer();
   server.wss.on('connection', () => {
@@ -777,14 +777,14 @@ test('shouldReconnectOnClose=false stops reconnecting before close listeners run
   const inListener: unknown[] = [];
   socket.addEventListener('close', (event) => {
     const { code, reason } = event;
-    inListener.push({ code, reason, state: socket.state, final: socket.actor.getSnapshot().hasTag('final') });
+    inListener.push({ code, reason, state: socket.state, forGood: socket.actor.getSnapshot().hasTag('forGood') });
   });
 
   await waitFor(() => inListener.length === 1, 'the close');
   clock.increment(LONG_AFTER);
   await settle();
 
-  expect(inListener).toEqual([{ code: 1008, reason: 'policy', state: 'closed', final: true }]);
+  expect(inListener).toEqual([{ code: 1008, reason: 'policy', state: 'closed', forGood: true }]);
   expect(server.clients).toHaveLength(1);
   expect(created).toHaveLength(1);
 });
@@ -816,7 +816,7 @@ test('shouldReconnectOnClose preserves default reconnect behavior when omitted',
 });
 
 // As above: partysocket's `shouldReconnect` property is heartsocket's `closed` state with the tag
-// `final`, which reconnect() leaves — README: "| `closed` | … | only `reconnect()` |".
+// `forGood`, which reconnect() leaves — README: "| `closed` | … | only `reconnect()` |".
 test('reconnect() re-enables a socket stopped by shouldReconnectOnClose', async () => {
   const server = await startPartyServer();
   const clock = new SimulatedClock();
@@ -833,7 +833,7 @@ test('reconnect() re-enables a socket stopped by shouldReconnectOnClose', async 
   const stopped: unknown[] = [];
   socket.addEventListener('close', (event) => {
     if (event.code === 1008) {
-      stopped.push([socket.state, socket.actor.getSnapshot().hasTag('final')]);
+      stopped.push([socket.state, socket.actor.getSnapshot().hasTag('forGood')]);
       socket.reconnect();
     }
   });

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import {
-  HEARTBEAT_TIMEOUT_CLOSE,
-  LATE_TIMER_SLACK,
-  socketMachine,
-  socketMachineWithoutNetworkSignal,
-} from '../../machine/socketMachine.js';
+import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/closes.js';
+import { LATE_TIMER_SLACK, socketMachine, socketMachineWithoutNetworkSignal } from '../../machine/socketMachine.js';
 import { startMachine, type MachineHarness } from './harness.js';
 
 const fast = {
@@ -407,7 +403,7 @@ describe('close() from every state', () => {
     expect(m.state).toBe('closed');
     m.actor.send({ type: 'RECONNECT' });
     expect(m.state).toBe('connecting');
-    expect(m.actor.getSnapshot().hasTag('final')).toBe(false);
+    expect(m.actor.getSnapshot().hasTag('forGood')).toBe(false);
   });
 });
 
@@ -485,7 +481,7 @@ describe('a pong timer that fires late (a stalled loop, a suspended process, a s
     m.advance(fast.heartbeat.interval);
     // The pong was in the kernel buffer when the timer fired: the socket reads it in the same turn.
     m.actor.subscribe((snapshot) => {
-      if (snapshot.matches({ running: { live: { connected: { awaitingPong: 'readingInput' } } } })) m.hear();
+      if (snapshot.matches({ running: { live: { connected: { awaitingPong: 'forBufferedInput' } } } })) m.hear();
     });
     m.advance(fast.heartbeat.timeout);
     expect(m.state).toBe('open');
@@ -522,7 +518,7 @@ describe('where a connection begins', () => {
     m.actor.send({ type: 'SEND', data: 'early' });
     expect(m.calls.transmit).toEqual([{ type: 'SEND', data: 'early' }]);
     expect(m.calls.discardQueue).toBe(0);
-    expect(m.actor.getSnapshot().hasTag('final')).toBe(false);
+    expect(m.actor.getSnapshot().hasTag('forGood')).toBe(false);
     m.actor.send({ type: 'RECONNECT' });
     expect(m.state).toBe('connecting');
     expect(m.sockets).toHaveLength(1);
@@ -531,7 +527,7 @@ describe('where a connection begins', () => {
   it('startClosed, then close(): ended for good, with no close event (no socket ever existed)', () => {
     const m = startMachine({ ...fast, startClosed: true });
     m.actor.send({ type: 'CLOSE' });
-    expect(m.actor.getSnapshot().hasTag('final')).toBe(true);
+    expect(m.actor.getSnapshot().hasTag('forGood')).toBe(true);
     expect(m.calls.discardQueue).toBe(1);
     expect(m.closes).toEqual([]);
   });

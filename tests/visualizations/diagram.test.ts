@@ -20,6 +20,12 @@ interface WalkedTransition {
   guard: string | null;
 }
 
+/**
+ * A state node by its path from the root, as the diagrams name it: XState's `id` is that path too,
+ * except for the nodes deep transitions target by an id of their own (`#deadPeer`).
+ */
+const pathOf = (node: any): string => [socketMachine.id, ...node.path].join('.');
+
 /** The machine's own definition, walked independently of the generator. */
 function walkMachine() {
   const states: { id: string; key: string; compound: boolean }[] = [];
@@ -27,7 +33,7 @@ function walkMachine() {
   const delays = new Set<string>();
   const visit = (node: any): void => {
     const compound = Object.keys(node.states).length > 0;
-    states.push({ id: node.id, key: node.key, compound });
+    states.push({ id: pathOf(node), key: node.key, compound });
     const all = [...node.transitions.values()].flat().concat(node.always ?? []);
     const afterEvents = new Set(node.after.map((t: any) => t.eventType));
     for (const t of all) {
@@ -39,11 +45,11 @@ function walkMachine() {
       }
       const guard = t.guard === undefined ? null : typeof t.guard === 'string' ? t.guard : t.guard.type;
       transitions.push({
-        source: node.id,
+        source: pathOf(node),
         sourceKey: node.key,
         sourceIsCompound: compound,
         targets: (t.target ?? []).map((target: any) => ({
-          id: target.id,
+          id: pathOf(target),
           key: target.key,
           compound: Object.keys(target.states).length > 0,
         })),

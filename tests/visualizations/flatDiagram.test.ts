@@ -87,7 +87,7 @@ describe('timingsFromSettings', () => {
 
 describe('readable labels', () => {
   it('say what happens with the socket’s timings', () => {
-    expect(readableLabel(transition('running.live.connected.awaitingPong.waiting', 'pongTimeout'), model, timings)).toBe(
+    expect(readableLabel(transition('running.live.connected.awaitingPong.forPong', 'pongTimeout'), model, timings)).toBe(
       'no pong in 1000 ms',
     );
     expect(readableLabel(transition('running.live.connected.open', 'heartbeatInterval', 2), model, timings)).toBe(
@@ -97,7 +97,7 @@ describe('readable labels', () => {
       'socket closed [retry allowed]',
     );
     expect(readableLabel(transition('running.live.connecting', 'SOCKET.CLOSE', 1), model, timings)).toBe('socket closed [no retry]');
-    expect(readableLabel(transition('running.live.connected.awaitingPong.readingInput', 'pendingInput'), model, timings)).toBe(
+    expect(readableLabel(transition('running.live.connected.awaitingPong.forBufferedInput', 'pendingInput'), model, timings)).toBe(
       'next event-loop turn [timer fired late]',
     );
     expect(readableLabel(transition('running.reconnectWait.backoff', 'reconnectDelay'), model, timings)).toBe(
@@ -116,7 +116,7 @@ describe('readable labels', () => {
 
   it('leave the machine’s internal names out of the full chart', () => {
     const dot = dotFromModel(model, { timings, readable: true });
-    for (const name of ['mayReconnect', 'startAfresh', 'notePingSent', 'heartbeatIsOff', 'reportClose', 'SOCKET.CLOSE', 'xstate.']) {
+    for (const name of ['mayReconnect', 'resetRetries', 'notePingSent', 'heartbeatIsOff', 'reportClose', 'SOCKET.CLOSE', 'xstate.']) {
       expect(dot, name).not.toContain(name);
     }
     expect(dot).toContain('no pong in 1000 ms');
@@ -205,8 +205,8 @@ describe('the six-state view of the real machine', () => {
         expect(ids, `${t.id} changes no state`).toEqual([]);
         continue;
       }
-      const target = flatNameOf(leafOf(t.targets[0]!));
-      const sources = new Set(leavesOf(t.source).map(flatNameOf));
+      const target = flatNameOf(model, leafOf(t.targets[0]!));
+      const sources = new Set(leavesOf(t.source).map((leaf) => flatNameOf(model, leaf)));
       const crosses = [...sources].some((source) => source !== target);
       if (crosses && t.source !== 'heartsocket.start') expect(ids.length, `${t.id} (${t.label}) is drawn`).toBeGreaterThan(0);
       const edgesFor = ids.map((id) => flat.edges.find((e) => e.id === id)).filter((e) => e !== undefined);
@@ -220,7 +220,7 @@ describe('the six-state view of the real machine', () => {
   });
 
   it('maps each model state to its flat state', () => {
-    expect(flat.flatOfState['heartsocket.running.live.connected.awaitingPong.lastReading']).toBe('awaitingPong');
+    expect(flat.flatOfState['heartsocket.running.live.connected.awaitingPong.forBufferedInputAgain']).toBe('awaitingPong');
     expect(flat.flatOfState['heartsocket.running.live.closing.deadPeer']).toBe('closing');
     expect(flat.flatOfState['heartsocket.running.reconnectWait.offline']).toBe('reconnectWait');
     expect(flat.flatOfState['heartsocket.running']).toBeNull();

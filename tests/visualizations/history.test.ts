@@ -17,7 +17,7 @@ describe('History', () => {
     const history = new History();
     history.record(change(0, 'connecting', { running: { live: 'connecting' } }, { type: 'xstate.init' }));
     history.record(change(10, 'open', OPEN, { type: 'SOCKET.OPEN' }));
-    history.record(change(1010, 'awaitingPong', { running: { live: { connected: { awaitingPong: 'waiting' } } } }, { type: 'xstate.after.heartbeatInterval.x' }));
+    history.record(change(1010, 'awaitingPong', { running: { live: { connected: { awaitingPong: 'forPong' } } } }, { type: 'xstate.after.heartbeatInterval.x' }));
     history.record(change(1410, 'closing', { running: { live: { closing: 'deadPeer' } } }, { type: 'xstate.after.pendingInput.x' }));
     history.record(change(1560, 'reconnectWait', { running: { reconnectWait: 'backoff' } }, { type: 'xstate.after.closeTimeout.x' }));
     history.record(change(1700, 'connecting', { running: { live: 'connecting' } }, { type: 'xstate.after.reconnectDelay.x' }));
@@ -67,7 +67,7 @@ describe('History', () => {
     history.record(change(4, 'connecting', {}, { type: 'RECONNECT' }));
     expect(history.current?.cause).toBe('reconnect');
     history.record(change(5, 'open', OPEN, { type: 'SOCKET.OPEN' }));
-    history.record(change(6, 'closing', { running: { live: { closing: 'final' } } }, { type: 'CLOSE', code: 1000 }));
+    history.record(change(6, 'closing', { running: { live: { closing: 'forGood' } } }, { type: 'CLOSE', code: 1000 }));
     history.record(change(7, 'closed', { closed: 'ended' }, { type: 'SOCKET.CLOSE', code: 1000, reason: '' }));
     expect(history.current).toMatchObject({ cause: 'app-close', ended: true, failedAttempts: 0 });
     expect(history.outages).toHaveLength(3);
@@ -141,10 +141,10 @@ describe('clocksOf', () => {
   });
 
   it('awaitingPong, a late timer, closing, reconnectWait, connecting: the running timer and when it fires', () => {
-    const pong = { ...base, state: 'awaitingPong', value: { running: { live: { connected: { awaitingPong: 'waiting' } } } } };
+    const pong = { ...base, state: 'awaitingPong', value: { running: { live: { connected: { awaitingPong: 'forPong' } } } } };
     expect(clocksOf(pong, 1100)[0]).toEqual({ id: 'pong', remaining: 300, text: 'pong due in 300 ms' });
     expect(clocksOf(pong, 2400)[0]?.text).toBe('pong due: overdue by 1.0 s');
-    const late = { ...pong, value: { running: { live: { connected: { awaitingPong: 'lateTimerWait' } } } }, leafSince: 5000 };
+    const late = { ...pong, value: { running: { live: { connected: { awaitingPong: 'forPongAgain' } } } }, leafSince: 5000 };
     expect(clocksOf(late, 5100)[0]?.text).toBe('the timer fired late, one more wait: pong due in 300 ms');
     expect(clocksOf({ ...base, state: 'closing', value: { running: { live: { closing: 'deadPeer' } } } }, 1050)[0]?.text).toBe('closing (dead peer): gives up in 100 ms');
     const retry = { ...base, state: 'reconnectWait', value: { running: { reconnectWait: 'backoff' } }, retries: 3, retryDelay: 2600, leafSince: 1000 };

@@ -79,9 +79,9 @@ export function clocksOf(inputs: ClockInputs, now: number): ClockLine[] {
     }
     case 'awaitingPong': {
       const timeout = timings.heartbeat.timeout;
-      if (valueHas(value, 'readingInput') || valueHas(value, 'lastReading')) {
+      if (valueHas(value, 'forBufferedInput') || valueHas(value, 'forBufferedInputAgain')) {
         lines.push({ id: 'pong', text: 'pong timer fired: reading input already received' });
-      } else if (valueHas(value, 'lateTimerWait')) {
+      } else if (valueHas(value, 'forPongAgain')) {
         if (leafSince !== null) lines.push(countdown('pong', 'the timer fired late, one more wait: pong due', leafSince + timeout, now));
       } else if (since !== null) lines.push(countdown('pong', 'pong due', since + timeout, now));
       break;
