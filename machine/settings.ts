@@ -113,7 +113,10 @@ export interface PolicyOptions {
   heartbeat?: HeartbeatOptions | false;
   /** Reconnect options, or `false` to never reconnect. */
   reconnect?: ReconnectOptions | false;
-  /** Milliseconds the opening handshake may take before the attempt is abandoned. @default 10000 */
+  /**
+   * Milliseconds the opening handshake may take before the attempt is abandoned (1006 `connect
+   * timeout`); the reconnect policy then decides, as for any close: a retry, or `closed`. @default 10000
+   */
   connectTimeout?: number;
   /** Milliseconds the closing handshake may take before the socket is abandoned. @default 1000 */
   closeTimeout?: number;
