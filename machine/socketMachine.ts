@@ -23,10 +23,11 @@ import type {
   NetworkEvent,
 } from './types.js';
 
-// The six states a user sees, each tagged with its name (`snapshot.hasTag('open')`; `stateNameOf`
-// reads the tags), and where they sit. Nested so that a socket lives exactly as long as `live`;
-// `#id` marks a state that deep transitions target by its id; `forGood` is the tag of "over, or
-// closing, for good": nothing more is sent, nothing reconnects until `reconnect()`.
+// The six states a user sees, and where they sit. Each carries the tag of its name (`▸ open`:
+// `snapshot.hasTag('open')`; `stateNameOf` reads the tags); every snapshot has exactly one of the
+// six. `(+ forGood)`: also tagged `forGood`, over or closing for good (nothing more is sent,
+// nothing reconnects until `reconnect()`). `#live`: the id deep transitions target it by. The
+// nesting makes the rules: a socket lives exactly as long as `live`.
 //
 //   start                              passed through at once: no snapshot rests here
 //   running
