@@ -1,5 +1,5 @@
 /**
- * A server that starts the closing handshake and then lingers (item 5): its close frame arrives,
+ * A server that starts the closing handshake and then lingers: its close frame arrives,
  * but it never reads the client's reply and never ends the TCP connection. The close frame is
  * written straight to the server's TCP socket (`TestServer.closeAndLinger`).
  */

@@ -1,7 +1,7 @@
 /**
- * Drop-in details against a real server: queued binary data is copied at send() (item 8),
- * subprotocols are checked as a WebSocket checks them (9), durations a timer cannot wait are
- * refused (10), and the event targets and `binaryType` behave as a WebSocket's (11).
+ * Drop-in details against a real server: queued binary data is copied at send(), subprotocols
+ * are checked as a WebSocket checks them, durations a timer cannot wait are refused, and the
+ * event targets and `binaryType` behave as a WebSocket's.
  */
 import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function construct(...args: Args): HeartSocket {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 8. Queued binary data
+// Queued binary data: copied at send(), so a reused buffer cannot change it
 
 /** Binary data over a buffer, and how to scribble over that buffer afterwards. */
 interface BinaryCase {
@@ -107,7 +107,7 @@ describe.each(IMPLEMENTATIONS)('binary data queued while not open (%s)', (_name,
 });
 
 // ---------------------------------------------------------------------------------------------
-// 9. Subprotocols
+// Subprotocols: checked at the call, or before each attempt when a function gives them
 
 const INVALID_PROTOCOLS: [label: string, protocols: string | string[]][] = [
   ["''", ''],
@@ -203,7 +203,7 @@ describe.each(IMPLEMENTATIONS)('subprotocols (%s)', (_name, WebSocket) => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// 10. Durations a timer cannot wait, and the queue limit's type
+// Durations a timer cannot wait, and the queue limit's type
 
 describe.each(IMPLEMENTATIONS)('durations and queue.max at the constructor (%s)', (_name, WebSocket) => {
   afterEach(cleanup);
@@ -242,7 +242,7 @@ describe.each(IMPLEMENTATIONS)('durations and queue.max at the constructor (%s)'
 });
 
 // ---------------------------------------------------------------------------------------------
-// 11. Event targets and binaryType
+// Event targets and binaryType
 
 /** How binary messages arrive by default, and the test for that type. */
 const NATIVE_BINARY: Record<string, { type: string; is: (data: unknown) => boolean }> = {

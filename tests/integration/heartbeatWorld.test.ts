@@ -1,7 +1,7 @@
 /**
  * The heartbeat against real-world trouble, on a real server: an event loop that stalls right
- * after a ping (item 3), the close the app hears after a dead peer (4), and a server that
- * proves it is alive with protocol ping frames instead of answering the text ping (6).
+ * after a ping, a pong timer that fires late, the close the app hears after a dead peer, and a
+ * server that proves it is alive with protocol ping frames instead of answering the text ping.
  *
  * What must NOT happen is shown with a `SimulatedClock` (`options.clock`) where the timing
  * matters; the sockets and the server stay real.
