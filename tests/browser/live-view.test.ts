@@ -11,8 +11,8 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { createLiveViewInspector } from '../../visualizations/liveView.js';
 import { buildLiveView } from '../../visualizations/build.js';
 import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
-import { TestServer } from '../integration/server.js';
-import { dedupe } from '../visualizations/helpers.js';
+import { TestServer } from '../support/server.js';
+import { dedupe } from '../support/dedupe.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;

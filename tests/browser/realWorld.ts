@@ -77,7 +77,7 @@ interface Connection {
 /**
  * A `ws` server on 127.0.0.1 that answers the heartbeat message `'ping'` with `'pong'` at once —
  * unless the test asked to hold the next one (`holdNextPing()`): then the test decides when (and
- * whether) the pong goes out. Unlike tests/integration/server.ts's TestServer, whose reply leaves
+ * whether) the pong goes out. Unlike tests/support/server.ts's TestServer, whose reply leaves
  * in the same call that reads the ping, this lets a test act between the two.
  */
 export class PongServer {

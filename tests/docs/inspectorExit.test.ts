@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { TestServer } from '../integration/server.js';
+import { TestServer } from '../support/server.js';
 import { wsText } from '../support/text.js';
-import { typeScriptBlocks } from './readme.js';
+import { typeScriptBlocks } from '../support/readme.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = join(root, 'test-artifacts', 'inspector-exit');

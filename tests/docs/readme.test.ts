@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
-import { typeScriptBlocks } from './readme.js';
+import { typeScriptBlocks } from '../support/readme.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = join(root, 'test-artifacts', 'readme');

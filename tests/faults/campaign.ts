@@ -9,7 +9,7 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { HeartSocketError } from '../../adapters/errors.js';
 import { EXPECTED_READY_STATE } from '../support/readyState.js';
 import { sleep, waitFor } from '../support/wait.js';
-import { TestServer } from '../integration/server.js';
+import { TestServer } from '../support/server.js';
 
 export type Action =
   | { do: 'kill' }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSocketActor } from '../../adapters/createSocketActor.js';
 import { stateNameOf } from '../../machine/stateName.js';
-import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor } from './client.js';
+import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor } from '../support/client.js';
 
 describe.each(IMPLEMENTATIONS)('createSocketActor (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -23,7 +23,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 /** The status of the actor behind a socket: `'active'` while it runs (not XState's `'error'` or `'done'`). */
 const statusOf = (socket: HeartSocket): string => socket.actor.getSnapshot().status;

@@ -10,7 +10,7 @@ import {
   waitFor,
   waitForState,
   openSocket,
-} from './client.js';
+} from '../support/client.js';
 
 const isPong = (data: unknown): boolean => data === 'pong';
 

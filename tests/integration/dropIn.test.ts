@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor, waitForState } from './client.js';
+import { cleanup, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor, waitForState } from '../support/client.js';
 
 describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -17,7 +17,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 type Args = ConstructorParameters<typeof HeartSocket>;
 

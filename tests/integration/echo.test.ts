@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, startServer, waitFor, waitForState, openSocket } from './client.js';
+import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, startServer, waitFor, waitForState, openSocket } from '../support/client.js';
 
 it('runs on Node with the global WebSocket available (vitest --experimental-websocket)', () => {
   expect(typeof globalThis.WebSocket).toBe('function');

@@ -11,7 +11,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 const INTERVAL = 80;
 /** The pong timeout where a missing pong is the point of the test. */

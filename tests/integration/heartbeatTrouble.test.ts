@@ -22,7 +22,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 const INTERVAL = 100;
 const TIMEOUT = 50;

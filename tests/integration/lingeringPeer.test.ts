@@ -17,7 +17,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 const CLOSE_TIMEOUT = 300;
 const SLACK = 1500;

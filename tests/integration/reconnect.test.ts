@@ -13,7 +13,7 @@ import {
   waitFor,
   waitForState,
   openSocket,
-} from './client.js';
+} from '../support/client.js';
 
 describe.each(IMPLEMENTATIONS)('reconnect (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -24,7 +24,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 /** What `call()` threw, or `undefined`. */
 function thrownBy(call: () => void): unknown {

@@ -8,7 +8,7 @@ import WsWebSocket from 'ws';
 import { createSocketActor } from '../../adapters/createSocketActor.js';
 import type { HeartSocketCloseEvent } from '../../adapters/events.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor, waitForState } from './client.js';
+import { cleanup, createSocket, fastOptions, IMPLEMENTATIONS, onCleanup, startServer, waitFor, waitForState } from '../support/client.js';
 
 afterEach(cleanup);
 

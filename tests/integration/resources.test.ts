@@ -9,7 +9,7 @@ import {
   waitFor,
   waitForState,
   openSocket,
-} from './client.js';
+} from '../support/client.js';
 
 /** The resources a leaked timer or socket shows up as. */
 const WATCHED = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap'] as const;

@@ -9,7 +9,7 @@ import {
   startServer,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 import type { HeartSocket } from '../../adapters/HeartSocket.js';
 
 /** The error `socket.send(data)` throws, or a failure if it throws none. */

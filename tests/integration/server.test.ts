@@ -19,7 +19,7 @@ import {
   sleep,
   waitFor,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 import { wsText } from '../support/text.js';
 
 /** Short enough for tests, long against the 50 ms heartbeat the clients use here. */

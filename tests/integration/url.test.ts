@@ -8,7 +8,7 @@ import {
   sleep,
   startServer,
   waitForState,
-} from './client.js';
+} from '../support/client.js';
 
 const urlFailed = { code: 1006, reason: 'url() failed', wasClean: false };
 

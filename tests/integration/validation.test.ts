@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { fastOptions, IMPLEMENTATIONS } from './client.js';
+import { fastOptions, IMPLEMENTATIONS } from '../support/client.js';
 
 /** Constructs a HeartSocket and stops it at once if it did not throw (it should have). */
 function construct(...args: ConstructorParameters<typeof HeartSocket>): void {

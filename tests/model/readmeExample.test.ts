@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { typeScriptBlocks } from '../docs/readme.js';
+import { typeScriptBlocks } from '../support/readme.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 

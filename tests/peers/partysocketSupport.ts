@@ -16,10 +16,10 @@ import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket
 import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { CloseInfo } from '../../machine/settings.js';
-import { onCleanup, record, type Recording } from '../integration/client.js';
+import { onCleanup, record, type Recording } from '../support/client.js';
 import { fromRwsOptions, UndiciWebSocket, type RwsOptions } from './rws.js';
 
-export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../integration/client.js';
+export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../support/client.js';
 
 export { UndiciWebSocket };
 

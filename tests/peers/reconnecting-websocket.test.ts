@@ -12,7 +12,7 @@ import WsWebSocket from 'ws';
 import { SimulatedClock, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { HeartSocketError } from '../../adapters/errors.js';
-import { cleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../integration/client.js';
+import { cleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../support/client.js';
 import {
   createRws,
   refusedUrl,

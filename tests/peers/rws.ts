@@ -8,8 +8,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
 import type { UrlSource } from '../../adapters/url.js';
-import { onCleanup, record, type Recording } from '../integration/client.js';
-import type { TestServer } from '../integration/server.js';
+import { onCleanup, record, type Recording } from '../support/client.js';
+import type { TestServer } from '../support/server.js';
 
 /** Node's global (undici) WebSocket, taken before any test stubs the global. */
 export const UndiciWebSocket = globalThis.WebSocket;

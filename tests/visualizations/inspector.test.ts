@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { stateNameOf } from '../../machine/stateName.js';
-import { TestServer } from '../integration/server.js';
+import { TestServer } from '../support/server.js';
 import { waitFor } from '../support/wait.js';
-import { dedupe } from './helpers.js';
+import { dedupe } from '../support/dedupe.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

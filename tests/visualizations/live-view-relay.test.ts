@@ -8,9 +8,9 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { createLiveViewInspector, type LiveViewEvent } from '../../visualizations/liveView.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/serve.js';
-import { TestServer } from '../integration/server.js';
+import { TestServer } from '../support/server.js';
 import { waitFor } from '../support/wait.js';
-import { dedupe } from './helpers.js';
+import { dedupe } from '../support/dedupe.js';
 import { wsText } from '../support/text.js';
 
 const root = new URL('../..', import.meta.url).pathname;

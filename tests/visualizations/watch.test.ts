@@ -8,7 +8,7 @@ import { SET_TRAFFIC_TAP } from '../../adapters/trafficTap.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import type { LiveViewEvent, LiveViewTraffic } from '../../visualizations/liveViewEvents.js';
 import { TRAFFIC_REPORT_MS, watchSocket } from '../../visualizations/watch.js';
-import { TestServer } from '../integration/server.js';
+import { TestServer } from '../support/server.js';
 import { sleep, waitFor } from '../support/wait.js';
 
 const cleanups: (() => unknown)[] = [];

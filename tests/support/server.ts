@@ -1,14 +1,15 @@
 /**
- * Real servers for the integration tests, on 127.0.0.1 with an OS-chosen port: a controllable
- * `ws` server (`TestServer`) and a raw TCP server that never answers the HTTP upgrade
- * (`SilentTcpServer`). Nothing here is mocked: the client talks to them over real sockets.
+ * Real servers for the tests (integration, faults, peers, browser, visualizations), on 127.0.0.1
+ * with an OS-chosen port: a controllable `ws` server (`TestServer`) and a raw TCP server that never
+ * answers the HTTP upgrade (`SilentTcpServer`). Nothing here is mocked: the client talks to them
+ * over real sockets.
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { acceptHeartbeats } from '../../adapters/server/index.js';
-import { wsText } from '../support/text.js';
+import { wsText } from './text.js';
 
 /** How the server answers the client's heartbeat message `'ping'`. */
 export type PingReply = 'echo' | 'pong';
@@ -123,7 +124,7 @@ export class TestServer {
           this.afterPingReply?.();
         },
         // Never drop a silent client: goSilent()'s half-open connection must stay up, and the
-        // tests drop connections themselves. The drop is tested in server.test.ts.
+        // tests drop connections themselves. The drop is tested in integration/server.test.ts.
         maxSilence: false,
       });
     }

@@ -1,7 +1,8 @@
 /**
- * Client-side helpers for the integration tests: the two socket implementations every
- * behavioural test runs with, short timings, event recording, bounded waits, and a cleanup
- * registry (`afterEach(cleanup)`) that tears down every client and server a test started.
+ * Client-side helpers for the tests on real servers (integration, peers): the two socket
+ * implementations every behavioural test runs with, short timings, event recording, bounded
+ * waits, and a cleanup registry (`afterEach(cleanup)`) that tears down every client and server a
+ * test started.
  */
 import WsWebSocket from 'ws';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
@@ -10,7 +11,7 @@ import type { StateChangeEvent } from '../../adapters/events.js';
 import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
-import { DEFAULT_WAIT } from '../support/wait.js';
+import { DEFAULT_WAIT } from './wait.js';
 import { SilentTcpServer, TestServer, type TestServerOptions } from './server.js';
 
 type WebSocketOption = NonNullable<HeartSocketOptions['WebSocket']>;
@@ -142,7 +143,7 @@ export async function openSocket(WebSocket: WebSocketOption): Promise<{ server: 
 // ---------------------------------------------------------------------------------------------
 // Bounded waits
 
-export { DEFAULT_WAIT, sleep, waitFor } from '../support/wait.js';
+export { DEFAULT_WAIT, sleep, waitFor } from './wait.js';
 
 /**
  * Resolves when the socket is in `state`: at once if it already is, else at the `statechange`
