@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { sleep } from '../support/wait.js';
 import { launchChromium } from './chromium.js';
 
 
@@ -57,7 +58,7 @@ class EchoServer {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     }
     this.port = (this.wss.address() as { port: number }).port;

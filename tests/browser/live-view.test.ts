@@ -13,6 +13,7 @@ import { buildLiveView } from '../../visualizations/build.js';
 import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../support/server.js';
 import { dedupe } from '../support/dedupe.js';
+import { sleep } from '../support/wait.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -92,7 +93,7 @@ async function waitForTrail(page: Page, pattern: RegExp, timeoutMs = 8000): Prom
     const trail = await highlights(page);
     if (pattern.test(trail.join())) return trail;
     if (Date.now() > deadline) throw new Error(`the highlighted states ${trail.join(' → ')} never matched ${pattern}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
   }
 }
 

@@ -18,22 +18,15 @@ import { root } from '../../scripts/ensure-built.mjs';
 import { launchChromium } from './chromium.js';
 import type { Harness, PageRecord, ProbeSpec } from './reactPage.js';
 import { wsText } from '../support/text.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const REACT_BUILD = 'development';
 const WAIT_MS = 10_000;
 /** How long "nothing more happens" is watched for: a second socket would connect well within it. */
 const QUIET_MS = 400;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds, at most `ms`. */
-async function until(check: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await sleep(10);
-  }
-}
+/** Polls `check` until it holds, at most `ms` (by default longer than `waitFor`'s). */
+const until = (check: () => boolean, what: string, ms = WAIT_MS): Promise<void> => waitFor(check, what, ms);
 
 /** One connection the server accepted. */
 interface Connection {

@@ -10,18 +10,13 @@ import { useHeartSocket, type UseHeartSocketOptions } from '../../adapters/react
 import { jsonOf } from '../../adapters/react/json.js';
 import { SocketView } from '../../adapters/react/view.js';
 import { wsText } from '../support/text.js';
+import { sleep, waitFor } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Time for packets already on their way over loopback, where a test checks that none come. */
 const GRACE = 200;
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await sleep(5);
-  }
-}
+/** Polls `check` until it holds, at most `ms`. */
+const until = (check: () => boolean, what: string, ms = 5000): Promise<void> => waitFor(check, what, ms);
 
 interface Connection {
   path: string;

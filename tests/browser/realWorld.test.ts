@@ -6,6 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import { sleep } from '../support/wait.js';
 import { launchChromium } from './chromium.js';
 import { PongServer, resumeStoppedChildren, startPageServer, suspendChromium } from './realWorld.js';
 
@@ -34,8 +35,6 @@ interface PageRecord {
   state: string;
   retryCount: number | undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `promise`, or a rejection naming `what` after `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

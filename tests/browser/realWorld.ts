@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { root } from '../../scripts/ensure-built.mjs';
 import { wsText } from '../support/text.js';
+import { sleep } from '../support/wait.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page: the built ESM bundle, with xstate from an import map (as in bundle.test.ts).
@@ -222,7 +223,7 @@ export async function suspendChromium(): Promise<{ processes: number; resume(): 
       const running = members.map((p) => processInfo(p.pid)).filter((p) => p !== null && p.state !== 'T');
       if (running.length === 0) break;
       if (performance.now() > deadline) throw new Error(`Chromium processes not stopped: ${running.map((p) => p!.pid).join(',')}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
   } catch (error) {
     resume();

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
 import { wsText } from '../support/text.js';
+import { sleep } from '../support/wait.js';
 
 const DEMO = join(root, 'demo', 'run.mjs');
 
@@ -139,7 +140,7 @@ describe('npm start (demo/run.mjs)', () => {
         if (child.exitCode !== null || Date.now() > deadline) {
           throw new Error(`the demo did not reach the live view prompt\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
       expect(output.stdout).toMatch(/^Summary$/m);
       const page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(output.stdout)?.[1];
@@ -156,7 +157,7 @@ describe('npm start (demo/run.mjs)', () => {
       await once(listener, 'open');
       const until = Date.now() + 5_000;
       while (!received.some((m) => m.includes('"closed"')) && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
       listener.close();
       const states = received

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { SocketEventTarget } from '../../adapters/eventTarget.js';
 import { LightMessageEvent, StateChangeEvent } from '../../adapters/events.js';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { sleep } from '../support/wait.js';
 
 /** A target and a way to fire a `message` on it, as the socket does. */
 interface Subject {
@@ -151,7 +152,7 @@ describe.each(subjects)('event dispatch: %s', (_name, make) => {
       });
       target.addEventListener('message', () => void calls.push('second'));
       fire();
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     } finally {
       process.removeAllListeners('uncaughtException');
       for (const listener of listeners) process.on('uncaughtException', listener);

@@ -9,7 +9,7 @@ import { createLiveViewInspector, type LiveViewEvent } from '../../visualization
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/serve.js';
 import { TestServer } from '../support/server.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { dedupe } from '../support/dedupe.js';
 import { wsText } from '../support/text.js';
 
@@ -109,7 +109,7 @@ describe('createLiveViewInspector → relay → live view', () => {
     live.stop();
     socket.close();
     await waitFor(() => socket.state === 'closed', 'the socket closed', 5000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(live.dropped).toBeGreaterThan(0);
     expect(rootStates(page.messages)).not.toContain('closed');
     expect(page.messages.some((m) => m.type === '@xstate.event' && m.event.type === 'CLOSE')).toBe(false);
@@ -129,7 +129,7 @@ describe('createLiveViewInspector → relay → live view', () => {
     // More traffic reports than the replay keeps: one per 250 ms while messages flow.
     for (let round = 0; round < 4; round++) {
       socket.send(`message ${round}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
     }
     const reports = (messages: Record<string, any>[]) => messages.filter((m) => m.type === 'heartsocket.traffic');
     await waitFor(() => reports(early.messages).at(-1)?.traffic.received.messages === 4, 'four echoes reported', 5000);
