@@ -5,14 +5,13 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
+  isPong,
   startServer,
   startSilentTcpServer,
   waitFor,
   waitForState,
   openSocket,
 } from '../support/client.js';
-
-const isPong = (data: unknown): boolean => data === 'pong';
 
 /** The close event of a close() that had no socket to do a handshake with. */
 const userCloseWithoutHandshake = { code: 1000, reason: '', wasClean: false };

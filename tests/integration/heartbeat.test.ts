@@ -8,6 +8,7 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
+  isPong,
   startServer,
   waitFor,
   waitForState,
@@ -21,8 +22,6 @@ const PATIENT_TIMEOUT = 2000;
 const CLOSE_TIMEOUT = 80;
 /** Room for a loaded machine; detection itself must take at most interval + timeout + closeTimeout. */
 const SLACK = 1500;
-
-const isPong = (data: unknown): boolean => data === 'pong';
 
 describe.each(IMPLEMENTATIONS)('heartbeat (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -17,12 +17,14 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
+  isPong,
   onCleanup,
   sleep,
   startServer,
   waitFor,
   waitForState,
 } from '../support/client.js';
+import { stall } from '../support/stall.js';
 
 const INTERVAL = 100;
 const TIMEOUT = 50;
@@ -31,16 +33,6 @@ const CLOSE_TIMEOUT = 80;
 const STALL = 400;
 /** Room for a loaded machine in bounded waits. */
 const SLACK = 1500;
-
-const isPong = (data: unknown): boolean => data === 'pong';
-
-/** Blocks the whole process (client and server alike): nothing is read, no timer runs. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy: the event loop is stuck here
-  }
-}
 
 describe.each(IMPLEMENTATIONS)('a stalled event loop right after a ping (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -12,6 +12,7 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
+  isPong,
   RECONNECT_DELAY,
   sleep,
   startServer,
@@ -21,7 +22,6 @@ import {
 
 const CLOSE_TIMEOUT = 300;
 const SLACK = 1500;
-const isPong = (data: unknown): boolean => data === 'pong';
 
 describe.each(IMPLEMENTATIONS)("the server's close frame, then a lingering TCP connection (%s)", (_name, WebSocket) => {
   afterEach(cleanup);

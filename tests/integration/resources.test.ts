@@ -5,6 +5,7 @@ import {
   createSocket,
   fastOptions,
   IMPLEMENTATIONS,
+  isPong,
   startServer,
   waitFor,
   waitForState,
@@ -36,8 +37,6 @@ async function expectNothingLeftSince(before: Counts): Promise<void> {
   await waitFor(() => Object.keys(excess(before)).length === 0, 'timers and sockets to go', 2000).catch(() => {});
   expect(excess(before)).toEqual({});
 }
-
-const isPong = (data: unknown): boolean => data === 'pong';
 
 describe.each(IMPLEMENTATIONS)('no timers or sockets left after close() (%s)', (_name, WebSocket) => {
   afterEach(cleanup);

@@ -20,6 +20,7 @@ import {
   waitFor,
   waitForState,
 } from '../support/client.js';
+import { stall } from '../support/stall.js';
 import { wsText } from '../support/text.js';
 
 /** Short enough for tests, long against the 50 ms heartbeat the clients use here. */
@@ -42,14 +43,6 @@ function accept(wss: WebSocketServer, options?: AcceptHeartbeatsOptions): Server
   const heartbeats = acceptHeartbeats(wss, options);
   onCleanup(() => heartbeats.stop());
   return heartbeats;
-}
-
-/** Blocks the whole process (server and client alike): nothing is read, no timer runs. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy: the event loop is stuck here
-  }
 }
 
 const asText = (data: RawData, isBinary: boolean): string => `${isBinary ? 'binary' : 'text'}:${wsText(data)}`;

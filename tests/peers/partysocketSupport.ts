@@ -17,11 +17,11 @@ import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { CloseInfo } from '../../machine/settings.js';
 import { onCleanup, record, type Recording } from '../support/client.js';
-import { fromRwsOptions, UndiciWebSocket, type RwsOptions } from './rws.js';
+import { fromRwsOptions, spyWebSocket, UndiciWebSocket, type RwsOptions } from './rws.js';
 
 export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../support/client.js';
 
-export { UndiciWebSocket };
+export { spyWebSocket, UndiciWebSocket };
 
 /** Far past every delay and timeout the tests set: what has not happened by then never will. */
 export const LONG_AFTER = 60_000;
@@ -59,18 +59,6 @@ export function createPartySocket(
   const socket = new HeartSocket(url, protocols, { ...fromPartySocketOptions(party), ...extra });
   onCleanup(() => socket.actor.stop());
   return { socket, events: record(socket) };
-}
-
-/** A WebSocket class (a subclass of `base`) that keeps every socket it makes, in order. */
-export function spyWebSocket<C extends new (...args: any[]) => object>(base: C) {
-  const created: InstanceType<C>[] = [];
-  const SpyWebSocket = class extends base {
-    constructor(...args: any[]) {
-      super(...args);
-      created.push(this as InstanceType<C>);
-    }
-  };
-  return { SpyWebSocket, created };
 }
 
 /**

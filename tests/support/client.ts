@@ -25,6 +25,9 @@ export const IMPLEMENTATIONS: [name: string, WebSocket: WebSocketOption][] = [
   ['undici global', globalThis.WebSocket],
 ];
 
+/** The heartbeat's `isPong` for a `TestServer` that answers `'pong'` (`pingReply: 'pong'`). */
+export const isPong = (data: unknown): boolean => data === 'pong';
+
 /** The retry wait the tests configure (the default is 4 s). */
 export const RECONNECT_DELAY = 30;
 
