@@ -1,30 +1,27 @@
 /**
  * What the port of partysocket's test suite (cloudflare/partykit, packages/partysocket/src/tests/)
- * needs beyond the integration helpers: partysocket's ReconnectingWebSocket options mapped to
- * heartsocket's, a real `ws` server on 127.0.0.1:0 that a test drives the way upstream drives its
- * fixed-port `wss` (`wss.on('connection', …)`), a WebSocket class that keeps the sockets it makes
- * (upstream reads the private `_ws`), a URL nobody listens on, and the bounded waits.
+ * needs beyond the shared helpers (tests/support/): partysocket's ReconnectingWebSocket options
+ * mapped to heartsocket's, a real `ws` server on 127.0.0.1:0 that a test drives the way upstream
+ * drives its fixed-port `wss` (`wss.on('connection', …)`), a WebSocket class that keeps the
+ * sockets it makes (upstream reads the private `_ws`), a URL nobody listens on, and the bounded
+ * waits.
  *
- * The option mapping is reconnecting-websocket's (`rws.ts`), since partysocket forked from it.
+ * The option mapping, the spy class, the refused URL and the retry-timing check are
+ * reconnecting-websocket's (`rws.ts`), since partysocket forked from it.
  */
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { expect } from 'vitest';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import type { SimulatedClock } from 'xstate';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
 import type { ProtocolsSource } from '../../adapters/protocols.js';
 import type { UrlSource } from '../../adapters/url.js';
 import type { CloseInfo } from '../../machine/settings.js';
 import { onCleanup, record, type Recording } from '../support/client.js';
-import { fromRwsOptions, spyWebSocket, UndiciWebSocket, type RwsOptions } from './rws.js';
+import { fromRwsOptions, type RwsOptions } from './rws.js';
 
 export { cleanup, onCleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../support/client.js';
 
-export { spyWebSocket, UndiciWebSocket };
-
-/** Far past every delay and timeout the tests set: what has not happened by then never will. */
-export const LONG_AFTER = 60_000;
+export { expectRetryAfter, LONG_AFTER, refusedUrl, settle, spyWebSocket, UndiciWebSocket } from './rws.js';
 
 /**
  * partysocket's `ReconnectingWebSocket` options (`partysocket/ws`, 1.3.0), as its users write them:
@@ -104,32 +101,6 @@ export async function startPartyServer(): Promise<PartyServer> {
     await new Promise<void>((resolve) => http.close(() => resolve()));
   });
   return { wss, url: `ws://127.0.0.1:${port}/`, clients, paths };
-}
-
-/** A ws:// URL on 127.0.0.1 where nothing listens: every attempt is refused at once. */
-export async function refusedUrl(): Promise<string> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `ws://127.0.0.1:${port}/`;
-}
-
-/**
- * Lets pending I/O callbacks and promise jobs run: a connection attempt the machine started is
- * then under way (its socket constructed), so "no new socket" can be checked without a sleep.
- */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The retry comes exactly `delay` ms of the clock after the failure: not 1 ms sooner. */
-export function expectRetryAfter(socket: HeartSocket, clock: SimulatedClock, delay: number): void {
-  expect(socket.state).toBe('reconnectWait');
-  clock.increment(delay - 1);
-  expect(socket.state).toBe('reconnectWait');
-  clock.increment(1);
-  expect(socket.state).toBe('connecting');
 }
 
 /** The text of a message's data, whatever form it arrived in (upstream's `getMessageText`). */

@@ -15,6 +15,8 @@ import { HeartSocketError } from '../../adapters/errors.js';
 import { cleanup, startServer, startSilentTcpServer, waitFor, waitForState } from '../support/client.js';
 import {
   createRws,
+  expectRetryAfter,
+  LONG_AFTER,
   refusedUrl,
   settle,
   spyWebSocket,
@@ -22,18 +24,6 @@ import {
   urlOf,
   type CompatSocket,
 } from './rws.js';
-
-/** Far past every delay and timeout the tests set: what has not happened by then never will. */
-const LONG_AFTER = 60_000;
-
-/** The retry comes exactly `delay` ms of the clock after the failure: not 1 ms sooner. */
-function expectRetryAfter(socket: CompatSocket, clock: SimulatedClock, delay: number): void {
-  expect(socket.state).toBe('reconnectWait');
-  clock.increment(delay - 1);
-  expect(socket.state).toBe('reconnectWait');
-  clock.increment(1);
-  expect(socket.state).toBe('connecting');
-}
 
 /**
  * Upstream's "connect, send, receive, close" round against an echo server, recording what its

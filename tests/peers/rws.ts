@@ -1,15 +1,20 @@
 /**
- * What the port of reconnecting-websocket's test suite needs beyond the integration helpers:
- * RWS's options mapped to heartsocket's, a `ws` WebSocket that counts the sockets it makes (the
- * upstream tests read the private `_ws`), a URL nobody listens on, and the RWS-compatible API
- * heartsocket is gaining (`startClosed`, `reconnect(code, reason)`, `retryCount`), typed here so
- * that the tests compile before and after it lands.
+ * What the port of reconnecting-websocket's test suite needs beyond the shared helpers
+ * (tests/support/): RWS's options mapped to heartsocket's, a `ws` WebSocket that counts the
+ * sockets it makes (the upstream tests read the private `_ws`), a URL nobody listens on, the
+ * retry-timing check, and the RWS-compatible API heartsocket is gaining (`startClosed`,
+ * `reconnect(code, reason)`, `retryCount`), typed here so that the tests compile before and after
+ * it lands. partysocket's port (partysocketSupport.ts) shares these.
  */
 import { createServer, type AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { SimulatedClock } from 'xstate';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
 import type { UrlSource } from '../../adapters/url.js';
 import { onCleanup, record, type Recording } from '../support/client.js';
 import type { TestServer } from '../support/server.js';
+
+export { settle } from '../support/wait.js';
 
 /** Node's global (undici) WebSocket, taken before any test stubs the global. */
 export const UndiciWebSocket = globalThis.WebSocket;
@@ -100,6 +105,18 @@ export function spyWebSocket<C extends new (...args: any[]) => object>(base: C) 
  */
 export const urlOf = (server: TestServer): string => `${server.url}/`;
 
+/** Far past every delay and timeout the tests set: what has not happened by then never will. */
+export const LONG_AFTER = 60_000;
+
+/** The retry comes exactly `delay` ms of the clock after the failure: not 1 ms sooner. */
+export function expectRetryAfter(socket: HeartSocket, clock: SimulatedClock, delay: number): void {
+  expect(socket.state).toBe('reconnectWait');
+  clock.increment(delay - 1);
+  expect(socket.state).toBe('reconnectWait');
+  clock.increment(1);
+  expect(socket.state).toBe('connecting');
+}
+
 /** A ws:// URL on 127.0.0.1 where nothing listens: every attempt is refused at once. */
 export async function refusedUrl(): Promise<string> {
   const server = createServer();
@@ -109,10 +126,3 @@ export async function refusedUrl(): Promise<string> {
   return `ws://127.0.0.1:${port}/`;
 }
 
-/**
- * Lets pending I/O callbacks and promise jobs run: a connection attempt the machine started is
- * then under way (its socket constructed), so "no new socket" can be checked without a sleep.
- */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
