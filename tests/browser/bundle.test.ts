@@ -1,48 +1,13 @@
 // The built ESM bundle (dist/index.js) in a real browser: headless Debian Chromium, driven by
 // playwright-core, with xstate resolved by an import map, against a real `ws` server.
-import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { sleep } from '../support/wait.js';
+import { startBundlePage } from './bundlePage.js';
 import { launchChromium } from './chromium.js';
-
-
-// Only these directories are served: the bundle and xstate's browser-ready ESM build.
-const SERVED = ['dist', join('node_modules', 'xstate', 'dist')];
-const PAGE = `<!doctype html>
-<meta charset="utf-8">
-<title>heartsocket bundle test</title>
-<link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "xstate": "/node_modules/xstate/dist/xstate.esm.js" } }</script>
-<script type="module">
-  import * as heartsocket from '/dist/index.js';
-  window.heartsocket = heartsocket;
-</script>`;
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json' };
-
-function startHttpServer(): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-      return;
-    }
-    const file = normalize(join(root, path));
-    const allowed = SERVED.some((dir) => file.startsWith(join(root, dir) + sep));
-    if (!allowed || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** An echo server that can be stopped and started again on the same port, or made to go silent. */
 class EchoServer {
@@ -83,7 +48,7 @@ class EchoServer {
 }
 
 describe('the built bundle in headless Chromium', () => {
-  let http: Server | undefined;
+  let pageServer: Awaited<ReturnType<typeof startBundlePage>> | undefined;
   let echo: EchoServer | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
@@ -92,7 +57,7 @@ describe('the built bundle in headless Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     await ensureBuilt();
-    http = await startHttpServer();
+    pageServer = await startBundlePage('heartsocket bundle test');
     echo = new EchoServer();
     await echo.start();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -103,18 +68,14 @@ describe('the built bundle in headless Chromium', () => {
         pageErrors.push(message.text());
       }
     });
-    const { port } = http.address() as { port: number };
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(pageServer.url);
     await page.waitForFunction(() => 'heartsocket' in window, undefined, { timeout: 10_000 });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await echo?.stop();
-    if (http) {
-      http.closeAllConnections();
-      await new Promise((resolve) => http!.close(resolve));
-    }
+    await pageServer?.close();
   }, 30_000);
 
   /** Waits until the page's event log has this entry (`count` times). */

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { sleep } from '../support/wait.js';
 import { launchChromium } from './chromium.js';
-import { PongServer, resumeStoppedChildren, startPageServer, suspendChromium } from './realWorld.js';
+import { startBundlePage } from './bundlePage.js';
+import { PongServer, resumeStoppedChildren, suspendChromium } from './realWorld.js';
 
 const HEARTBEAT = { interval: 300, timeout: 300 };
 const CLOSE_TIMEOUT = 300;
@@ -51,14 +52,14 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let context: BrowserContext;
-let pageServer: Awaited<ReturnType<typeof startPageServer>> | undefined;
+let pageServer: Awaited<ReturnType<typeof startBundlePage>> | undefined;
 const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
   context = browser.context;
   await ensureBuilt();
-  pageServer = await startPageServer();
+  pageServer = await startBundlePage('heartsocket in the real world');
 }, 240_000);
 
 afterEach(async () => {

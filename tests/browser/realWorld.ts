@@ -1,31 +1,18 @@
 /**
- * What tests/browser/realWorld.test.ts needs besides a browser: a page that loads the built bundle,
- * a `ws` server whose answer to a heartbeat ping the test can hold back, and a way to suspend the
- * whole Chromium (every process of it) as an operating system suspends an app.
+ * What tests/browser/realWorld.test.ts needs besides a browser and the bundle's page
+ * (bundlePage.ts): a `ws` server whose answer to a heartbeat ping the test can hold back, and a way
+ * to suspend the whole Chromium (every process of it) as an operating system suspends an app.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { root } from '../../scripts/ensure-built.mjs';
 import { wsText } from '../support/text.js';
 import { sleep } from '../support/wait.js';
 
 // ---------------------------------------------------------------------------------------------
-// The page: the built ESM bundle, with xstate from an import map (as in bundle.test.ts).
-
-const SERVED = ['dist', join('node_modules', 'xstate', 'dist')];
-const PAGE = `<!doctype html>
-<meta charset="utf-8">
-<title>heartsocket in the real world</title>
-<link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "xstate": "/node_modules/xstate/dist/xstate.esm.js" } }</script>
-<script type="module">
-  import * as heartsocket from '/dist/index.js';
-  window.heartsocket = heartsocket;
-</script>`;
+// The peer.
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,35 +20,6 @@ function listen(server: Server): Promise<number> {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
-
-/** Serves the page at `/` and the files it imports; `close()` stops it. */
-export async function startPageServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-      return;
-    }
-    const file = normalize(join(root, path));
-    if (!SERVED.some((dir) => file.startsWith(join(root, dir) + sep)) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream';
-    response.writeHead(200, { 'content-type': type }).end(readFileSync(file));
-  });
-  const port = await listen(server);
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The peer.
 
 /** A heartbeat ping the server has received and not answered yet. */
 export interface HeldPing {
