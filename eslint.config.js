@@ -14,7 +14,7 @@ export default defineConfig(
       'coverage/',
       'docs/api/',
       'test-artifacts/',
-      'visualizations/build/',
+      'visualizations/page/build/',
       'node_modules/',
     ],
   },

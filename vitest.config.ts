@@ -24,7 +24,7 @@ export default defineConfig({
     hookTimeout: 15_000,
     coverage: {
       provider: 'v8',
-      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/liveView.ts', 'visualizations/liveViewEvents.ts', 'visualizations/watch.ts'],
+      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/inspector/liveView.ts', 'visualizations/inspector/liveViewEvents.ts', 'visualizations/inspector/watch.ts'],
       // Re-exports and type declarations: no code of their own to cover.
       exclude: ['**/index.ts', 'machine/types.ts'],
       reporter: ['text', 'html'],

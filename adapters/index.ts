@@ -21,7 +21,7 @@ export {
   type LiveViewInspectorOptions,
   type LiveViewTraffic,
   type WatchOptions,
-} from '../visualizations/liveView.js';
+} from '../visualizations/inspector/liveView.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';

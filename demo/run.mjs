@@ -114,12 +114,12 @@ const { acceptHeartbeats } = await import('heartsocket/server');
 
 // ── the live view (--live-view) ─────────────────────────────────────────────────────────────
 /**
- * Serves visualizations/live-view.html with its relay on 127.0.0.1 (a free port) and watches the
+ * Serves visualizations/page/live-view.html with its relay on 127.0.0.1 (a free port) and watches the
  * demo's sockets there. The server code is TypeScript: esbuild compiles it.
  * Returns null, having said why, when the live view is not available.
  */
 async function startLiveView() {
-  const needed = ['visualizations/live-view.html', 'visualizations/serve.ts', 'visualizations/build.ts'];
+  const needed = ['visualizations/page/live-view.html', 'visualizations/page/serve.ts', 'visualizations/page/build.ts'];
   const missing = needed.filter((file) => !existsSync(join(root, file)));
   if (missing.length > 0 || typeof createLiveViewInspector !== 'function') {
     console.error(
@@ -130,8 +130,8 @@ async function startLiveView() {
   }
   try {
     const { importTypeScript } = await import('../scripts/import-ts.mjs');
-    const { startLiveViewServer } = await importTypeScript(root, 'visualizations/serve.ts');
-    const { buildLiveView } = await importTypeScript(root, 'visualizations/build.ts');
+    const { startLiveViewServer } = await importTypeScript(root, 'visualizations/page/serve.ts');
+    const { buildLiveView } = await importTypeScript(root, 'visualizations/page/build.ts');
     const server = await startLiveViewServer({ root, port: 0, bundle: await buildLiveView(root) });
     const inspector = createLiveViewInspector(server.relayUrl, { WebSocket });
     const page = `${server.url}/live-view.html?relay=${encodeURIComponent(server.relayUrl)}`;

@@ -12,9 +12,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = [
   'adapters',
   'machine',
-  'visualizations/liveView.ts',
-  'visualizations/liveViewEvents.ts',
-  'visualizations/watch.ts',
+  'visualizations/inspector/liveView.ts',
+  'visualizations/inspector/liveViewEvents.ts',
+  'visualizations/inspector/watch.ts',
   'tsup.config.ts',
   'package.json',
   'tsconfig.json',

@@ -7,9 +7,9 @@
  * - `serve [--port N]`: serves the live view on 127.0.0.1 (default port 8090) with the relay for
  *   Node processes, until Ctrl-C.
  */
-import { buildLiveView, writeLiveView } from './build.js';
-import { writeDiagrams } from './generate.js';
-import { startLiveViewServer } from './serve.js';
+import { buildLiveView, writeLiveView } from './page/build.js';
+import { writeDiagrams } from './diagram/generate.js';
+import { startLiveViewServer } from './page/serve.js';
 
 export async function main(argv: readonly string[], root: string): Promise<void> {
   const [command = 'generate', ...rest] = argv;

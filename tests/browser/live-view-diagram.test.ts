@@ -1,4 +1,4 @@
-// The live view's diagram component (visualizations/live-view/diagramView.ts) in headless
+// The live view's diagram component (visualizations/page/live-view/diagramView.ts) in headless
 // Chromium at 1280×800, in an 800 px panel as the live view gives it: the real machine model laid
 // out by Graphviz's wasm in the page, with the socket's timings, labels measured in the page's
 // fonts. Everything is measured in the page: text boxes, on-screen font sizes, zoom.
@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForPage } from '../../visualizations/build.js';
+import { bundleForPage } from '../../visualizations/page/build.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;

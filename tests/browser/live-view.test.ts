@@ -1,4 +1,4 @@
-// The offline live view (visualizations/live-view.html) in headless Debian Chromium: the page and
+// The offline live view (visualizations/page/live-view.html) in headless Debian Chromium: the page and
 // its freshly built script served from 127.0.0.1, a real HeartSocket in the page (the browser's
 // own WebSocket) against a real `ws` server that goes half-open, and a Node HeartSocket shown
 // through the relay. The page's highlighted state must follow the machine.
@@ -8,9 +8,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
-import { createLiveViewInspector } from '../../visualizations/liveView.js';
-import { buildLiveView } from '../../visualizations/build.js';
-import { startLiveViewServer, type LiveViewServer } from '../../visualizations/serve.js';
+import { createLiveViewInspector } from '../../visualizations/inspector/liveView.js';
+import { buildLiveView } from '../../visualizations/page/build.js';
+import { startLiveViewServer, type LiveViewServer } from '../../visualizations/page/serve.js';
 import { TestServer } from '../support/server.js';
 import { dedupe } from '../support/dedupe.js';
 import { sleep } from '../support/wait.js';

@@ -129,8 +129,8 @@ describe('npm start (demo/run.mjs)', () => {
   }, 40_000);
 
   it('--live-view serves the live view and relays the run to it; Ctrl-C ends it with exit code 0', async () => {
-    if (!existsSync(join(root, 'visualizations', 'serve.ts'))) {
-      throw new Error('visualizations/serve.ts is missing: the live view is not in this checkout');
+    if (!existsSync(join(root, 'visualizations', 'page', 'serve.ts'))) {
+      throw new Error('visualizations/page/serve.ts is missing: the live view is not in this checkout');
     }
     const { child, output } = startDemo(['--fast', '--live-view']);
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../machine/backoff.js';
 import { resolveSettings } from '../../machine/settings.js';
 import { socketMachine } from '../../machine/socketMachine.js';
-import { describeMachine, SOCKET_DELAYS, type MachineModel } from '../../visualizations/diagram.js';
-import { generateDiagrams } from '../../visualizations/generate.js';
+import { describeMachine, SOCKET_DELAYS, type MachineModel } from '../../visualizations/diagram/diagram.js';
+import { generateDiagrams } from '../../visualizations/diagram/generate.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -95,7 +95,7 @@ describe('diagrams generated from socketMachine', async () => {
   it("include the README's picture, the six-state view with every flat state in it", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const picture = /!\[[^\]]*\]\((visualizations\/[^)]+\.svg)\)/.exec(readme)?.[1];
-    expect(picture).toBe('visualizations/socket-machine-flat.svg');
+    expect(picture).toBe('visualizations/generated/socket-machine-flat.svg');
     const flat = content('socket-machine-flat.svg');
     for (const state of ['connecting', 'open', 'awaitingPong', 'closing', 'reconnectWait', 'closed']) {
       expect(flat).toContain(`id="flat&#45;state&#45;${state}"`);

@@ -15,8 +15,8 @@ import {
   toDot,
   type MachineModel,
   type TransitionInfo,
-} from '../../visualizations/diagram.js';
-import { FLAT_STATES, flatModel, flatNameOf, toFlatDot, type FlatModel } from '../../visualizations/flatDiagram.js';
+} from '../../visualizations/diagram/diagram.js';
+import { FLAT_STATES, flatModel, flatNameOf, toFlatDot, type FlatModel } from '../../visualizations/diagram/flatDiagram.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const model = describeMachine(socketMachine);
@@ -51,7 +51,7 @@ const withTransition = (extra: Partial<TransitionInfo>): MachineModel => ({
 
 describe('toDot without options', () => {
   it('is still the committed socket-machine.dot, byte for byte', () => {
-    const committed = readFileSync(join(root, 'visualizations/socket-machine.dot'), 'utf8');
+    const committed = readFileSync(join(root, 'visualizations/generated/socket-machine.dot'), 'utf8');
     expect(toDot(socketMachine)).toBe(committed);
     expect(toDot(socketMachine, {})).toBe(committed);
     expect(dotFromModel(model)).toBe(committed);

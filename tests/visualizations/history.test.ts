@@ -1,10 +1,10 @@
 // The live view's timeline and clocks, fed the state changes a socket goes through: outages with
 // the right cause and detail, and countdowns computed from the socket's own settings.
 import { describe, expect, it } from 'vitest';
-import { causeOf, errorMessage, History, type StateChange } from '../../visualizations/live-view/history.js';
-import { timingsFromSettings } from '../../visualizations/diagramWords.js';
-import { duration } from '../../visualizations/live-view/format.js';
-import { clocksOf, type ClockInputs } from '../../visualizations/live-view/timers.js';
+import { causeOf, errorMessage, History, type StateChange } from '../../visualizations/page/live-view/history.js';
+import { timingsFromSettings } from '../../visualizations/diagram/diagramWords.js';
+import { duration } from '../../visualizations/page/live-view/format.js';
+import { clocksOf, type ClockInputs } from '../../visualizations/page/live-view/timers.js';
 
 // As a snapshot carries them through the relay: Infinity as a string.
 const settings = { heartbeat: { enabled: true, interval: 1000, timeout: 400 }, connectTimeout: 2000, closeTimeout: 150, reconnect: { maxRetries: 'Infinity', minUptime: 5000 } };

@@ -2,7 +2,7 @@
 // held (errors, buffers, sockets, cycles, long strings and lists), so the relay can always send it.
 import type { InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { toLiveViewEvent } from '../../visualizations/liveViewEvents.js';
+import { toLiveViewEvent } from '../../visualizations/inspector/liveViewEvents.js';
 
 /** The event as the live view would send it: an `@xstate.event` carrying `payload`. */
 function carried(payload: Record<string, unknown>): unknown {

@@ -2,7 +2,7 @@
 // its leaf were entered (re-entry restarts their timers), what a view that joins late cannot
 // know, and the settings read once per snapshot.
 import { describe, expect, it } from 'vitest';
-import { Session } from '../../visualizations/live-view/session.js';
+import { Session } from '../../visualizations/page/live-view/session.js';
 
 const CONNECTING = 'heartsocket.running.live.connecting';
 const OPEN = 'heartsocket.running.live.connected.open';

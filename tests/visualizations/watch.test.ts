@@ -6,8 +6,8 @@ import WebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { SET_TRAFFIC_TAP } from '../../adapters/trafficTap.js';
 import { stateNameOf } from '../../machine/stateName.js';
-import type { LiveViewEvent, LiveViewTraffic } from '../../visualizations/liveViewEvents.js';
-import { TRAFFIC_REPORT_MS, watchSocket } from '../../visualizations/watch.js';
+import type { LiveViewEvent, LiveViewTraffic } from '../../visualizations/inspector/liveViewEvents.js';
+import { TRAFFIC_REPORT_MS, watchSocket } from '../../visualizations/inspector/watch.js';
 import { TestServer } from '../support/server.js';
 import { sleep, waitFor } from '../support/wait.js';
 

@@ -3,8 +3,8 @@
  * history, traffic and last problems. Fed one live view event at a time (heartsocket's JSON, or
  * the Stately inspector's); holds no DOM.
  */
-import { timingsFromSettings, type DiagramTimings } from '../diagramWords.js';
-import type { LiveViewTraffic } from '../liveViewEvents.js';
+import { timingsFromSettings, type DiagramTimings } from '../../diagram/diagramWords.js';
+import type { LiveViewTraffic } from '../../inspector/liveViewEvents.js';
 import { isRecord } from './format.js';
 import { errorMessage, History } from './history.js';
 

@@ -5,8 +5,8 @@
  * `createLiveViewInspector(...).watch(socket)` (a Node process, through the relay) use.
  */
 import type { InspectionEvent } from 'xstate';
-import type { HeartSocket } from '../adapters/HeartSocket.js';
-import { SET_TRAFFIC_TAP, type TrafficTap } from '../adapters/trafficTap.js';
+import type { HeartSocket } from '../../adapters/HeartSocket.js';
+import { SET_TRAFFIC_TAP, type TrafficTap } from '../../adapters/trafficTap.js';
 import { LIVE_VIEW_VERSION, toLiveViewEvent, type LiveViewEvent, type LiveViewTraffic } from './liveViewEvents.js';
 
 /** How often counts are reported while they change. */

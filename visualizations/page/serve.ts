@@ -13,13 +13,13 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { BUNDLE_PATH } from './build.js';
 
 export interface LiveViewServerOptions {
-  /** The repository root (the files are served from its `visualizations/`). */
+  /** The repository root (the files are served from its `visualizations/page/`). */
   root: string;
   /** @default '127.0.0.1' — local only: events can carry message contents. */
   host?: string;
   /** @default 0 (any free port) */
   port?: number;
-  /** The page's script; without it, `visualizations/build/live-view.js` is read from disk. */
+  /** The page's script; without it, `visualizations/page/build/live-view.js` is read from disk. */
   bundle?: string;
   /** Messages kept for pages that join late (besides the latest traffic report of each socket). @default 1000 */
   replay?: number;
@@ -59,7 +59,7 @@ function watchMessageOf(message: string): { type: 'heartsocket.traffic' | 'heart
 }
 
 export async function startLiveViewServer(options: LiveViewServerOptions): Promise<LiveViewServer> {
-  const directory = join(options.root, 'visualizations');
+  const directory = join(options.root, 'visualizations', 'page');
   const replayMax = options.replay ?? 1000;
   const replay: string[] = [];
   // Traffic reports come four times a second per watched socket: a late page needs only the

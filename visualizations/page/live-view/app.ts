@@ -1,6 +1,6 @@
 /**
- * The live view page (`visualizations/live-view.html`), bundled with heartsocket and xstate by
- * `visualizations/build.ts` into `build/live-view.js`: no network access beyond the sockets you
+ * The live view page (`visualizations/page/live-view.html`), bundled with heartsocket and xstate by
+ * `visualizations/page/build.ts` into `build/live-view.js`: no network access beyond the sockets you
  * point it at.
  *
  * Two sources feed the same view, each socket its own session (pick it in the header):
@@ -13,11 +13,11 @@
  * `connectTimeout` is passed on as it is (the form has no field for it), and `connect` opens a
  * socket on load; `relay=<ws url>` listens to a relay on load.
  */
-import * as heartsocket from '../../adapters/index.js';
-import { HeartSocket } from '../../adapters/HeartSocket.js';
-import type { MachineModel } from '../diagram.js';
-import machineJson from '../socket-machine.json';
-import { watchSocket, type WatchOptions } from '../watch.js';
+import * as heartsocket from '../../../adapters/index.js';
+import { HeartSocket } from '../../../adapters/HeartSocket.js';
+import type { MachineModel } from '../../diagram/diagram.js';
+import machineJson from '../../generated/socket-machine.json';
+import { watchSocket, type WatchOptions } from '../../inspector/watch.js';
 import { DiagramView } from './diagramView.js';
 import { asIncoming, LiveView } from './view.js';
 

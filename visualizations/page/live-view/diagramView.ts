@@ -15,8 +15,8 @@
  * ```
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import { dotFromModel, timingsFromSettings, type LabelMeasure, type MachineModel } from '../diagram.js';
-import { flatModel, toFlatDot, type FlatModel } from '../flatDiagram.js';
+import { dotFromModel, timingsFromSettings, type LabelMeasure, type MachineModel } from '../../diagram/diagram.js';
+import { flatModel, toFlatDot, type FlatModel } from '../../diagram/flatDiagram.js';
 import type { DiagramLike } from './view.js';
 
 export type DiagramMode = 'flat' | 'full';

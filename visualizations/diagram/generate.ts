@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
-import { socketMachine } from '../machine/socketMachine.js';
+import { socketMachine } from '../../machine/socketMachine.js';
 import { describeMachine, renderSvg, toDot, toJson, toMermaid, type LabelMeasure } from './diagram.js';
 import { toFlatDot } from './flatDiagram.js';
 
@@ -30,8 +30,8 @@ export function readmeSnippet(mermaid: string): string {
     'starting at `reconnect.delay`, `minUptime` `reconnect.minUptime`), and `[guard]` when a condition picks the',
     'branch (`[else]`: none of the earlier ones held). What a state does without leaving it — entry actions,',
     'invoked actors, transitions that only run actions — is written inside it, or in a note for a composite state.',
-    'Also generated: [`socket-machine.svg`](../visualizations/socket-machine.svg) (Graphviz; timers are dashed),',
-    '[`socket-machine.dot`](../visualizations/socket-machine.dot) and [`socket-machine.json`](../visualizations/socket-machine.json).',
+    'Also generated: [`socket-machine.svg`](../visualizations/generated/socket-machine.svg) (Graphviz; timers are dashed),',
+    '[`socket-machine.dot`](../visualizations/generated/socket-machine.dot) and [`socket-machine.json`](../visualizations/generated/socket-machine.json).',
   ].join('\n');
 }
 
@@ -67,13 +67,13 @@ export async function generateDiagrams(root: string, machine: AnyStateMachine = 
   const page = await readFile(join(root, DIAGRAM_PAGE), 'utf8');
   const dot = toDot(machine);
   return [
-    { path: 'visualizations/socket-machine.mmd', content: mermaid },
-    { path: 'visualizations/socket-machine.dot', content: dot },
-    { path: 'visualizations/socket-machine.svg', content: await renderSvg(dot) },
-    { path: 'visualizations/socket-machine.json', content: toJson(machine) },
+    { path: 'visualizations/generated/socket-machine.mmd', content: mermaid },
+    { path: 'visualizations/generated/socket-machine.dot', content: dot },
+    { path: 'visualizations/generated/socket-machine.svg', content: await renderSvg(dot) },
+    { path: 'visualizations/generated/socket-machine.json', content: toJson(machine) },
     // The six states with the default timings: the README's picture (the full chart is above).
     {
-      path: 'visualizations/socket-machine-flat.svg',
+      path: 'visualizations/generated/socket-machine-flat.svg',
       content: await renderSvg(toFlatDot(describeMachine(machine), { labelSize: generousTextSize })),
     },
     { path: DIAGRAM_PAGE, content: withDiagram(page, mermaid) },

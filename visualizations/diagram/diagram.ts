@@ -45,7 +45,7 @@ function internalLines(
   ];
 }
 
-const HEADER = 'Generated from machine/socketMachine.ts by `npm run viz` (visualizations/generate.ts). Do not edit.';
+const HEADER = 'Generated from machine/socketMachine.ts by `npm run viz` (visualizations/diagram/generate.ts). Do not edit.';
 
 // ---------------------------------------------------------------------------------------------
 // Mermaid

@@ -4,7 +4,7 @@
  * peer has been silent. Computed from the socket's own settings and the times the view saw it
  * enter each state; pure, so a test can give it any moment.
  */
-import type { DiagramTimings } from '../diagramWords.js';
+import type { DiagramTimings } from '../../diagram/diagramWords.js';
 import { duration } from './format.js';
 import { valueHas } from './history.js';
 

@@ -4,7 +4,7 @@
  * name of the machine must be in these dictionaries: one that is not makes the generator throw,
  * as `SOCKET_DELAYS` does.
  */
-import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, type SocketSettings } from '../../machine/settings.js';
 import { SOCKET_DELAYS, type MachineModel, type StateInfo, type TransitionInfo } from './machineModel.js';
 
 /**
@@ -169,7 +169,7 @@ export type FlatStateName = keyof typeof FLAT_STATE_WORDS;
 export function lookup<T>(dictionary: Readonly<Record<string, T>>, name: string, what: string, where: string): T {
   if (!Object.prototype.hasOwnProperty.call(dictionary, name)) {
     throw new Error(
-      `visualizations: the machine has ${what} "${name}" that ${where} (visualizations/diagram.ts) does not describe; ` +
+      `visualizations: the machine has ${what} "${name}" that ${where} (visualizations/diagram/diagramWords.ts) does not describe; ` +
         'add its wording there.',
     );
   }

@@ -2,7 +2,7 @@
  * The live view's panels for the socket shown: its timers, traffic, last error and close, and its
  * settings in one line. Each function redraws one element from a `Session`.
  */
-import { describeRetryDelay, type DiagramTimings } from '../diagramWords.js';
+import { describeRetryDelay, type DiagramTimings } from '../../diagram/diagramWords.js';
 import { bytes, clock, duration, isRecord, plural } from './format.js';
 import { describeClose } from './history.js';
 import type { Session } from './session.js';

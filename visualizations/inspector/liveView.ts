@@ -1,7 +1,7 @@
 // The offline live view's link: a visualization (its page imports it), built on the public HeartSocket.
 import type { InspectionEvent } from 'xstate';
-import { HeartSocket } from '../adapters/HeartSocket.js';
-import type { SocketOptions } from '../adapters/options.js';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
+import type { SocketOptions } from '../../adapters/options.js';
 import { toLiveViewEvent, type LiveViewEvent } from './liveViewEvents.js';
 import { watchSocket, type WatchOptions } from './watch.js';
 
@@ -67,7 +67,7 @@ export interface LiveViewInspector {
 
 /**
  * Streams sockets to the live view relay (`npm run viz:serve`), where the offline live view page
- * (`visualizations/live-view.html`) draws them: `watch(socket)` for a HeartSocket (states and
+ * (`visualizations/page/live-view.html`) draws them: `watch(socket)` for a HeartSocket (states and
  * traffic), or `inspect` as an XState inspection observer. The link is itself a HeartSocket (no heartbeat): events are queued
  * until the relay is reached, and it reconnects if the relay restarts. Call `stop()` when done.
  *

@@ -4,7 +4,7 @@
  * diagrams and the live view are drawn from). Pure and deterministic.
  */
 import type { AnyStateMachine } from 'xstate';
-import { DEFAULT_SETTINGS } from '../machine/settings.js';
+import { DEFAULT_SETTINGS } from '../../machine/settings.js';
 
 /** A named delay of the machine: the option that sets it and its default. */
 export interface DelayInfo {
@@ -159,7 +159,7 @@ function delayOf(
   const info = delays[name];
   if (info === undefined) {
     throw new Error(
-      `visualizations: the machine has a delay "${name}" that SOCKET_DELAYS (visualizations/diagram.ts) does not ` +
+      `visualizations: the machine has a delay "${name}" that SOCKET_DELAYS (visualizations/diagram/machineModel.ts) does not ` +
         'describe; add it with its option name and default.',
     );
   }

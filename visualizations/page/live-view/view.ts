@@ -5,9 +5,9 @@
  * (`toLiveViewEvent`, `watchSocket`, what `createLiveViewInspector` sends) and the Stately
  * inspector's (`createWebSocketInspector` from `@statelyai/inspect`).
  */
-import { stateNameOf } from '../../machine/stateName.js';
-import type { MachineModel, TransitionInfo } from '../diagram.js';
-import type { LiveViewTraffic } from '../liveViewEvents.js';
+import { stateNameOf } from '../../../machine/stateName.js';
+import type { MachineModel, TransitionInfo } from '../../diagram/diagram.js';
+import type { LiveViewTraffic } from '../../inspector/liveViewEvents.js';
 import { describeSettings, renderClocks, renderProblems, renderTraffic } from './panels.js';
 import { Session, type LogEntry, type SessionSource } from './session.js';
 import { clock, duration, isRecord } from './format.js';

@@ -4,7 +4,7 @@
  * failed) until it was open again — with their cause. Pure: fed the socket's state changes with
  * the event that caused each, it knows nothing of the DOM.
  */
-import type { DiagramTimings } from '../diagramWords.js';
+import type { DiagramTimings } from '../../diagram/diagramWords.js';
 import { duration } from './format.js';
 
 /** Why a connection was lost, or why an attempt failed. */
