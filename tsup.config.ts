@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'adapters/index.ts', machine: 'machine/index.ts', server: 'adapters/server/index.ts', react: 'adapters/react/index.ts' },
+  entry: {
+    index: 'adapters/index.ts',
+    machine: 'machine/index.ts',
+    server: 'adapters/server/index.ts',
+    react: 'adapters/react/index.ts',
+    'live-view': 'visualizations/inspector/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^heartsocket\/machine$/, replacement: source('./machine/index.ts') },
       { find: /^heartsocket\/server$/, replacement: source('./adapters/server/index.ts') },
       { find: /^heartsocket\/react$/, replacement: source('./adapters/react/index.ts') },
+      { find: /^heartsocket\/live-view$/, replacement: source('./visualizations/inspector/index.ts') },
     ],
   },
   test: {
@@ -24,7 +25,7 @@ export default defineConfig({
     hookTimeout: 15_000,
     coverage: {
       provider: 'v8',
-      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/inspector/liveView.ts', 'visualizations/inspector/liveViewEvents.ts', 'visualizations/inspector/watch.ts'],
+      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/inspector/**/*.ts'],
       // Re-exports and type declarations: no code of their own to cover.
       exclude: ['**/index.ts', 'machine/types.ts'],
       reporter: ['text', 'html'],

@@ -4,7 +4,7 @@
  * - `HeartSocket`: a drop-in for `WebSocket` with heartbeat, dead-peer detection and reconnect.
  * - `createSocketActor`: the same, as a plain XState actor.
  * - `socketMachine` (also from `heartsocket/machine`): the pure statechart.
- * - `createLiveViewInspector`: streams the statechart to the offline live view (debugging).
+ * - The live view's inspector (debugging) is an entry of its own: `heartsocket/live-view`.
  *
  * @module heartsocket
  */
@@ -14,14 +14,6 @@ export type { SocketActorOptions, SocketOptions } from './options.js';
 export type { SocketClock } from './clock.js';
 export type { ProtocolsSource } from './protocols.js';
 export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
-export {
-  createLiveViewInspector,
-  type LiveViewEvent,
-  type LiveViewInspector,
-  type LiveViewInspectorOptions,
-  type LiveViewTraffic,
-  type WatchOptions,
-} from '../visualizations/inspector/liveView.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';

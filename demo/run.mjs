@@ -109,37 +109,36 @@ const scene = (title) => print(`\n${stamp()} ${bold(`▶ ${title}`)}`);
 // ── the package, built if needed ────────────────────────────────────────────────────────────
 await ensureBuilt({ log: (line) => console.error(dim(line)) });
 // A package may import itself by its name: this is what an app writes.
-const { HeartSocket, createLiveViewInspector } = await import('heartsocket');
+const { HeartSocket } = await import('heartsocket');
 const { acceptHeartbeats } = await import('heartsocket/server');
 
 // ── the live view (--live-view) ─────────────────────────────────────────────────────────────
 /**
  * Serves visualizations/page/live-view.html with its relay on 127.0.0.1 (a free port) and watches the
- * demo's sockets there. The server code is TypeScript: esbuild compiles it.
- * Returns null, having said why, when the live view is not available.
+ * demo's sockets there, through `heartsocket/live-view` (imported only here, as an app that
+ * debugs this way would). The server code is TypeScript: esbuild compiles it.
+ * Throws, saying what is missing, when the live view cannot start: it was asked for.
  */
 async function startLiveView() {
+  let createLiveViewInspector;
+  try {
+    ({ createLiveViewInspector } = await import('heartsocket/live-view'));
+  } catch (error) {
+    throw new Error(
+      `--live-view: heartsocket/live-view could not be imported (${error instanceof Error ? error.message : error}); ` +
+        'run `npm run build`, or leave out --live-view',
+    );
+  }
   const needed = ['visualizations/page/live-view.html', 'visualizations/page/serve.ts', 'visualizations/page/build.ts'];
   const missing = needed.filter((file) => !existsSync(join(root, file)));
-  if (missing.length > 0 || typeof createLiveViewInspector !== 'function') {
-    console.error(
-      `The live view is not available in this checkout (missing: ${missing.join(', ') || 'createLiveViewInspector'}); ` +
-        'running the terminal demo without it.',
-    );
-    return null;
-  }
-  try {
-    const { importTypeScript } = await import('../scripts/import-ts.mjs');
-    const { startLiveViewServer } = await importTypeScript(root, 'visualizations/page/serve.ts');
-    const { buildLiveView } = await importTypeScript(root, 'visualizations/page/build.ts');
-    const server = await startLiveViewServer({ root, port: 0, bundle: await buildLiveView(root) });
-    const inspector = createLiveViewInspector(server.relayUrl, { WebSocket });
-    const page = `${server.url}/live-view.html?relay=${encodeURIComponent(server.relayUrl)}`;
-    return { server, inspector, page };
-  } catch (error) {
-    console.error(`The live view could not start (${error instanceof Error ? error.message : error}); running without it.`);
-    return null;
-  }
+  if (missing.length > 0) throw new Error(`--live-view: this checkout has no ${missing.join(', ')}`);
+  const { importTypeScript } = await import('../scripts/import-ts.mjs');
+  const { startLiveViewServer } = await importTypeScript(root, 'visualizations/page/serve.ts');
+  const { buildLiveView } = await importTypeScript(root, 'visualizations/page/build.ts');
+  const server = await startLiveViewServer({ root, port: 0, bundle: await buildLiveView(root) });
+  const inspector = createLiveViewInspector(server.relayUrl, { WebSocket });
+  const page = `${server.url}/live-view.html?relay=${encodeURIComponent(server.relayUrl)}`;
+  return { server, inspector, page };
 }
 
 /** Best effort: the desktop's browser, only when someone is watching the terminal. */
@@ -159,7 +158,15 @@ function openInBrowser(url) {
   child.unref();
 }
 
-const liveView = flags['live-view'] ? await startLiveView() : null;
+let liveView = null;
+if (flags['live-view']) {
+  try {
+    liveView = await startLiveView();
+  } catch (error) {
+    console.error(`demo: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
+}
 if (liveView) {
   console.log(`${bold('live view')}  ${liveView.page}`);
   openInBrowser(liveView.page);

@@ -8,18 +8,16 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// The package's main entry also bundles the live view's Node side (createLiveViewInspector).
+// heartsocket/live-view is built from visualizations/inspector/ (createLiveViewInspector).
 const SOURCES = [
   'adapters',
   'machine',
-  'visualizations/inspector/liveView.ts',
-  'visualizations/inspector/liveViewEvents.ts',
-  'visualizations/inspector/watch.ts',
+  'visualizations/inspector',
   'tsup.config.ts',
   'package.json',
   'tsconfig.json',
 ];
-const OUTPUTS = ['index', 'machine', 'server', 'react'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
+const OUTPUTS = ['index', 'machine', 'server', 'react', 'live-view'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
 const LOCK = join(root, 'node_modules', '.cache', 'heartsocket-build.lock');
 const STALE_LOCK_MS = 120_000;
 

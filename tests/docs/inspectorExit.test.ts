@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Bundles `code` (TypeScript, importing `heartsocket`) into a runnable file; returns its path. */
+/** Bundles `code` (TypeScript, importing `heartsocket` and `heartsocket/live-view`) into a runnable file; returns its path. */
 async function bundle(name: string, code: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const source = join(dir, `${name}.ts`);
@@ -33,7 +33,7 @@ async function bundle(name: string, code: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    alias: { heartsocket: join(root, 'adapters/index.ts') },
+    alias: { heartsocket: join(root, 'adapters/index.ts'), 'heartsocket/live-view': join(root, 'visualizations/inspector/index.ts') },
     external: ['ws', '@statelyai/inspect'],
     logLevel: 'silent',
   });

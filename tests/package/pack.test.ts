@@ -72,24 +72,28 @@ describe('the packed package, installed in a fresh project', () => {
   it('contains the build, the README and package.json, nothing else', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
-    for (const entry of ['index', 'machine', 'server']) {
+    for (const entry of ['index', 'machine', 'server', 'react', 'live-view']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(packedFiles).toContain(`dist/${entry}.${extension}`);
     }
     expect(packedFiles.filter((file) => !/^(dist\/|README\.md$|package\.json$|LICENSE$)/.test(file))).toEqual([]);
   });
 
-  it('imports as ESM: heartsocket, heartsocket/machine and heartsocket/server', async () => {
+  it('imports as ESM: heartsocket, heartsocket/machine, heartsocket/server and heartsocket/live-view', async () => {
     writeFileSync(
       join(app, 'esm.mjs'),
       `import { HeartSocket, HeartSocketError, createSocketActor, socketMachine, stateNameOf } from 'heartsocket';
 import * as machine from 'heartsocket/machine';
 import * as server from 'heartsocket/server';
+import * as liveView from 'heartsocket/live-view';
+import * as main from 'heartsocket';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let noWebSocket = '';
 try { new HeartSocket('ws://127.0.0.1:9'); } catch (error) { noWebSocket = error.constructor.name + ': ' + error.message; }
 let notAServer = '';
 try { server.acceptHeartbeats({}); } catch (error) { notAServer = error.constructor.name + ': ' + error.message; }
+let liveViewNoWebSocket = '';
+try { liveView.createLiveViewInspector('ws://127.0.0.1:9'); } catch (error) { liveViewNoWebSocket = error.constructor.name + ': ' + error.message; }
 let deepImport = '';
 try { await import('heartsocket/dist/index.js'); } catch (error) { deepImport = error.code; }
 console.log(JSON.stringify({
@@ -105,6 +109,9 @@ console.log(JSON.stringify({
   serverExports: Object.keys(server).sort(),
   maxSilence: server.DEFAULT_MAX_SILENCE,
   notAServer,
+  liveViewExports: Object.keys(liveView).sort(),
+  mainHasLiveView: 'createLiveViewInspector' in main,
+  liveViewNoWebSocket,
   noWebSocket,
   deepImport,
   version: require('heartsocket/package.json').version,
@@ -124,6 +131,8 @@ console.log(JSON.stringify({
       sameMachine: true,
       serverExports: ['DEFAULT_MAX_SILENCE', 'acceptHeartbeats'],
       maxSilence: 10_000,
+      liveViewExports: ['createLiveViewInspector'],
+      mainHasLiveView: false,
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       version: '0.1.0',
     });
@@ -131,15 +140,18 @@ console.log(JSON.stringify({
     expect(result.noWebSocket).toMatch(/^TypeError: .*options\.WebSocket/);
     // heartsocket/server runs without `ws` installed (an optional peer, and not here): it only checks its input.
     expect(result.notAServer).toMatch(/^TypeError: .*needs a ws WebSocketServer/);
+    // The live view's link is a HeartSocket too (the main entry's, from the shared chunk): the same error.
+    expect(result.liveViewNoWebSocket).toBe(result.noWebSocket);
   });
 
-  it('requires as CommonJS: heartsocket, heartsocket/machine and heartsocket/server', async () => {
+  it('requires as CommonJS: heartsocket, heartsocket/machine, heartsocket/server and heartsocket/live-view', async () => {
     writeFileSync(
       join(app, 'cjs.cjs'),
       `const server = require('heartsocket/server');
 const serverLoadsXstate = Object.keys(require.cache).some((file) => /[\\\\/]xstate[\\\\/]/.test(file));
 const { HeartSocket, createSocketActor, socketMachine } = require('heartsocket');
 const machine = require('heartsocket/machine');
+const liveView = require('heartsocket/live-view');
 console.log(JSON.stringify({
   HeartSocketIsClass: /^class\\b/.test(Function.prototype.toString.call(HeartSocket)),
   extendsEventTarget: HeartSocket.prototype instanceof EventTarget,
@@ -153,6 +165,9 @@ console.log(JSON.stringify({
   maxSilence: server.DEFAULT_MAX_SILENCE,
   serverLoadsXstate,
   serverResolved: require.resolve('heartsocket/server').replace(/\\\\/g, '/').split('/node_modules/').pop(),
+  createLiveViewInspector: typeof liveView.createLiveViewInspector,
+  mainHasLiveView: 'createLiveViewInspector' in require('heartsocket'),
+  liveViewResolved: require.resolve('heartsocket/live-view').replace(/\\\\/g, '/').split('/node_modules/').pop(),
 }));
 `,
     );
@@ -169,6 +184,9 @@ console.log(JSON.stringify({
       maxSilence: 10_000,
       serverLoadsXstate: false,
       serverResolved: 'heartsocket/dist/server.cjs',
+      createLiveViewInspector: 'function',
+      mainHasLiveView: false,
+      liveViewResolved: 'heartsocket/dist/live-view.cjs',
     });
   });
 
@@ -178,6 +196,7 @@ console.log(JSON.stringify({
       `import { HeartSocket, type HeartSocketOptions, stateNameOf } from 'heartsocket';
 import { socketMachine } from 'heartsocket/machine';
 import { acceptHeartbeats, type AcceptHeartbeatsOptions } from 'heartsocket/server';
+import { createLiveViewInspector, type LiveViewInspector, type LiveViewInspectorOptions } from 'heartsocket/live-view';
 import type { WebSocketServer } from 'ws';
 declare const wss: WebSocketServer;
 const heartbeats = acceptHeartbeats(wss, { maxSilence: 5000 } satisfies AcceptHeartbeatsOptions);
@@ -187,6 +206,12 @@ const socket = new HeartSocket('ws://127.0.0.1:9', [], options);
 socket.addEventListener('statechange', () => console.log(socket.state, socket.readyState === HeartSocket.OPEN));
 const name: 'connecting' | 'open' | 'awaitingPong' | 'closing' | 'closed' | 'reconnectWait' = stateNameOf(socket.actor.getSnapshot());
 console.log(name, socketMachine.id);
+// The live view watches the main entry's HeartSocket: both entries' declarations share its type.
+const liveOptions: LiveViewInspectorOptions = { buffer: 100 };
+const live: LiveViewInspector = createLiveViewInspector('ws://127.0.0.1:8090', liveOptions);
+const unwatch: () => void = live.watch(socket, { label: 'feed' });
+unwatch();
+live.stop();
 `,
     );
     writeFileSync(
@@ -194,9 +219,11 @@ console.log(name, socketMachine.id);
       `import hs = require('heartsocket');
 import machine = require('heartsocket/machine');
 import server = require('heartsocket/server');
+import liveView = require('heartsocket/live-view');
 const socket: hs.HeartSocket | null = null;
 const serverOptions: server.AcceptHeartbeatsOptions = { ping: 'ping', pong: 'pong' };
-console.log(socket, machine.socketMachine.id, hs.createSocketActor, server.acceptHeartbeats, serverOptions);
+const live: liveView.LiveViewInspector = liveView.createLiveViewInspector('ws://127.0.0.1:8090');
+console.log(socket, machine.socketMachine.id, hs.createSocketActor, server.acceptHeartbeats, serverOptions, live.dropped);
 `,
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
