@@ -39,12 +39,14 @@ const RECORD_HIGHLIGHTS = () => {
 
 let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let server: LiveViewServer | null = null;
+let bundle = '';
 const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
   // The width a person debugging on a laptop has.
   browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
-  server = await startLiveViewServer({ root, bundle: await buildLiveView(root) });
+  bundle = await buildLiveView(root);
+  server = await startLiveViewServer({ root, bundle });
 }, 60_000);
 
 afterEach(async () => {
@@ -56,7 +58,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(query: string): Promise<{ page: Page; errors: string[] }> {
+/** The live view page, served by `from` (the shared server unless given): only its own page may use a relay. */
+async function openPage(query: string, from: LiveViewServer = server!): Promise<{ page: Page; errors: string[] }> {
   const page = await browser!.context.newPage();
   cleanups.push(() => page.close());
   const errors: string[] = [];
@@ -65,7 +68,7 @@ async function openPage(query: string): Promise<{ page: Page; errors: string[] }
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.addInitScript(RECORD_HIGHLIGHTS);
-  await page.goto(`${server!.url}/live-view.html?${query}`);
+  await page.goto(`${from.url}/live-view.html?${query}`);
   return { page, errors };
 }
 
@@ -276,7 +279,7 @@ describe('the offline live view in Chromium', () => {
     const goneUrl = gone.url;
     await gone.stop(); // nothing listens there: connection refused
     // A relay of its own: the shared one replays other tests' sockets to late joiners.
-    const relay = await startLiveViewServer({ root, bundle: '' });
+    const relay = await startLiveViewServer({ root, bundle });
     cleanups.push(() => relay.close());
     const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
     cleanups.push(() => live.stop());
@@ -287,7 +290,7 @@ describe('the offline live view in Chromium', () => {
     live.watch(feed, { label: 'feed' });
     live.watch(refused, { label: 'refused' });
 
-    const { page, errors } = await openPage(new URLSearchParams({ relay: relay.relayUrl }).toString());
+    const { page, errors } = await openPage(new URLSearchParams({ relay: relay.relayUrl }).toString(), relay);
     await page.waitForFunction(() => document.querySelectorAll('#session-select option').length === 2, undefined, { timeout: 5000 });
     expect(await page.$$eval('#session-select option', (options) => options.map((option) => option.textContent))).toEqual([
       '#1 feed (relay)',
@@ -309,6 +312,29 @@ describe('the offline live view in Chromium', () => {
     expect(await page.textContent('#outages li[data-cause]')).toMatch(/connect failed: 1006 — connect ECONNREFUSED/);
     await screenshot(page, 'live-view-relay');
     expect(errors).toEqual([]);
+  });
+
+  it("lets only its own page use the relay: a page of another origin (here, another port) is refused", async () => {
+    const other = await startLiveViewServer({ root, bundle });
+    cleanups.push(() => other.close());
+    const { page, errors } = await openPage('', other);
+    // What any page may run: Chromium sends the page's own Origin, which the script cannot change.
+    const attempt = (relayUrl: string): Promise<string> =>
+      page.evaluate(
+        (url) =>
+          new Promise<string>((resolve) => {
+            const ws = new window.WebSocket(url); // the browser's, not the ws this file imports
+            ws.onopen = () => {
+              ws.close();
+              resolve('open');
+            };
+            ws.onclose = (event) => resolve(`closed ${event.code}`);
+          }),
+        relayUrl,
+      );
+    expect(await attempt(server!.relayUrl)).toBe('closed 1006');
+    expect(errors.join('\n')).toMatch(/Unexpected response code: 403/);
+    expect(await attempt(other.relayUrl)).toBe('open');
   });
 
   it('shows a Node process through the relay (createLiveViewInspector), late joiners included', async () => {

@@ -3,14 +3,17 @@
  * over HTTP and relays inspection events over WebSocket. Node processes connect with
  * `createLiveViewInspector(url)` (or `createWebSocketInspector({ url })` from `@statelyai/inspect`)
  * and send; pages listen. Every message goes to every other client, and the latest ones are
- * replayed to a page that joins late, so it can show the current state at once.
+ * replayed to a page that joins late, so it can show the current state at once. Only the page it
+ * serves and processes that send no `Origin` may connect (`relayOrigin.ts`): other pages get 403.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BUNDLE_PATH } from './build.js';
+import { pageOrigins, refusalOf } from './relayOrigin.js';
 
 export interface LiveViewServerOptions {
   /** The repository root (the files are served from its `visualizations/page/`). */
@@ -23,6 +26,8 @@ export interface LiveViewServerOptions {
   bundle?: string;
   /** Messages kept for pages that join late (besides the latest traffic report of each socket). @default 1000 */
   replay?: number;
+  /** Told of each client refused for its `Origin` (`reason` names it), e.g. to print it. */
+  onRefused?: (origin: string, reason: string) => void;
 }
 
 export interface LiveViewServer {
@@ -44,6 +49,16 @@ const TYPES: Record<string, string> = {
 };
 
 const MAX_MESSAGE = 1 << 20;
+
+/** Ends an upgrade request with an HTTP error whose body says why. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.on('error', () => socket.destroy());
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
 
 /** A traffic report or the end of a watch: its type and socket; null for every other message. */
 function watchMessageOf(message: string): { type: 'heartsocket.traffic' | 'heartsocket.unwatch'; rootId: string } | null {
@@ -94,7 +109,18 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
   const http = createServer((request, response) => {
     serve(request, response).catch(() => response.writeHead(500).end());
   });
-  const relay = new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE });
+  const relay = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  // ws's advice: check who connects in the HTTP server's 'upgrade' event, before the handshake.
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const origin = request.headers.origin;
+    const refusal = refusalOf(origin, pageOrigins(http.address() as AddressInfo));
+    if (refusal !== null) {
+      options.onRefused?.(origin!, refusal);
+      refuseUpgrade(socket, 403, refusal);
+      return;
+    }
+    relay.handleUpgrade(request, socket, head, (client) => relay.emit('connection', client, request));
+  });
   relay.on('connection', (client) => {
     for (const message of replay) client.send(message);
     for (const message of latestTraffic.values()) client.send(message);
