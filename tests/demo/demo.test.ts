@@ -1,7 +1,8 @@
 // `npm start`: the demo runs as a child process, plays its scripted outage and exits 0.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -18,9 +19,9 @@ interface Run {
   stderr: string;
 }
 
-/** Starts the demo; `output()` is what it has printed so far. */
-function startDemo(args: string[]) {
-  const child = spawn(process.execPath, [DEMO, ...args], {
+/** Starts the demo (`nodeArgs`: Node's own flags); `output` is what it has printed so far. */
+function startDemo(args: string[], nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, DEMO, ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,9 +32,9 @@ function startDemo(args: string[]) {
   return { child, output };
 }
 
-function runDemo(args: string[], timeoutMs = 45_000): Promise<Run> {
+function runDemo(args: string[], timeoutMs = 45_000, nodeArgs: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const { child, output } = startDemo(args);
+    const { child, output } = startDemo(args, nodeArgs);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the demo did not finish within ${timeoutMs} ms\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`));
@@ -134,6 +135,7 @@ describe('npm start (demo/run.mjs)', () => {
     }
     const { child, output } = startDemo(['--fast', '--live-view']);
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    let page: string | undefined;
     try {
       const deadline = Date.now() + 45_000;
       while (!output.stdout.includes('Ctrl-C to quit')) {
@@ -143,7 +145,7 @@ describe('npm start (demo/run.mjs)', () => {
         await sleep(100);
       }
       expect(output.stdout).toMatch(/^Summary$/m);
-      const page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(output.stdout)?.[1];
+      page = /live view {2}(http:\/\/127\.0\.0\.1:\d+\/live-view\.html\?relay=\S+)/.exec(output.stdout)?.[1];
       expect(page, output.stdout).toBeDefined();
       const response = await fetch(page!);
       expect(response.status).toBe(200);
@@ -172,9 +174,37 @@ describe('npm start (demo/run.mjs)', () => {
     } finally {
       child.kill('SIGINT');
     }
+    // Bounded: a demo that ignores Ctrl-C is killed, and the test fails on its exit code.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const [code] = await exited;
+    clearTimeout(kill);
     expect(code, output.stdout + output.stderr).toBe(0);
+    expect(output.stderr).toBe('');
+    // Nothing is left listening: the page's server and its relay ended with the process.
+    await expect(fetch(page!)).rejects.toThrow('fetch failed');
   }, 60_000);
+
+  it('--live-view without heartsocket/live-view is an error (exit code 1) that names the entry, not a run without it', async () => {
+    // A module hook that makes `import('heartsocket/live-view')` fail, as in a checkout not built yet.
+    const hooks = mkdtempSync(join(tmpdir(), 'heartsocket-demo-'));
+    try {
+      writeFileSync(
+        join(hooks, 'hooks.mjs'),
+        `export async function resolve(specifier, context, next) {
+  if (specifier === 'heartsocket/live-view') throw new Error('not here (hidden by the test)');
+  return next(specifier, context);
+}
+`,
+      );
+      writeFileSync(join(hooks, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+      const run = await runDemo(['--fast', '--live-view'], 30_000, ['--import', join(hooks, 'register.mjs')]);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/^demo: --live-view: heartsocket\/live-view could not be imported \(not here \(hidden by the test\)\)/m);
+      expect(run.stdout).not.toMatch(/▶ 1\./);
+    } finally {
+      rmSync(hooks, { recursive: true, force: true });
+    }
+  }, 40_000);
 
   it('explains its flags, and rejects unknown ones with exit code 2', async () => {
     const help = await runDemo(['--help'], 20_000);
