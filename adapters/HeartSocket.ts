@@ -371,7 +371,7 @@ export class HeartSocket extends SocketEventTarget {
   }
 
   /**
-   * For the live view (`visualizations/watch.ts`): taps this socket's traffic while it is
+   * For the live view (`visualizations/inspector/watch.ts`): taps this socket's traffic while it is
    * watched; `null` removes the tap.
    *
    * @internal

@@ -87,7 +87,16 @@ export function guardedInspector(inspect: InspectorOption, reporter: CallbackRep
   };
 }
 
-/** What `options.inspect` takes: XState's inspection observer, or a function of each event. */
+/**
+ * What `options.inspect` takes: XState's inspection observer, or a function of each event.
+ *
+ * @example
+ * ```ts
+ * import { createBrowserInspector } from '@statelyai/inspect';
+ * const inspect: InspectorOption = createBrowserInspector().inspect;
+ * new HeartSocket(url, [], { inspect });
+ * ```
+ */
 export type InspectorOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**

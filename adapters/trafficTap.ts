@@ -1,4 +1,4 @@
-// The one way a debugging view (visualizations/watch.ts) hears a socket's traffic. Sockets nobody
+// The one way a debugging view (visualizations/inspector/watch.ts) hears a socket's traffic. Sockets nobody
 // watches have no tap: their message path pays one null check.
 import type { SendData } from '../machine/types.js';
 
