@@ -41,7 +41,7 @@ report(
   'Bundled by esbuild (`format: esm`, `platform: browser`, `target: es2022`, minified), gzipped by ' +
     'node:zlib at level 9; heartsocket from its build (`dist/index.js`). Deterministic: measured once.',
   table(
-    ['bundle', 'minified KiB', 'min + gzip KiB', 'gzip ÷ reconnecting-websocket'],
-    sizes.map(([label, s]) => [label, kib(s.minified), kib(s.gzipped), `${fixed(s.gzipped / base, 1)}×`]),
+    ['bundle', 'minified KiB', 'min + gzip KiB', 'min + gzip bytes', 'gzip ÷ reconnecting-websocket'],
+    sizes.map(([label, s]) => [label, kib(s.minified), kib(s.gzipped), s.gzipped.toLocaleString('en'), `${fixed(s.gzipped / base, 1)}×`]),
   ),
 );
