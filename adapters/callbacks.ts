@@ -1,8 +1,9 @@
-import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { Actor, InspectionEvent } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
 import type { CallbackEvent } from '../machine/types.js';
-import type { DeliveryScheduler } from './deliveryScheduler.js';
+import type { StepRunner } from './deliveryScheduler.js';
+import type { InspectorOption } from './options.js';
 
 /**
  * Calls the functions given in the options (`shouldReconnect`, `isPong`, the inspector, the clock,
@@ -10,21 +11,21 @@ import type { DeliveryScheduler } from './deliveryScheduler.js';
  * actor as `CALLBACK.THREW` (an `error` event for the user) and a stand-in answer is used.
  */
 export class CallbackReporter {
-  /** The actor reports go to, and its steps; set by `attach`. */
+  /** The actor reports go to, and the scheduler whose steps they are sent in; set by `attach`. */
   #actor: Actor<typeof socketMachine> | undefined;
-  #steps: DeliveryScheduler | undefined;
+  #scheduler: StepRunner | undefined;
   /** Throws from before anyone could listen: while the actor and the socket are being made. */
   #early: CallbackEvent[] | undefined;
 
   /**
-   * From the next microtask on, reports go to `actor`, each as one of its `steps`. Not at
+   * From the next microtask on, reports go to `actor`, each as a step of `scheduler`. Not at
    * once: the inspector and the clock are called while the socket is being constructed, and an
    * `error` event then would reach no listener — the caller has not had a chance to add one.
    */
-  attach(actor: Actor<typeof socketMachine>, steps: DeliveryScheduler): void {
+  attach(actor: Actor<typeof socketMachine>, scheduler: StepRunner): void {
     queueMicrotask(() => {
       this.#actor = actor;
-      this.#steps = steps;
+      this.#scheduler = scheduler;
       for (const event of this.#early ?? []) this.#send(event);
       this.#early = undefined;
     });
@@ -38,7 +39,7 @@ export class CallbackReporter {
 
   #send(event: CallbackEvent): void {
     const actor = this.#actor!;
-    this.#steps!.enter(() => actor.send(event));
+    this.#scheduler!.enter(() => actor.send(event));
   }
 
   /** `call()`, or `standIn()` if it throws; the throw is reported. */
@@ -52,10 +53,11 @@ export class CallbackReporter {
   }
 
   /**
-   * `fn` (of one argument: `isPong`, `shouldReconnect`), made safe: a throw is reported and
-   * `standIn` answers instead. One argument, not a rest array: `isPong` runs for every message.
+   * A user's `fn` (of one argument: `isPong`, `shouldReconnect`), made safe: a throw is reported
+   * and `standIn` answers instead. heartsocket's own default cannot throw: it is returned as it is.
    */
-  guard<A, R>(option: string, fn: (arg: A) => R, standIn: R): (arg: A) => R {
+  guard<A, R>(option: string, fn: (arg: A) => R, ownDefault: (arg: A) => R, standIn: R): (arg: A) => R {
+    if (fn === ownDefault) return fn;
     return (arg) => {
       try {
         return fn(arg);
@@ -88,24 +90,17 @@ export function guardedInspector(inspect: InspectorOption, reporter: CallbackRep
 }
 
 /**
- * What `options.inspect` takes: XState's inspection observer, or a function of each event.
- *
- * @example
- * ```ts
- * import { createBrowserInspector } from '@statelyai/inspect';
- * const inspect: InspectorOption = createBrowserInspector().inspect;
- * new HeartSocket(url, [], { inspect });
- * ```
- */
-export type InspectorOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-
-/**
  * The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is
- * reported. (The default cannot throw: settings without a user's are returned as they are, shared.)
+ * reported. Settings with the default are returned as they are (shared between connections).
  */
 export function withSafeShouldReconnect(settings: SocketSettings, reporter: CallbackReporter): SocketSettings {
   const { reconnect } = settings;
-  if (reconnect.shouldReconnect === DEFAULT_SETTINGS.reconnect.shouldReconnect) return settings;
-  const shouldReconnect = reporter.guard('reconnect.shouldReconnect', reconnect.shouldReconnect, false);
+  const shouldReconnect = reporter.guard(
+    'reconnect.shouldReconnect',
+    reconnect.shouldReconnect,
+    DEFAULT_SETTINGS.reconnect.shouldReconnect,
+    false,
+  );
+  if (shouldReconnect === reconnect.shouldReconnect) return settings;
   return Object.freeze({ ...settings, reconnect: Object.freeze({ ...reconnect, shouldReconnect }) });
 }

@@ -1,5 +1,5 @@
 import type { CallbackReporter } from './callbacks.js';
-import type { DeliveryScheduler } from './deliveryScheduler.js';
+import type { StepRunner } from './deliveryScheduler.js';
 
 /**
  * What `options.clock` must have: XState's `Clock` plus `now()`.
@@ -79,13 +79,13 @@ const EARLY_SLACK = 100;
  * on every heartbeat it happens to); here the rest is waited out before the machine is told.
  */
 class RealTimeClock implements SocketClock {
-  constructor(readonly steps: Pick<DeliveryScheduler, 'enter'>) {}
+  constructor(readonly scheduler: StepRunner) {}
   now(): number {
     return realNow();
   }
   setTimeout(callback: () => void, ms: number): RealTimer {
     const timer: RealTimer = { due: realNow() + ms, callback, id: undefined! };
-    timer.id = setTimeout(fire, ms, this.steps, timer);
+    timer.id = setTimeout(fire, ms, this.scheduler, timer);
     return timer;
   }
   clearTimeout(timer: RealTimer): void {
@@ -94,10 +94,10 @@ class RealTimeClock implements SocketClock {
 }
 
 /** A real timer's timeout fired: its callback runs as a step of the actor, unless it is early. */
-function fire(steps: Pick<DeliveryScheduler, 'enter'>, timer: RealTimer): void {
+function fire(scheduler: StepRunner, timer: RealTimer): void {
   const early = timer.due - realNow();
-  if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, steps, timer);
-  else steps.enter(timer.callback);
+  if (early > 0 && early < EARLY_SLACK) timer.id = setTimeout(fire, early, scheduler, timer);
+  else scheduler.enter(timer.callback);
 }
 
 /**
@@ -105,13 +105,13 @@ function fire(steps: Pick<DeliveryScheduler, 'enter'>, timer: RealTimer): void {
  * callback run as a step of the actor (`enter`), and a clock that throws reported, not thrown
  * into the machine: the real clock stands in for that call.
  */
-export function actorClock(user: SocketClock | undefined, steps: Pick<DeliveryScheduler, 'enter'>, reporter: CallbackReporter): SocketClock {
-  if (user === undefined) return new RealTimeClock(steps);
+export function actorClock(user: SocketClock | undefined, scheduler: StepRunner, reporter: CallbackReporter): SocketClock {
+  if (user === undefined) return new RealTimeClock(scheduler);
   const standIns = new Set<unknown>();
   return {
     now: () => reporter.call('clock', () => user.now(), realNow),
     setTimeout: (callback, ms) => {
-      const run = () => steps.enter(callback);
+      const run = () => scheduler.enter(callback);
       return reporter.call<unknown>(
         'clock',
         () => user.setTimeout(run, ms),

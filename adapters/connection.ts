@@ -42,11 +42,7 @@ export class Connection {
     this.wsCloseTimeout = options.isWs && options.clock === undefined ? settings.closeTimeout : undefined;
     this.heartbeat = settings.heartbeat;
     const { isPong } = settings.heartbeat;
-    // The default cannot throw: only a user's isPong pays for the guard, on the per-message path.
-    this.isPong =
-      isPong === DEFAULT_SETTINGS.heartbeat.isPong || isPong === undefined
-        ? isPong
-        : reporter.guard('heartbeat.isPong', isPong, false);
+    this.isPong = isPong && reporter.guard('heartbeat.isPong', isPong, DEFAULT_SETTINGS.heartbeat.isPong!, false);
   }
 
   /** The heartbeat's payload: `heartbeat.message`, or what its function returns (a throw is reported: no ping). */

@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import { bindSocket } from './bindSocket.js';
-import { ACTOR_OPTION_KEYS, checkCallbackOption, resolveOptions, type SocketActorOptions } from './options.js';
+import { resolveActorOptions, type SocketActorOptions } from './options.js';
 import type { UrlSource } from './url.js';
 
 /**
@@ -23,10 +23,8 @@ import type { UrlSource } from './url.js';
  * @throws {SyntaxError} an invalid URL or subprotocol. {@link TypeError}/{@link RangeError}: a bad option.
  */
 export function createSocketActor(url: UrlSource, options: SocketActorOptions = {}): Actor<typeof socketMachine> {
-  const { protocols, ...socketOptions } = options;
-  const resolved = resolveOptions(url, protocols, socketOptions, ACTOR_OPTION_KEYS);
-  const onMessage = checkCallbackOption('onMessage', options.onMessage);
-  const onUndelivered = checkCallbackOption('onUndelivered', options.onUndelivered);
+  const resolved = resolveActorOptions(url, options);
+  const { onMessage, onUndelivered } = resolved;
   // The hooks run only once the actor has started, by which time `binding` is set.
   const report = (option: string, error: unknown): void =>
     binding.scheduler.enter(() => binding.actor.send({ type: 'CALLBACK.THREW', option, error }));

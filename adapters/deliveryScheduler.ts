@@ -68,3 +68,6 @@ export class DeliveryScheduler {
     }
   }
 }
+
+/** What a timer or a report needs of the scheduler: to run its callback as a step. */
+export type StepRunner = Pick<DeliveryScheduler, 'enter'>;

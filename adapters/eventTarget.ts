@@ -108,8 +108,10 @@ export function reportListenerError(error: unknown): void {
 }
 
 export class SocketEventTarget extends EventTarget {
-  /** Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy. */
-  /** Made at the first listener, dropped with the last: a socket nobody listens to keeps no map. */
+  /**
+   * Per type, the listeners in order. Replaced, never changed in place: a dispatch keeps its copy.
+   * Made at the first listener, dropped with the last.
+   */
   #listeners: Map<string, Listeners> | undefined;
   /** `#listeners.get('message')`, kept at hand: asked for every incoming message. */
   #messageListeners: Listeners | undefined;

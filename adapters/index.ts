@@ -10,9 +10,8 @@
  */
 export { HeartSocket, type HeartSocketEventMap, type HeartSocketListener, type HeartSocketOptions } from './HeartSocket.js';
 export { createSocketActor } from './createSocketActor.js';
-export type { SocketActorOptions, SocketOptions } from './options.js';
+export type { InspectorOption, SocketActorOptions, SocketOptions } from './options.js';
 export type { SocketClock } from './clock.js';
-export type { InspectorOption } from './callbacks.js';
 export type { ProtocolsSource } from './protocols.js';
 export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
 export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent } from './events.js';

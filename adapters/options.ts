@@ -3,10 +3,10 @@
  * validates them all in one pass (bad input throws at the call that gave it, never later in a
  * retry loop) and hands the rest of the adapter what it needs, resolved.
  */
+import type { InspectionEvent, Observer } from 'xstate';
 import { describeValue, optionRangeError, optionTypeError } from '../machine/optionErrors.js';
-import { POLICY_OPTION_KEYS, rejectUnknownKeys, resolveSettings, type PolicyOptions, type SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, POLICY_OPTION_KEYS, rejectUnknownKeys, resolveSettings, type PolicyOptions, type SocketSettings } from '../machine/settings.js';
 import type { SendData } from '../machine/types.js';
-import type { InspectorOption } from './callbacks.js';
 import type { SocketClock } from './clock.js';
 import type { HeartSocketError } from './errors.js';
 import { checkProtocolsSource, type CheckedProtocols, type ProtocolsSource } from './protocols.js';
@@ -56,6 +56,18 @@ export interface SocketOptions extends PolicyOptions {
 }
 
 /**
+ * What `options.inspect` takes: XState's inspection observer, or a function of each event.
+ *
+ * @example
+ * ```ts
+ * import { createBrowserInspector } from '@statelyai/inspect';
+ * const inspect: InspectorOption = createBrowserInspector().inspect;
+ * new HeartSocket(url, [], { inspect });
+ * ```
+ */
+export type InspectorOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+/**
  * Options of `createSocketActor`.
  *
  * @example
@@ -80,8 +92,8 @@ export interface SocketActorOptions extends SocketOptions {
 /** The default of `queue.max`. */
 export const DEFAULT_QUEUE_MAX = 1000;
 
-export const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
-export const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
+const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
+const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
 function webSocketConstructor(option: unknown): WebSocketConstructor {
   const ctor = option ?? (globalThis as { WebSocket?: unknown }).WebSocket;
@@ -160,28 +172,29 @@ function checkInspect(inspect: unknown): InspectorOption | undefined {
   throw optionTypeError('inspect', 'a function or an observer with next()', inspect);
 }
 
-/**
- * `createSocketActor`'s `onMessage` or `onUndelivered`, checked at the call: a function, or none.
- * @throws {TypeError} anything else.
- */
-export function checkCallbackOption<F extends (...args: never[]) => unknown>(name: string, value: F | undefined): F | undefined {
+/** `createSocketActor`'s `onMessage` or `onUndelivered`: a function, or none. */
+function checkCallbackOption<F extends (...args: never[]) => unknown>(name: string, value: F | undefined): F | undefined {
   if (value === undefined || typeof value === 'function') return value;
   throw optionTypeError(name, 'a function', value);
 }
 
-/** Whether two settings have the same values (`===`), one level down too. */
-function sameSettings(a: SocketSettings, b: SocketSettings): boolean {
-  const same = (x: object, y: object): boolean =>
-    Object.keys(x).every((key) => (x as Record<string, unknown>)[key] === (y as Record<string, unknown>)[key]);
-  return same(a.heartbeat, b.heartbeat) && same(a.reconnect, b.reconnect) &&
-    a.connectTimeout === b.connectTimeout && a.closeTimeout === b.closeTimeout && a.startClosed === b.startClosed;
+/** Whether two objects have the same keys with the same values (`===`), one level down too. */
+function sameSettings(a: object, b: object): boolean {
+  const same = (x: object, y: object, deeper: boolean): boolean =>
+    Object.keys(x).length === Object.keys(y).length &&
+    Object.entries(x).every(([key, value]: [string, unknown]) => {
+      const other: unknown = (y as Record<string, unknown>)[key];
+      if (value === other) return true;
+      return deeper && typeof value === 'object' && typeof other === 'object' && value !== null && other !== null && same(value, other, false);
+    });
+  return same(a, b, true);
 }
 
 /**
  * The settings of the latest connection, frozen: the next one made with the same options shares
  * them (each connection would keep three more objects: bench/connections.mjs measures the heap).
  */
-let latestSettings: SocketSettings = resolveSettings();
+let latestSettings: SocketSettings = DEFAULT_SETTINGS;
 function shareSettings(settings: SocketSettings): SocketSettings {
   if (sameSettings(settings, latestSettings)) return latestSettings;
   latestSettings = Object.freeze({
@@ -212,17 +225,12 @@ export interface ResolvedOptions {
 }
 
 /**
- * Validates every option of a connection in one pass and resolves it.
- * @param knownKeys the option names the caller takes (an unknown one is a typo: it throws).
+ * Validates every option of a connection in one pass and resolves it (an unknown option name is a
+ * typo: it throws).
  * @throws {SyntaxError} an invalid URL or subprotocol. {@link TypeError}/{@link RangeError}: a bad option.
  */
-export function resolveOptions(
-  url: UrlSource,
-  protocols: unknown,
-  options: SocketOptions,
-  knownKeys: readonly string[] = SOCKET_OPTION_KEYS,
-): ResolvedOptions {
-  rejectUnknownKeys('', options, knownKeys);
+export function resolveOptions(url: UrlSource, protocols: unknown, options: SocketOptions): ResolvedOptions {
+  rejectUnknownKeys('', options, SOCKET_OPTION_KEYS);
   const checkedUrl = checkUrlSource(url);
   const checkedProtocols = checkProtocolsSource(protocols);
   const settings = resolveSettings(options);
@@ -235,8 +243,28 @@ export function resolveOptions(
     WebSocket,
     isWs: isWsConstructor(WebSocket),
     binaryTypes: binaryTypesOf(WebSocket),
-    queueMax: queueMax(options.queue),
     clock: checkClock(options.clock),
     inspect: checkInspect(options.inspect),
+    queueMax: queueMax(options.queue),
+  };
+}
+
+/** What `createSocketActor` takes beyond a `HeartSocket`'s options, checked with them. */
+export interface ResolvedActorOptions extends ResolvedOptions {
+  readonly onMessage: SocketActorOptions['onMessage'];
+  readonly onUndelivered: SocketActorOptions['onUndelivered'];
+}
+
+/**
+ * `resolveOptions` for `createSocketActor`: its `protocols`, `onMessage` and `onUndelivered` too.
+ * @throws {TypeError} `onMessage` or `onUndelivered` that is not a function; see {@link resolveOptions}.
+ */
+export function resolveActorOptions(url: UrlSource, options: SocketActorOptions): ResolvedActorOptions {
+  const { protocols, onMessage, onUndelivered, ...socketOptions } = options;
+  rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
+  return {
+    ...resolveOptions(url, protocols, socketOptions),
+    onMessage: checkCallbackOption('onMessage', onMessage),
+    onUndelivered: checkCallbackOption('onUndelivered', onUndelivered),
   };
 }

@@ -2,7 +2,7 @@ import type { StateValue } from 'xstate';
 import { socketMachine } from './socketMachine.js';
 import type { SocketStateName } from './types.js';
 
-/** The six tags, the most frequent first: every heartbeat goes from `open` to `awaitingPong` and back. */
+/** The six tags: a snapshot has exactly one of them. */
 const STATE_NAMES: readonly SocketStateName[] = ['open', 'awaitingPong', 'connecting', 'reconnectWait', 'closing', 'closed'];
 
 type Tagged = { hasTag(tag: SocketStateName): boolean };

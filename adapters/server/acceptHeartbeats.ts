@@ -3,6 +3,7 @@
  * connection intercepted (./intercept.ts), all of them swept by one timer (./sweep.ts).
  */
 import type { WebSocket, WebSocketServer } from 'ws';
+import { describeValue } from '../../machine/optionErrors.js';
 import { interceptHeartbeats } from './intercept.js';
 import { resolveHeartbeatSettings, type AcceptHeartbeatsOptions } from './options.js';
 import { startSweep, type Watched } from './sweep.js';
@@ -69,8 +70,7 @@ interface Connection extends Watched {
  */
 export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeatsOptions): ServerHeartbeat {
   if (typeof (wss as Partial<WebSocketServer> | null)?.handleUpgrade !== 'function' || typeof wss.on !== 'function') {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- `wss` failed the check: it may be anything
-    throw new TypeError(`heartsocket: acceptHeartbeats needs a ws WebSocketServer, got ${String(wss)}.`);
+    throw new TypeError(`heartsocket: acceptHeartbeats needs a ws WebSocketServer, got ${describeValue(wss)}.`);
   }
   const settings = resolveHeartbeatSettings(options);
   const now = () => performance.now();
