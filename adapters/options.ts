@@ -185,7 +185,8 @@ function sameSettings(a: object, b: object): boolean {
     Object.entries(x).every(([key, value]: [string, unknown]) => {
       const other: unknown = (y as Record<string, unknown>)[key];
       if (value === other) return true;
-      return deeper && typeof value === 'object' && typeof other === 'object' && value !== null && other !== null && same(value, other, false);
+      const bothObjects = typeof value === 'object' && typeof other === 'object' && value !== null && other !== null;
+      return deeper && bothObjects && same(value, other, false);
     });
   return same(a, b, true);
 }
@@ -260,8 +261,8 @@ export interface ResolvedActorOptions extends ResolvedOptions {
  * @throws {TypeError} `onMessage` or `onUndelivered` that is not a function; see {@link resolveOptions}.
  */
 export function resolveActorOptions(url: UrlSource, options: SocketActorOptions): ResolvedActorOptions {
-  const { protocols, onMessage, onUndelivered, ...socketOptions } = options;
   rejectUnknownKeys('', options, ACTOR_OPTION_KEYS);
+  const { protocols, onMessage, onUndelivered, ...socketOptions } = options;
   return {
     ...resolveOptions(url, protocols, socketOptions),
     onMessage: checkCallbackOption('onMessage', onMessage),
