@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
 import type { SocketMachineInput } from '../machine/types.js';
-import { CallbackReporter, guardedInspector, withSafeShouldReconnect } from './callbacks.js';
+import { CallbackReporter, guardedInspector, withSafeReconnectPolicy } from './callbacks.js';
 import { actorClock, realNow } from './clock.js';
 import { Connection } from './connection.js';
 import { DeliveryScheduler } from './deliveryScheduler.js';
@@ -28,7 +28,7 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
   // Real time is one shared function; a user's clock is asked through its wrapper.
   const now = options.clock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(options.queueMax, hooks, now);
-  const settings = withSafeShouldReconnect(options.settings, reporter);
+  const settings = withSafeReconnectPolicy(options.settings, reporter);
   const input: SocketMachineInput = {
     settings,
     silentFor: link.silentFor,

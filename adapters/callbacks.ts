@@ -1,6 +1,7 @@
 import type { Actor, InspectionEvent } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
-import { DEFAULT_SETTINGS, type SocketSettings } from '../machine/settings.js';
+import { DEFAULT_SETTINGS, MAX_DELAY, type SocketSettings } from '../machine/settings.js';
+import { optionRangeError } from '../machine/optionErrors.js';
 import type { CallbackEvent } from '../machine/types.js';
 import type { StepRunner } from './deliveryScheduler.js';
 import type { InspectorOption } from './options.js';
@@ -90,10 +91,12 @@ export function guardedInspector(inspect: InspectorOption, reporter: CallbackRep
 }
 
 /**
- * The settings with a user's `shouldReconnect` made safe: one that throws counts as "no", and is
- * reported. Settings with the default are returned as they are (shared between connections).
+ * The settings with a user's `shouldReconnect` and `delay` function made safe: a `shouldReconnect`
+ * that throws counts as "no"; a `delay` that throws or answers anything but a number of
+ * milliseconds from 0 to `MAX_DELAY` is stood in for by the default delay. Either is reported.
+ * Settings with neither are returned as they are (shared between connections).
  */
-export function withSafeShouldReconnect(settings: SocketSettings, reporter: CallbackReporter): SocketSettings {
+export function withSafeReconnectPolicy(settings: SocketSettings, reporter: CallbackReporter): SocketSettings {
   const { reconnect } = settings;
   const shouldReconnect = reporter.guard(
     'reconnect.shouldReconnect',
@@ -101,6 +104,20 @@ export function withSafeShouldReconnect(settings: SocketSettings, reporter: Call
     DEFAULT_SETTINGS.reconnect.shouldReconnect,
     false,
   );
-  if (shouldReconnect === reconnect.shouldReconnect) return settings;
-  return Object.freeze({ ...settings, reconnect: Object.freeze({ ...reconnect, shouldReconnect }) });
+  const delay = typeof reconnect.delay === 'function' ? safeDelay(reconnect.delay, reporter) : reconnect.delay;
+  if (shouldReconnect === reconnect.shouldReconnect && delay === reconnect.delay) return settings;
+  return Object.freeze({ ...settings, reconnect: Object.freeze({ ...reconnect, shouldReconnect, delay }) });
+}
+
+/** The default delay, for a `delay` function that failed to give one. */
+const FALLBACK_DELAY = DEFAULT_SETTINGS.reconnect.delay;
+
+function safeDelay(delay: (retry: number) => number, reporter: CallbackReporter): (retry: number) => number {
+  const guarded = reporter.guard('reconnect.delay', delay, () => FALLBACK_DELAY, FALLBACK_DELAY);
+  return (retry) => {
+    const wait = guarded(retry);
+    if (typeof wait === 'number' && wait >= 0 && wait <= MAX_DELAY) return wait;
+    reporter.report('reconnect.delay', optionRangeError('reconnect.delay', `a function returning milliseconds from 0 to ${MAX_DELAY}`, wait));
+    return FALLBACK_DELAY;
+  };
 }

@@ -84,8 +84,15 @@ export interface HeartbeatOptions {
  * ```
  */
 export interface ReconnectOptions {
-  /** Milliseconds before the first retry. @default 4000 */
-  delay?: number;
+  /**
+   * Milliseconds before the first retry (then multiplied by `factor`, capped by `maxDelay`, with
+   * `jitter`); or a function of the retry number (1 for the first) that gives the whole wait in
+   * milliseconds, used as it is — `factor`, `maxDelay` and `jitter` are then not allowed. A
+   * function that throws or returns no valid wait is reported (an `error` event) and the default
+   * delay is used for that retry.
+   * @default 4000
+   */
+  delay?: number | ((retry: number) => number);
   /** Each failed attempt multiplies the wait by this (1 = fixed delay). @default 1 */
   factor?: number;
   /** Upper bound of the wait, in milliseconds. @default 30000 */
@@ -149,7 +156,8 @@ export interface SocketSettings {
   /** The reconnect policy; `enabled: false` for `reconnect: false`. */
   readonly reconnect: {
     readonly enabled: boolean;
-    readonly delay: number;
+    /** Milliseconds, or the user's function of the retry number (see {@link ReconnectOptions.delay}). */
+    readonly delay: number | ((retry: number) => number);
     readonly factor: number;
     readonly maxDelay: number;
     readonly jitter: number;
@@ -197,7 +205,7 @@ const isConventionalPong = (data: unknown): boolean => data === HEARTBEAT_PONG;
  * DEFAULT_SETTINGS.heartbeat.interval; // 3000
  * ```
  */
-export const DEFAULT_SETTINGS: SocketSettings = Object.freeze({
+export const DEFAULT_SETTINGS: SocketSettings & { readonly reconnect: { readonly delay: number } } = Object.freeze({
   heartbeat: Object.freeze({
     enabled: true,
     interval: 3000,
@@ -327,12 +335,23 @@ function resolveReconnect(value: unknown): SocketSettings['reconnect'] {
   rejectUnknownKeys('reconnect.', options, [
     'delay', 'factor', 'maxDelay', 'jitter', 'maxRetries', 'minUptime', 'shouldReconnect',
   ]);
+  if (options.delay !== undefined && typeof options.delay !== 'number' && typeof options.delay !== 'function') {
+    throw optionTypeError('reconnect.delay', 'a number of milliseconds, or a function of the retry number returning one', options.delay);
+  }
+  if (typeof options.delay === 'function') {
+    // The function gives the whole wait: a factor, cap or jitter beside it would be silently ignored.
+    for (const key of ['factor', 'maxDelay', 'jitter'] as const) {
+      if (options[key] !== undefined) {
+        throw optionTypeError(`reconnect.${key}`, 'left out when reconnect.delay is a function (the function gives the whole wait)', options[key]);
+      }
+    }
+  }
   const factor = options.factor ?? defaults.factor;
   if (typeof factor !== 'number') throw optionTypeError('reconnect.factor', 'a number', factor);
   if (!(Number.isFinite(factor) && factor >= 1)) throw optionRangeError('reconnect.factor', 'a finite number ≥ 1', factor);
   return {
     enabled: true,
-    delay: duration('reconnect.delay', options.delay, defaults.delay),
+    delay: typeof options.delay === 'function' ? options.delay : duration('reconnect.delay', options.delay, defaults.delay),
     factor,
     maxDelay: duration('reconnect.maxDelay', options.maxDelay, defaults.maxDelay),
     jitter: numberIn('reconnect.jitter', options.jitter, defaults.jitter, 0, 1),

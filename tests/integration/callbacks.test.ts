@@ -369,6 +369,51 @@ describe.each(IMPLEMENTATIONS)('a user callback that throws (%s)', (_name, WebSo
   });
 });
 
+describe.each(IMPLEMENTATIONS)('reconnect.delay as a function (%s)', (_name, WebSocket) => {
+  afterEach(cleanup);
+
+  /** A socket whose server refuses every upgrade, on a simulated clock: each attempt fails, then waits. */
+  async function failingSocket(delay: (retry: number) => number) {
+    const clock = new SimulatedClock();
+    const server = await startServer();
+    server.refuseUpgrades = true;
+    const { socket, events } = createSocket(server.url, fastOptions(WebSocket, { clock, reconnect: { delay, minUptime: 60_000 } }));
+    return { clock, server, socket, events };
+  }
+
+  it('waits what it answers for each retry: not a millisecond less', async () => {
+    const calls: number[] = [];
+    const { clock, server, socket } = await failingSocket((retry) => (calls.push(retry), retry === 1 ? 500 : 2000));
+    await waitForState(socket, 'reconnectWait');
+    clock.increment(499);
+    expect(socket.state).toBe('reconnectWait');
+    clock.increment(1);
+    await waitFor(() => server.connections === 2 || socket.retryCount === 2, 'the first retry');
+    await waitForState(socket, 'reconnectWait');
+    clock.increment(1999);
+    expect(socket.state).toBe('reconnectWait');
+    expect(calls).toEqual([1, 2]);
+    expect(statusOf(socket)).toBe('active');
+  });
+
+  it.each([
+    ['throws', () => { throw new Error('delay broke'); }, /delay broke/],
+    ['answers NaN', () => NaN, /options\.reconnect\.delay must be a function returning milliseconds from 0 to 2147483647, got NaN/],
+    ['answers a string', () => '1000' as unknown as number, /options\.reconnect\.delay .* got "1000"/],
+  ])('that %s is reported as an error, and the default delay (4000 ms) stands in', async (_case, delay, message) => {
+    const { clock, socket, events } = await failingSocket(delay);
+    await waitForState(socket, 'reconnectWait');
+    // Among the errors of the refused upgrade: the delay's own, once.
+    await waitFor(() => events.errors.some((error) => message.test(String(error))), 'the error event of reconnect.delay');
+    expect(events.errors.filter((error) => message.test(String(error)))).toHaveLength(1);
+    clock.increment(3999);
+    expect(socket.state).toBe('reconnectWait');
+    clock.increment(1);
+    await waitFor(() => socket.retryCount === 2 || socket.state === 'connecting', 'the retry after 4000 ms');
+    expect(statusOf(socket)).toBe('active');
+  });
+});
+
 describe.each(IMPLEMENTATIONS)('createSocketActor with a throwing shouldReconnect (%s)', (_name, WebSocket) => {
   afterEach(cleanup);
 

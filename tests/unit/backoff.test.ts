@@ -12,6 +12,13 @@ describe('backoffDelay', () => {
     expect([1, 2, 10].map((retry) => backoffDelay(p, retry, () => 0.9))).toEqual([4000, 4000, 4000]);
   });
 
+  it('takes a delay function as the whole wait: called with the retry number, its answer used as it is', () => {
+    const calls: number[] = [];
+    const p = policy({ reconnect: { delay: (retry) => (calls.push(retry), [250, 1000][retry - 1] ?? 60_000) } });
+    expect([1, 2, 3, 9].map((retry) => backoffDelay(p, retry, () => 0.9))).toEqual([250, 1000, 60_000, 60_000]);
+    expect(calls).toEqual([1, 2, 3, 9]);
+  });
+
   it('grows exponentially and stops at maxDelay', () => {
     const p = policy({ reconnect: { delay: 100, factor: 3, maxDelay: 2000 } });
     expect([1, 2, 3, 4].map((retry) => backoffDelay(p, retry, () => 0))).toEqual([100, 300, 900, 2000]);

@@ -49,6 +49,23 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings(options as never)).toThrow(message);
   });
 
+  const oneSecond = (): number => 1000;
+
+  it('takes reconnect.delay as a function of the retry number, kept as it is', () => {
+    const delay = (retry: number) => retry * 1000;
+    expect(resolveSettings({ reconnect: { delay } }).reconnect.delay).toBe(delay);
+  });
+
+  it.each([
+    [{ reconnect: { delay: oneSecond, factor: 2 } }, /options\.reconnect\.factor must be left out when reconnect\.delay is a function .*, got 2\./],
+    [{ reconnect: { delay: oneSecond, maxDelay: 5000 } }, /options\.reconnect\.maxDelay must be left out .*, got 5000\./],
+    [{ reconnect: { delay: oneSecond, jitter: 0.5 } }, /options\.reconnect\.jitter must be left out .*, got 0\.5\./],
+    [{ reconnect: { delay: '3s' } }, /options\.reconnect\.delay must be a number of milliseconds, or a function of the retry number returning one, got "3s"\./],
+  ])('refuses what a delay function cannot go with, naming the option and value: %j', (options, message) => {
+    expect(() => resolveSettings(options as never)).toThrow(TypeError);
+    expect(() => resolveSettings(options as never)).toThrow(message);
+  });
+
   it.each([
     [{ heartbeat: { interval: '100' } }, /options\.heartbeat\.interval must be a number of milliseconds, got "100"/],
     [{ heartbeat: { message: 42 } }, /options\.heartbeat\.message must be a string, ArrayBuffer/],

@@ -15,7 +15,8 @@ import { SOCKET_DELAYS, type MachineModel, type StateInfo, type TransitionInfo }
 export type DiagramTimings = Pick<SocketSettings, 'connectTimeout' | 'closeTimeout' | 'startClosed'> & {
   readonly heartbeat: Pick<SocketSettings['heartbeat'], 'enabled' | 'interval' | 'timeout'>;
   /** `maxRetries` may be `Infinity` (sent as JSON, it is `null` or `"Infinity"`: read back as `Infinity`). */
-  readonly reconnect: Omit<SocketSettings['reconnect'], 'shouldReconnect'>;
+  /** A `delay` function is not JSON: the diagram then shows the default delay. */
+  readonly reconnect: Omit<SocketSettings['reconnect'], 'shouldReconnect' | 'delay'> & { readonly delay: number };
   readonly fromDefaults: boolean;
 };
 
