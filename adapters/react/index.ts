@@ -8,8 +8,8 @@
  * import { useHeartSocket } from 'heartsocket/react';
  *
  * function Status() {
- *   const { state, reconnect } = useHeartSocket('wss://example.com/feed', { share: true });
- *   return state === 'closed' ? <button onClick={() => reconnect()}>Reconnect</button> : <p>{state}</p>;
+ *   const { status, reconnect } = useHeartSocket('wss://example.com/feed', { share: true });
+ *   return status === 'closed' ? <button onClick={() => reconnect()}>Reconnect</button> : <p>{status}</p>;
  * }
  * ```
  *
@@ -17,3 +17,4 @@
  */
 export { useHeartSocket, type UseHeartSocketResult } from './useHeartSocket.js';
 export type { UseHeartSocketOptions } from './options.js';
+export type { HeartSocketStatus } from './hookSocket.js';

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { HeartSocket } from '../HeartSocket.js';
+import type { UrlSource } from '../url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
+import type { HeartSocketStatus } from './hookSocket.js';
 import type { UseHeartSocketOptions } from './options.js';
 import { jsonOf } from './json.js';
 import { SocketView } from './view.js';
@@ -13,16 +15,25 @@ import { SocketView } from './view.js';
  *
  * @example
  * ```ts
- * const { state, lastJsonMessage, sendJson } = useHeartSocket<{ price: number }>(url);
- * // state: 'connecting' → 'open' → …; lastJsonMessage: the latest message's JSON
- * if (state === 'open') sendJson({ subscribe: 'EUR/USD' });
+ * const { status, lastJsonMessage, sendJson } = useHeartSocket<{ price: number }>(url);
+ * // status: 'connecting' → 'open' (→ 'reconnecting' → 'open' …); lastJsonMessage: the latest message's JSON
+ * if (status === 'open') sendJson({ subscribe: 'EUR/USD' });
  * ```
  */
 export interface UseHeartSocketResult<T = unknown> {
   /**
+   * What the connection is, coarsely — the field to show: `connecting` (the first connection),
+   * `open` (sending works; a healthy heartbeat does not change it), `reconnecting` (lost or
+   * failed, a retry is coming), `closing` or `closed`. Before the socket is made, `connecting`,
+   * or `closed` for a `null` URL or `startClosed`.
+   */
+  readonly status: HeartSocketStatus;
+  /**
    * The machine's state: `connecting`, `open`, `awaitingPong`, `closing`, `closed` or
-   * `reconnectWait`. Before the socket is made (the first render, and the one after the URL
-   * changed) `connecting`, or `closed` for a `null` URL or `startClosed`.
+   * `reconnectWait`. Fine-grained: it passes through `awaitingPong` on every heartbeat round (two
+   * renders a round for a component that reads it); show `status` instead. Before the socket is
+   * made (the first render, and the one after the URL changed) `connecting`, or `closed` for a
+   * `null` URL or `startClosed`.
    */
   readonly state: SocketStateName;
   /** The socket's `readyState` (`0` CONNECTING … `3` CLOSED), as `state` before the socket is made. */
@@ -40,8 +51,12 @@ export interface UseHeartSocketResult<T = unknown> {
   /**
    * `socket.send(data)`: sent now when open, otherwise queued for the next open. Before the socket
    * is made (until the component's effects have run, or while the URL is `null`) messages wait
-   * here, in order, and go to the socket when it is made.
-   * @throws {HeartSocketError} `CLOSED` after `close()`, `QUEUE_FULL` when the queue is full.
+   * here, in order, and go to the socket when it is made. A message that cannot be taken — after
+   * `close()` (until `reconnect()`), or with the queue full — is never thrown out of a click
+   * handler, nor lost without a word: its `HeartSocketError` (`CLOSED`, `QUEUE_FULL`) goes to
+   * `onError`, or without `onError` to `console.warn`. (It returns nothing, so that
+   * `useEffect(() => send(x))` stays a valid effect.)
+   * @throws {TypeError} data that is not a string, ArrayBuffer, typed array, DataView or Blob.
    */
   readonly send: (data: SendData) => void;
   /** `send(JSON.stringify(value))`. */
@@ -64,18 +79,27 @@ let hooks = 0;
 /**
  * A `HeartSocket` for as long as the component is mounted: made in an effect (never during
  * render), closed on unmount, replaced when `url` changes (the old socket closes, a new one
- * connects to the new URL). `null` as the URL: no socket (`state` is `closed`).
+ * connects to the new URL). `null` as the URL: no socket (`status` is `closed`).
+ *
+ * The socket closes a microtask after the unmount (or the URL change), not during it: StrictMode
+ * unmounts and remounts every effect at once, and a component that takes over a shared socket in
+ * the same commit must find it still open. So an unmounted component's socket is still open for
+ * the rest of the current task — its close handshake (a `close` frame, 1000) starts right after.
+ * Nothing reaches the unmounted component meanwhile: its listeners are removed at unmount.
  *
  * With `share: true`, the components that use the same URL share one connection, closed when the
  * last of them unmounts; the first one's socket options are used (see
  * {@link UseHeartSocketOptions.share}). Correct under StrictMode: its second mount gets the very
  * socket of the first, so the server sees one connection, and none is left after unmount.
  *
- * The socket options and `protocols` are read when the socket is made; `filter` and the `on…`
- * callbacks are read at each event, so inline functions are fine. A bad URL or option throws
- * from the effect, as `new HeartSocket` does, to the nearest error boundary.
+ * The socket options and `protocols` are read when the socket is made; their functions
+ * (`shouldReconnect`, `isPong`, `heartbeat.message`, `reconnect.delay`, a url function), `filter`
+ * and the `on…` callbacks are called from the latest render, so inline functions are fine. A bad
+ * URL or option throws from the effect, as `new HeartSocket` does, to the nearest error boundary.
  *
- * @param url a `ws:`/`wss:` URL (a string or `URL`, compared as a string), or `null` for no socket.
+ * @param url a `ws:`/`wss:` URL (a string or `URL`, compared as a string); a function (sync or
+ *   async) called before every attempt, as `HeartSocket` takes (rotating tokens) — from the latest
+ *   render, and a new function at each render does not reconnect; or `null` for no socket.
  * @param options every `HeartSocket` option, plus `protocols`, `share`, `filter` and `onOpen`,
  *   `onMessage`, `onClose`, `onError`.
  *
@@ -84,37 +108,41 @@ let hooks = 0;
  * import { useHeartSocket } from 'heartsocket/react';
  *
  * function Ticker() {
- *   const { state, lastJsonMessage, sendJson } = useHeartSocket<{ price: number }>('wss://example.com/feed', {
+ *   const { status, lastJsonMessage, sendJson } = useHeartSocket<{ price: number }>('wss://example.com/feed', {
  *     share: true, // one connection for every component on this URL
  *     heartbeat: { interval: 10_000 },
  *     onOpen: () => sendJson({ subscribe: 'EUR/USD' }), // also after every reconnect
  *   });
- *   return <p>{state === 'open' ? lastJsonMessage?.price : state}</p>;
+ *   return <p>{status === 'open' ? lastJsonMessage?.price : status}</p>; // no re-render per ping
  * }
  * ```
  */
-export function useHeartSocket<T = unknown>(url: string | URL | null, options: UseHeartSocketOptions = {}): UseHeartSocketResult<T> {
+export function useHeartSocket<T = unknown>(url: UrlSource | null, options: UseHeartSocketOptions = {}): UseHeartSocketResult<T> {
   const [view] = useState(() => new SocketView());
   const [id] = useState(() => ++hooks);
-  const href = url === null ? null : String(url);
-  const key = href === null ? null : options.share === true ? `shared ${href}` : `${id} ${href}`;
-  const idle = href === null || options.startClosed === true ? 'closed' : 'connecting';
+  const key = socketKey(url, options.share, id);
+  const idle = key === null || options.startClosed === true ? 'closed' : 'connecting';
 
-  // The latest filter and callbacks, for the events; committed before the effect below reads them.
+  // The latest URL, options and callbacks, for the socket and the events; committed before the
+  // effect below reads them.
   useInsertionEffect(() => {
     view.options = options;
+    if (url !== null) view.url = url;
   });
 
   const getSnapshot = useCallback(() => view.snapshot(key, idle), [view, key, idle]);
   const snapshot = useSyncExternalStore(view.subscribe, getSnapshot, getSnapshot);
 
-  useEffect(() => (key === null || href === null ? undefined : view.connect(key, href)), [view, key, href]);
+  useEffect(() => (key === null ? undefined : view.connect(key)), [view, key]);
 
   const { send, close, reconnect } = view;
   const sendJson = useCallback((value: unknown) => send(JSON.stringify(value)), [send]);
 
   return useMemo(
     () => ({
+      get status() {
+        return view.read(snapshot, 'status');
+      },
       get state() {
         return view.read(snapshot, 'state');
       },
@@ -137,4 +165,23 @@ export function useHeartSocket<T = unknown>(url: string | URL | null, options: U
     }),
     [view, snapshot, send, sendJson, close, reconnect],
   );
+}
+
+/**
+ * Which socket a hook holds: its own, per URL (a url function is one URL however often it is
+ * made anew), or a shared one by URL or by the key given as `share`.
+ * @throws {TypeError} `share: true` with a url function: a function is no key to share by.
+ */
+function socketKey(url: UrlSource | null, share: boolean | string | undefined, id: number): string | null {
+  if (url === null) return null;
+  if (typeof share === 'string') return `key ${share}`;
+  if (typeof url === 'function') {
+    if (share === true) {
+      throw new TypeError(
+        "heartsocket/react: options.share must be a key (a string) when the url is a function, got true; name the connection, e.g. share: 'feed'.",
+      );
+    }
+    return `${id} function`;
+  }
+  return share === true ? `shared ${String(url)}` : `${id} ${String(url)}`;
 }

@@ -6,35 +6,41 @@
  * messages; one that never reads `lastMessage` pays nothing for them.
  */
 import type { HeartSocket } from '../HeartSocket.js';
+import { HeartSocketError } from '../errors.js';
 import { HeartSocketErrorEvent, type HeartSocketCloseEvent } from '../events.js';
+import type { UrlSource } from '../url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
+import type { HeartSocketStatus, HookSocket } from './hookSocket.js';
 import type { UseHeartSocketOptions } from './options.js';
-import { acquire } from './registry.js';
+import { acquire, type Holder } from './registry.js';
 
 /** The fields a component can read; each re-renders it only once read. */
 export interface ViewSnapshot {
   socket: HeartSocket | null;
+  status: HeartSocketStatus;
   state: SocketStateName;
   readyState: number;
   lastMessage: MessageEvent | null;
 }
 
 type Field = keyof ViewSnapshot;
-const FIELDS: readonly Field[] = ['socket', 'state', 'readyState', 'lastMessage'];
+const FIELDS: readonly Field[] = ['socket', 'status', 'state', 'readyState', 'lastMessage'];
 
 /** `readyState` of the states a hook shows before it has a socket. */
 const IDLE_READY_STATE = { connecting: 0, closed: 3 } as const;
 
-export class SocketView {
+export class SocketView implements Holder {
   /** The latest options of the component: its filter and callbacks are read at each event. */
   options: UseHeartSocketOptions = {};
+  /** The latest URL of the component: a url function is called from it (see the registry). */
+  url: UrlSource = '';
   /** The fields the component has read (sticky: once read, they re-render it). */
   readonly #read = new Set<Field>();
   readonly #listeners = new Set<() => void>();
   /** The key and socket last connected; `#connected` only while connected. */
   #key: string | null = null;
-  #socket: HeartSocket | null = null;
-  #connected: HeartSocket | null = null;
+  #socket: HookSocket | null = null;
+  #connected: HookSocket | null = null;
   #lastMessage: MessageEvent | null = null;
   #snapshot: ViewSnapshot | null = null;
   /** Messages sent while there is no socket. */
@@ -54,6 +60,7 @@ export class SocketView {
     const socket = key !== null && key === this.#key ? this.#socket : null;
     const fresh: ViewSnapshot = {
       socket,
+      status: socket?.status ?? idle,
       state: socket?.state ?? idle,
       readyState: socket?.readyState ?? IDLE_READY_STATE[idle],
       lastMessage: socket === null ? null : this.#lastMessage,
@@ -74,11 +81,6 @@ export class SocketView {
   }
 
   /**
-   * Takes the socket of `key` (made with `url` and the options, or shared) and listens to it
-   * until the returned function is called, which lets go of it. Messages sent meanwhile go to it
-   * now. `lastMessage` starts over with each new socket.
-   */
-  /**
    * Sends what was sent before the socket existed. A socket that refuses (closed by another
    * component, or its queue full) must not break the effect: the caller hears of it by `onError`,
    * with how many messages were not sent.
@@ -90,20 +92,39 @@ export class SocketView {
         socket.send(data);
       } catch (error) {
         const lost = waiting.length - index;
-        this.options.onError?.(new HeartSocketErrorEvent(new Error(`${lost} message(s) sent before the socket existed were not sent: ${String(error)}`, { cause: error })));
+        this.#refused(new Error(`${lost} message(s) sent before the socket existed were not sent: ${String(error)}`, { cause: error }));
         return;
       }
     }
   }
 
-  connect(key: string, url: string): () => void {
-    const lease = acquire(key, url, this.options);
+  /**
+   * A message the socket did not take: to `onError`, or without one a `console.warn` (in every
+   * build: a lost message must not go unsaid); never a throw out of an event handler.
+   */
+  #refused(error: Error): void {
+    const { onError } = this.options;
+    if (onError !== undefined) onError(new HeartSocketErrorEvent(error));
+    else console.warn(`heartsocket/react: a message was not sent: ${error.message} (pass onError to handle this)`);
+  }
+
+  /**
+   * Takes the socket of `key` (made with the latest URL and options, or shared) and listens to it
+   * until the returned function is called, which lets go of it. Messages sent meanwhile go to it
+   * now. `lastMessage` starts over with each new socket.
+   */
+  connect(key: string): () => void {
+    const lease = acquire(key, this);
     const { socket } = lease;
     if (socket !== this.#socket) this.#lastMessage = null;
     this.#key = key;
     this.#socket = socket;
     this.#connected = socket;
-    const onState = () => this.#changed();
+    const onState = () => {
+      // The end nobody asked for: told once, on the way into `closed`.
+      if (socket.gaveUp) this.options.onReconnectStop?.(socket.actor.getSnapshot().context.lastClose);
+      this.#changed();
+    };
     const onMessage = (event: Event) => {
       const message = event as MessageEvent;
       const { filter, onMessage } = this.options;
@@ -136,10 +157,24 @@ export class SocketView {
     };
   }
 
-  /** `socket.send(data)`; without a socket, the message waits for the next `connect`. */
+  /**
+   * `socket.send(data)`; without a socket, the message waits for the next `connect`. A message the
+   * socket refuses (after `close()`, or the queue full) is reported, not thrown (see `#refused`).
+   * Nothing is returned on purpose: `useEffect(() => send(x))` would hand React the return value
+   * as the effect's cleanup.
+   * @throws {TypeError} data that is not a string, ArrayBuffer, typed array, DataView or Blob.
+   */
   readonly send = (data: SendData): void => {
-    if (this.#connected === null) this.#waiting.push(data);
-    else this.#connected.send(data);
+    if (this.#connected === null) {
+      this.#waiting.push(data);
+      return;
+    }
+    try {
+      this.#connected.send(data);
+    } catch (error) {
+      if (!(error instanceof HeartSocketError)) throw error;
+      this.#refused(error);
+    }
   };
 
   /** `socket.close(code, reason)`; nothing without a socket. */

@@ -140,6 +140,25 @@ describe(`useHeartSocket in headless Chromium (React ${REACT_BUILD} build)`, () 
   const unmount = (slot: string) => page.evaluate((s) => (window as unknown as { harness: Harness }).harness.unmount(s), slot);
   const send = (id: string, data: string) =>
     page.evaluate(([i, d]) => (window as unknown as { harness: Harness }).harness.send(i, d), [id, data] as const);
+  const close = (id: string) => page.evaluate((i) => (window as unknown as { harness: Harness }).harness.close(i), id);
+  /** How many times the probe has rendered. */
+  const renders = (id: string): Promise<number> =>
+    page.evaluate((i) => (window as unknown as { harness: Harness }).harness.record.rendered[i]?.length ?? 0, id);
+  /** Waits until the probe rendered `shown` at least `times` times in all. */
+  const showed = (id: string, shown: unknown[], times: number) =>
+    page.waitForFunction(
+      ([i, s, n]) =>
+        ((window as unknown as { harness: Harness }).harness.record.rendered[i] ?? []).filter((r) => JSON.stringify(r) === s).length >= n,
+      [id, JSON.stringify(shown), times] as const,
+      { timeout: WAIT_MS },
+    );
+  /** Waits until the probe has rendered more than `count` times. */
+  const rendersAfter = (id: string, count: number) =>
+    page.waitForFunction(
+      ([i, n]) => ((window as unknown as { harness: Harness }).harness.record.rendered[i]?.length ?? 0) > n,
+      [id, count] as const,
+      { timeout: WAIT_MS },
+    );
   const record = (): Promise<PageRecord> => page.evaluate(() => (window as unknown as { harness: Harness }).harness.record);
   /** Waits until the probe's latest render showed `shown`. */
   const shows = (id: string, shown: unknown[]) =>
@@ -299,5 +318,129 @@ describe(`useHeartSocket in headless Chromium (React ${REACT_BUILD} build)`, () 
     expect(server!.to('/one')).toHaveLength(1);
     expect(server!.to('/two')).toHaveLength(1);
     expect(pageErrors).toEqual([]);
+  }, 30_000);
+  it('status: a healthy heartbeat does not change it (no re-render per ping round); a lost connection shows reconnecting, not connecting', async () => {
+    const path = '/status';
+    const url = server!.url(path);
+    const options = { heartbeat: { interval: 50, timeout: 5000 }, reconnect: { delay: 50 } };
+    await mount('status', [
+      { kind: 'status', id: 'status', url, options },
+      { kind: 'state', id: 'fine', url, options },
+    ]);
+    await shows('status', ['open']);
+    // The fine state passes through awaitingPong on every round: three rounds of it have run.
+    await showed('fine', ['awaitingPong'], 3);
+    expect((await record()).rendered.status).toEqual([['connecting'], ['open']]);
+
+    // The connection is lost: a retry is coming, which the status tells from a first connect.
+    for (const connection of server!.open(path)) connection.ws.terminate();
+    await showed('status', ['open'], 2);
+    const { rendered } = await record();
+    expect(rendered.status).toEqual([['connecting'], ['open'], ['reconnecting'], ['open']]);
+    expect(rendered.fine).toContainEqual(['reconnectWait']); // the fine state says how it got there
+
+    await unmount('status');
+    await until(() => server!.open(path).length === 0, 'closed on unmount');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('send after close(): no throw out of the handler, and not lost without a word: onError gets the HeartSocketError', async () => {
+    const path = '/closer';
+    await mount('closer', [{ kind: 'messages', id: 'closer', url: server!.url(path), options: { heartbeat: false } }]);
+    await shows('closer', ['open', null]);
+    await close('closer');
+    await shows('closer', ['closed', null]);
+    expect(await send('closer', 'too late')).toBeNull();
+    expect((await record()).onError.closer).toEqual([expect.stringMatching(/^HeartSocketError CLOSED heartsocket: send\(\) after the connection was closed/)]);
+    expect(server!.to(path).map((connection) => connection.received)).toEqual([[]]);
+    // close() is not an end the app needs telling about.
+    expect((await record()).onReconnectStop.closer).toBeUndefined();
+    await unmount('closer');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('onReconnectStop: told once when the retries are used up; reconnect.delay as a function gets each retry number', async () => {
+    // A port nobody listens on: every attempt is refused.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    await mount('giveUp', [
+      { kind: 'status', id: 'giveUp', url: `ws://127.0.0.1:${port}/`, delayFunction: true, options: { heartbeat: false, reconnect: { maxRetries: 2 } } },
+    ]);
+    await shows('giveUp', ['closed']);
+    const { rendered, onReconnectStop, delays } = await record();
+    expect(onReconnectStop.giveUp).toEqual([1006]);
+    expect(delays.giveUp).toEqual([1, 2]);
+    expect(rendered.giveUp).toEqual([['connecting'], ['reconnecting'], ['closed']]);
+    await unmount('giveUp');
+    // Any 'WebSocket connection failed' console errors of the refused attempts are Chromium's own.
+    pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((error) => !error.includes(`127.0.0.1:${port}`)));
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('the socket functions come from the latest render: shouldReconnect and heartbeat.message', async () => {
+    const path = '/latest';
+    const probe = (shouldReconnect: boolean, pingTag: string): ProbeSpec => ({
+      kind: 'status',
+      id: 'latest',
+      url: server!.url(path),
+      shouldReconnect,
+      pingTag,
+      options: { heartbeat: { interval: 50, timeout: 5000 }, reconnect: { delay: 20 } },
+    });
+    await mount('latest', [probe(true, 'a')]);
+    await shows('latest', ['open']);
+    await until(() => server!.to(path)[0]?.received.includes('ping-a') === true, 'a ping of the first render');
+    await mount('latest', [probe(false, 'b')]); // new inline functions: no new socket, but they are the ones called
+    await until(() => server!.to(path)[0]!.received.includes('ping-b'), 'a ping of the latest render');
+    server!.to(path)[0]!.ws.close(4001, 'go away');
+    // The latest shouldReconnect says no: closed for good (with the first one's yes, it would retry).
+    await shows('latest', ['closed']);
+    expect((await record()).onReconnectStop.latest).toEqual([4001]);
+    expect(server!.to(path)).toHaveLength(1);
+    await unmount('latest');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('the URL as a function (async): a new inline function per render does not reconnect; the retry calls the latest; sharing it takes a key', async () => {
+    const base = server!.url('/token');
+    const probe = (token: string): ProbeSpec => ({
+      kind: 'status',
+      id: 'token',
+      url: base,
+      urlFunction: 'async',
+      token,
+      options: { heartbeat: false, reconnect: { delay: 20 } },
+    });
+    await mount('token', [probe('1')]);
+    await shows('token', ['open']);
+    for (const token of ['2', '3']) {
+      const before = await renders('token');
+      await mount('token', [probe(token)]);
+      await rendersAfter('token', before); // rendered, effects run: a reconnect would have begun
+    }
+    for (const connection of server!.open('/token?token=1')) connection.ws.terminate();
+    await until(() => server!.open('/token?token=3').length === 1, 'the retry, with the latest token');
+    // One socket per attempt, none for the re-renders.
+    expect((await record()).webSockets.filter((url) => url.startsWith(base))).toEqual([`${base}?token=1`, `${base}?token=3`]);
+    await unmount('token');
+
+    // Shared by a key: one connection for both.
+    const shared = (id: string): ProbeSpec => ({ kind: 'status', id, url: server!.url('/keyed'), urlFunction: 'sync', token: 'k', options: { share: 'keyed feed', heartbeat: false } });
+    await mount('keyed', [shared('keyedA'), shared('keyedB')]);
+    await shows('keyedA', ['open']);
+    await shows('keyedB', ['open']);
+    expect((await record()).webSockets.filter((url) => url.includes('/keyed'))).toHaveLength(1);
+    await unmount('keyed');
+    await until(() => server!.open('/keyed?token=k').length === 0, 'the keyed socket closed');
+    expect(pageErrors).toEqual([]);
+
+    // share: true has no URL to share by: a TypeError that says what to do.
+    await mount('unkeyed', [{ ...shared('unkeyed'), options: { share: true } }]);
+    await page.waitForFunction(() => true);
+    await until(() => pageErrors.some((error) => /options\.share must be a key/.test(error)), 'the TypeError');
+    await unmount('unkeyed');
+    pageErrors.splice(0);
   }, 30_000);
 });

@@ -7,6 +7,7 @@
 import { createElement as h, StrictMode, useEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { useHeartSocket, type UseHeartSocketOptions } from '../../adapters/react/index.js';
+import type { UrlSource } from '../../adapters/url.js';
 
 /**
  * What a probe reads from the hook, which decides what re-renders it:
@@ -14,9 +15,10 @@ import { useHeartSocket, type UseHeartSocketOptions } from '../../adapters/react
  * - `messages`: `state` and `lastMessage`;
  * - `filtered`: the same, with a `filter` that keeps messages starting with `keep`;
  * - `early`: `state` and `lastMessage`, and a child that calls `send('early')` in its effect,
- *   which runs before the hook's own (child effects run first): before the socket exists.
+ *   which runs before the hook's own (child effects run first): before the socket exists;
+ * - `status`: `status` only.
  */
-export type ProbeKind = 'state' | 'messages' | 'filtered' | 'early';
+export type ProbeKind = 'state' | 'messages' | 'filtered' | 'early' | 'status';
 
 /** One probe: its id, the URL (null: none) and the JSON-able options of `useHeartSocket`. */
 export interface ProbeSpec {
@@ -24,6 +26,18 @@ export interface ProbeSpec {
   id: string;
   url: string | null;
   options?: UseHeartSocketOptions;
+  /**
+   * Inline functions made anew at each render from this render's spec (the page records their calls):
+   * - `urlFunction`: the URL is `() => url + '?token=' + token`, `sync` or `async`;
+   * - `shouldReconnect`: `reconnect.shouldReconnect` answers this;
+   * - `pingTag`: `heartbeat.message` is `() => 'ping-' + pingTag`;
+   * - `delayFunction`: `reconnect.delay` is `(retry) => 20`, recording `retry`.
+   */
+  urlFunction?: 'sync' | 'async';
+  token?: string;
+  shouldReconnect?: boolean;
+  pingTag?: string;
+  delayFunction?: boolean;
 }
 
 /** What the page records, by probe id. */
@@ -36,6 +50,12 @@ export interface PageRecord {
   warnings: string[];
   /** The URL of every WebSocket the page constructed. */
   webSockets: string[];
+  /** What each probe's `onError` got: the error's name, code and message. */
+  onError: Record<string, string[]>;
+  /** What each probe's `onReconnectStop` got: the last close's code. */
+  onReconnectStop: Record<string, (number | null)[]>;
+  /** The retry numbers each probe's delay function was called with. */
+  delays: Record<string, number[]>;
 }
 
 export interface Harness {
@@ -43,13 +63,16 @@ export interface Harness {
   mount(slot: string, probes: ProbeSpec[], strict?: boolean): void;
   /** Unmounts the slot's root. */
   unmount(slot: string): void;
-  /** `send` of the probe's latest render. */
-  send(id: string, data: string): void;
+  /** `send` of the probe's latest render; what it threw, as a string, or null. */
+  send(id: string, data: string): string | null;
+  /** `close` of the probe's latest render. */
+  close(id: string): void;
   record: PageRecord;
 }
 
-const record: PageRecord = { rendered: {}, onMessage: {}, warnings: [], webSockets: [] };
+const record: PageRecord = { rendered: {}, onMessage: {}, warnings: [], webSockets: [], onError: {}, onReconnectStop: {}, delays: {} };
 const sends: Record<string, (data: string) => void> = {};
+const closes: Record<string, () => void> = {};
 
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {
@@ -70,16 +93,40 @@ function SendEarly({ send }: { send: (data: string) => void }) {
   return null;
 }
 
-function Probe({ spec }: { spec: ProbeSpec }) {
+/** The URL a probe gives the hook: its `url`, or an inline function made at this render. */
+function urlOf(spec: ProbeSpec): UrlSource | null {
+  if (spec.url === null || spec.urlFunction === undefined) return spec.url;
+  const url = `${spec.url}?token=${spec.token}`;
+  return spec.urlFunction === 'sync' ? () => url : () => new Promise<string>((resolve) => setTimeout(() => resolve(url), 10));
+}
+
+/** The options a probe gives the hook, with its inline functions (see `ProbeSpec`). */
+function optionsOf(spec: ProbeSpec): UseHeartSocketOptions {
   const options: UseHeartSocketOptions = {
     ...spec.options,
     onMessage: (message) => (record.onMessage[spec.id] ??= []).push(message.data),
+    onError: (event) => {
+      const error = event.error as { name?: string; code?: string; message?: string } | undefined;
+      (record.onError[spec.id] ??= []).push(`${error?.name} ${error?.code} ${error?.message}`);
+    },
+    onReconnectStop: (close) => (record.onReconnectStop[spec.id] ??= []).push(close?.code ?? null),
   };
   if (spec.kind === 'filtered') options.filter = (message) => String(message.data).startsWith('keep');
-  const result = useHeartSocket(spec.url, options);
-  const shown: unknown[] = spec.kind === 'state' ? [result.state] : [result.state, result.lastMessage?.data ?? null];
+  const reconnect = options.reconnect === false ? undefined : { ...options.reconnect };
+  if (spec.shouldReconnect !== undefined) reconnect!.shouldReconnect = () => spec.shouldReconnect!;
+  if (spec.delayFunction === true) reconnect!.delay = (retry) => ((record.delays[spec.id] ??= []).push(retry), 20);
+  if (reconnect !== undefined) options.reconnect = reconnect;
+  if (spec.pingTag !== undefined) options.heartbeat = { ...(options.heartbeat || {}), message: () => `ping-${spec.pingTag}` };
+  return options;
+}
+
+function Probe({ spec }: { spec: ProbeSpec }) {
+  const result = useHeartSocket(urlOf(spec), optionsOf(spec));
+  const shown: unknown[] =
+    spec.kind === 'state' ? [result.state] : spec.kind === 'status' ? [result.status] : [result.state, result.lastMessage?.data ?? null];
   (record.rendered[spec.id] ??= []).push(shown);
   sends[spec.id] = result.send;
+  closes[spec.id] = result.close;
   return h('p', { id: spec.id }, JSON.stringify(shown), spec.kind === 'early' ? h(SendEarly, { send: result.send }) : null);
 }
 
@@ -103,7 +150,15 @@ const harness: Harness = {
     roots.delete(slot);
   },
   send(id, data) {
-    sends[id]!(data);
+    try {
+      sends[id]!(data);
+      return null;
+    } catch (error) {
+      return String(error);
+    }
+  },
+  close(id) {
+    closes[id]!();
   },
   record,
 };

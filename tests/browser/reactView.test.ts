@@ -63,7 +63,8 @@ function view(options: UseHeartSocketOptions = {}): SocketView {
 
 /** `view.connect`, let go of after the test. */
 function connect(target: SocketView, key: string, path: string): () => void {
-  const disconnect = target.connect(key, url(path));
+  target.url = url(path);
+  const disconnect = target.connect(key);
   let done = false;
   const once = () => {
     if (done) return;
@@ -150,7 +151,11 @@ describe('SocketView: what one hook shows', () => {
     shown.close(4002, 'done');
     await until(() => to('/send')[1]!.closed, 'closed');
     expect(shown.snapshot('send', 'connecting').state).toBe('closed');
-    expect(() => shown.send('too late')).toThrow(/after the connection was closed/);
+    // Issue #21: the hook's send no longer throws after close(); the refusal goes to onError.
+    const errors: unknown[] = [];
+    shown.options = { ...shown.options, onError: (event) => errors.push(event.error) };
+    expect(() => shown.send('too late')).not.toThrow();
+    expect(errors).toEqual([expect.objectContaining({ name: 'HeartSocketError', code: 'CLOSED' })]);
   });
 
   it('lastMessage starts over with a new socket; lastJsonMessage parses text once, and is undefined for the rest', async () => {
@@ -191,7 +196,8 @@ describe('the registry: sockets counted by key', () => {
 
   it("let go of and taken again at once (StrictMode's remount): the same socket, never closed", async () => {
     const shown = view();
-    const first = shown.connect('remount', url('/remount'));
+    shown.url = url('/remount');
+    const first = shown.connect('remount');
     const socket = shown.snapshot('remount', 'connecting').socket;
     first();
     connect(shown, 'remount', '/remount');

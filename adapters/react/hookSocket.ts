@@ -1,0 +1,78 @@
+/**
+ * The `HeartSocket` the hooks make: the same socket, plus the two facts the hook shows that the
+ * machine's six states do not tell — whether it has ever been open (so that its next `connecting`
+ * is a reconnect) and whether its end was asked for with `close()` (so that an end nobody asked
+ * for can be told to the app, `onReconnectStop`).
+ */
+import { HeartSocket } from '../HeartSocket.js';
+import type { SocketStateName } from '../../machine/types.js';
+
+/**
+ * `connecting` (the first connection: never open yet, no failed attempt), `open` (also while a
+ * ping waits for its pong: sending works), `reconnecting` (the connection was lost or an attempt
+ * failed, and a retry is coming: waiting for it or connecting again), `closing` or `closed`.
+ *
+ * @example
+ * ```ts
+ * const label: Record<HeartSocketStatus, string> = {
+ *   connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closing: 'Closing…', closed: 'Offline',
+ * };
+ * ```
+ */
+export type HeartSocketStatus = 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+
+const COARSE: Record<SocketStateName, HeartSocketStatus> = {
+  connecting: 'connecting',
+  open: 'open',
+  awaitingPong: 'open',
+  reconnectWait: 'reconnecting',
+  closing: 'closing',
+  closed: 'closed',
+};
+
+export class HookSocket extends HeartSocket {
+  /** Whether the socket has been open at least once. */
+  #opened = false;
+  /** Whether `close()` was called since the last `reconnect()`: the end that follows was asked for. */
+  #closeRequested = false;
+
+  constructor(...args: ConstructorParameters<typeof HeartSocket>) {
+    super(...args);
+    this.addEventListener('open', () => (this.#opened = true), { once: true });
+  }
+
+  /** The coarse status now: unchanged by the heartbeat. */
+  get status(): HeartSocketStatus {
+    const status = COARSE[this.state];
+    if (status !== 'connecting') return status;
+    return this.#opened || this.retryCount > 0 ? 'reconnecting' : 'connecting';
+  }
+
+  /** Whether the socket is `closed` without anyone having called `close()`: retries used up, or refused. */
+  get gaveUp(): boolean {
+    return this.state === 'closed' && !this.#closeRequested;
+  }
+
+  // The flag is set before the call: the `statechange` to `closed` can be dispatched within it.
+  override close(code?: number, reason?: string): void {
+    const before = this.#closeRequested;
+    this.#closeRequested = true;
+    try {
+      super.close(code, reason);
+    } catch (error) {
+      this.#closeRequested = before; // a bad code or reason: nothing was closed
+      throw error;
+    }
+  }
+
+  override reconnect(code?: number, reason?: string): void {
+    const before = this.#closeRequested;
+    this.#closeRequested = false;
+    try {
+      super.reconnect(code, reason);
+    } catch (error) {
+      this.#closeRequested = before;
+      throw error;
+    }
+  }
+}
