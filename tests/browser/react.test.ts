@@ -443,4 +443,17 @@ describe(`useHeartSocket in headless Chromium (React ${REACT_BUILD} build)`, () 
     await unmount('unkeyed');
     pageErrors.splice(0);
   }, 30_000);
+
+  it('unmount: the socket closes a microtask later (as the README and TSDoc say), not during the unmount', async () => {
+    const path = '/unmount';
+    await mount('unmount', [{ kind: 'messages', id: 'unmount', url: server!.url(path), options: { heartbeat: false } }]);
+    await shows('unmount', ['open', null]);
+    const [atOnce, afterMicrotasks] = await page.evaluate(
+      () => (window as unknown as { harness: Harness }).harness.unmountWatching('unmount', 'unmount'),
+    );
+    expect(atOnce).toBe('open');
+    expect(afterMicrotasks).toBe('closing');
+    await until(() => server!.open(path).length === 0, 'closed at the server');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });

@@ -63,6 +63,11 @@ export interface Harness {
   mount(slot: string, probes: ProbeSpec[], strict?: boolean): void;
   /** Unmounts the slot's root. */
   unmount(slot: string): void;
+  /**
+   * Unmounts the slot's root and reports the `state` of probe `id`'s socket: at once (the same
+   * task), and after the microtasks queued meanwhile.
+   */
+  unmountWatching(slot: string, id: string): Promise<[string | undefined, string | undefined]>;
   /** `send` of the probe's latest render; what it threw, as a string, or null. */
   send(id: string, data: string): string | null;
   /** `close` of the probe's latest render. */
@@ -73,6 +78,8 @@ export interface Harness {
 const record: PageRecord = { rendered: {}, onMessage: {}, warnings: [], webSockets: [], onError: {}, onReconnectStop: {}, delays: {} };
 const sends: Record<string, (data: string) => void> = {};
 const closes: Record<string, () => void> = {};
+/** Each probe's latest result: its `socket` is read only by `unmountWatching` (reading it subscribes). */
+const results: Record<string, { readonly socket: { state: string } | null }> = {};
 
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {
@@ -127,6 +134,7 @@ function Probe({ spec }: { spec: ProbeSpec }) {
   (record.rendered[spec.id] ??= []).push(shown);
   sends[spec.id] = result.send;
   closes[spec.id] = result.close;
+  results[spec.id] = result;
   return h('p', { id: spec.id }, JSON.stringify(shown), spec.kind === 'early' ? h(SendEarly, { send: result.send }) : null);
 }
 
@@ -148,6 +156,13 @@ const harness: Harness = {
   unmount(slot) {
     roots.get(slot)?.unmount();
     roots.delete(slot);
+  },
+  async unmountWatching(slot, id) {
+    const socket = results[id]?.socket;
+    harness.unmount(slot);
+    const atOnce = socket?.state;
+    await new Promise<void>((resolve) => queueMicrotask(() => queueMicrotask(resolve)));
+    return [atOnce, socket?.state];
   },
   send(id, data) {
     try {
