@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket, { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { useHeartSocket, type UseHeartSocketOptions } from '../../adapters/react/index.js';
 import { jsonOf } from '../../adapters/react/json.js';
+import { withLatestFunctions } from '../../adapters/react/latestFunctions.js';
 import { SocketView } from '../../adapters/react/view.js';
 import { wsText } from '../support/text.js';
 import { sleep, waitFor } from '../support/wait.js';
@@ -224,6 +225,47 @@ describe('the registry: sockets counted by key', () => {
     }
     expect(warn).toHaveBeenCalledTimes(1);
     await until(() => to('/warn').length === 1, 'one connection');
+  });
+});
+
+describe('the function options of a shared socket: the leading holder\'s latest', () => {
+  it('the creating component leads until it lets go, then the next holder', async () => {
+    const leader = view({ share: true, reconnect: { delay: 20, shouldReconnect: () => true } });
+    const next = view({ share: true, reconnect: { delay: 20, shouldReconnect: () => false } });
+    const leave = connect(leader, 'shared /lead', '/lead');
+    connect(next, 'shared /lead', '/lead');
+    const socket = leader.snapshot('shared /lead', 'connecting').socket!;
+    expect(next.snapshot('shared /lead', 'connecting').socket).toBe(socket);
+    await until(() => socket.state === 'open', 'open');
+
+    // The leader's latest render says yes: the drop is retried.
+    to('/lead')[0]!.ws.close(4001, 'again');
+    await until(() => to('/lead').length === 2 && socket.state === 'open', 'reconnected');
+
+    // The leader's next render answers no: that is the one asked.
+    leader.options = { ...leader.options, reconnect: { delay: 20, shouldReconnect: () => false } };
+    const stops: unknown[] = [];
+    next.options = { ...next.options, onReconnectStop: (close) => stops.push(close?.code) };
+    to('/lead')[1]!.ws.close(4001, 'stop');
+    await until(() => socket.state === 'closed', 'closed for good');
+    expect(stops).toEqual([4001]);
+
+    // The leader lets go: the next holder leads, and its function is the one called.
+    socket.reconnect();
+    await until(() => socket.state === 'open' && to('/lead').length === 3, 'open again');
+    leave();
+    next.options = { ...next.options, reconnect: { delay: 20, shouldReconnect: () => true } };
+    to('/lead')[2]!.ws.close(4001, 'retry');
+    await until(() => to('/lead').length === 4 && socket.state === 'open', 'retried, as the next holder said');
+  });
+
+  it('wraps only the functions the user passed: the default isPong is kept as it is (its fast path)', () => {
+    const latest = { heartbeat: { isPong: (data: unknown) => data === 'PONG' } };
+    const plain = withLatestFunctions({ heartbeat: { interval: 1000 } }, () => latest);
+    expect(plain.heartbeat).toEqual({ interval: 1000 });
+    const wrapped = withLatestFunctions({ heartbeat: { isPong: (data) => data === 'pong' } }, () => latest);
+    const { isPong } = wrapped.heartbeat as { isPong: (data: unknown) => boolean };
+    expect([isPong('pong'), isPong('PONG')]).toEqual([false, true]); // the latest render's answers
   });
 });
 
