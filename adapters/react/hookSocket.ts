@@ -48,9 +48,9 @@ export class HookSocket extends HeartSocket {
     return this.#opened || this.retryCount > 0 ? 'reconnecting' : 'connecting';
   }
 
-  /** Whether the socket is `closed` without anyone having called `close()`: retries used up, or refused. */
-  get gaveUp(): boolean {
-    return this.state === 'closed' && !this.#closeRequested;
+  /** Whether `close()` was called since the last `reconnect()`: a `closed` that follows was asked for. */
+  get closeRequested(): boolean {
+    return this.#closeRequested;
   }
 
   // The flag is set before the call: the `statechange` to `closed` can be dispatched within it.

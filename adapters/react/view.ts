@@ -1,13 +1,13 @@
 /**
  * One `useHeartSocket` call, outside React: the socket it holds, and what it shows — the socket,
- * its state and readyState, the last message — as a store for `useSyncExternalStore` that
+ * its status, state and readyState, the last message — as a store for `useSyncExternalStore` that
  * re-renders only for what the component reads. The snapshot changes identity only when a field
  * the component has read changed: a component that reads `state` alone is not re-rendered by
  * messages; one that never reads `lastMessage` pays nothing for them.
  */
 import type { HeartSocket } from '../HeartSocket.js';
 import { HeartSocketError } from '../errors.js';
-import { HeartSocketErrorEvent, type HeartSocketCloseEvent } from '../events.js';
+import { HeartSocketErrorEvent, type HeartSocketCloseEvent, type StateChangeEvent } from '../events.js';
 import type { UrlSource } from '../url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
 import type { HeartSocketStatus, HookSocket } from './hookSocket.js';
@@ -120,9 +120,10 @@ export class SocketView implements Holder {
     this.#key = key;
     this.#socket = socket;
     this.#connected = socket;
-    const onState = () => {
-      // The end nobody asked for: told once, on the way into `closed`.
-      if (socket.gaveUp) this.options.onReconnectStop?.(socket.actor.getSnapshot().context.lastClose);
+    const onState = (event: StateChangeEvent) => {
+      // The end nobody asked for: told once, on the way into `closed` (the event's state, not the
+      // socket's: several changes of one step are delivered after it).
+      if (event.state === 'closed' && !socket.closeRequested) this.options.onReconnectStop?.(socket.actor.getSnapshot().context.lastClose);
       this.#changed();
     };
     const onMessage = (event: Event) => {
