@@ -9,7 +9,8 @@ import type { CloseInfo } from '../../machine/settings.js';
  *
  * The socket options (and `protocols`) are read when the socket is made — on mount and when the
  * URL changes; changing them later does not reconnect: to apply a new `heartbeat.interval`,
- * `queue`, `WebSocket`, `clock` or the like, give the hook a new URL (or remount it). The
+ * `queue`, `WebSocket`, `clock` or the like, give the hook a new URL (or remount it); in
+ * development, such a change is a `console.warn` saying so (once per component). The
  * functions among them — `heartbeat.isPong`, `heartbeat.message`, `reconnect.shouldReconnect`,
  * `reconnect.delay` and a url function — are called from the latest render, so inline ones are
  * fine: only functions you passed are wrapped so (the defaults keep their fast paths). With

@@ -26,6 +26,8 @@ interface Entry {
   readonly options: UseHeartSocketOptions;
   /** In the order they joined; the first leads. */
   readonly holders: Holder[];
+  /** `fingerprint(options)`, once asked for. */
+  fingerprint?: string;
 }
 
 const entries = new Map<string, Entry>();
@@ -33,6 +35,11 @@ const entries = new Map<string, Entry>();
 /** A hold on a socket: `release()` once, when the hook no longer needs it. */
 export interface Lease {
   readonly socket: HookSocket;
+  /**
+   * In development, warns (once) when the holder's latest options differ from those the socket
+   * was made with in what only a new socket applies: a value, or a function added or removed.
+   */
+  checkOptions(): void;
   release(): void;
 }
 
@@ -42,8 +49,11 @@ export interface Lease {
  */
 export function acquire(key: string, holder: Holder): Lease {
   let entry = entries.get(key);
+  // One warning per holder at most: on joining with other options, or on changing them later.
+  let warned = false;
   if (entry === undefined) entry = create(key, holder);
   else if (isDevelopment() && differs(holder, entry)) {
+    warned = true;
     console.warn(
       `heartsocket/react: useHeartSocket(${describeUrl(holder.url)}, { share: ${JSON.stringify(holder.options.share)} }) joined a shared socket ` +
         'made with other options; the first component\'s options are used, these are ignored. Pass the same ' +
@@ -55,6 +65,16 @@ export function acquire(key: string, holder: Holder): Lease {
   let released = false;
   return {
     socket: held.socket,
+    checkOptions() {
+      if (warned || released || !isDevelopment() || holder.options === held.options) return;
+      if (fingerprint(holder.options) === (held.fingerprint ??= fingerprint(held.options))) return;
+      warned = true;
+      console.warn(
+        `heartsocket/react: useHeartSocket(${describeUrl(holder.url)})'s socket options changed after the socket was made; ` +
+          'they take a new socket, so these are ignored: give the hook a new URL (or remount it) to apply them. ' +
+          '(Changing an inline function is fine: the latest one is called.)',
+      );
+    },
     release() {
       if (released) return;
       released = true;

@@ -125,10 +125,7 @@ export function useHeartSocket<T = unknown>(url: UrlSource | null, options: UseH
 
   // The latest URL, options and callbacks, for the socket and the events; committed before the
   // effect below reads them.
-  useInsertionEffect(() => {
-    view.options = options;
-    if (url !== null) view.url = url;
-  });
+  useInsertionEffect(() => view.update(key, url, options));
 
   const getSnapshot = useCallback(() => view.snapshot(key, idle), [view, key, idle]);
   const snapshot = useSyncExternalStore(view.subscribe, getSnapshot, getSnapshot);

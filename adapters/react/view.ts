@@ -12,7 +12,7 @@ import type { UrlSource } from '../url.js';
 import type { SendData, SocketStateName } from '../../machine/types.js';
 import type { HeartSocketStatus, HookSocket } from './hookSocket.js';
 import type { UseHeartSocketOptions } from './options.js';
-import { acquire, type Holder } from './registry.js';
+import { acquire, type Holder, type Lease } from './registry.js';
 
 /** The fields a component can read; each re-renders it only once read. */
 export interface ViewSnapshot {
@@ -41,6 +41,8 @@ export class SocketView implements Holder {
   #key: string | null = null;
   #socket: HookSocket | null = null;
   #connected: HookSocket | null = null;
+  /** The hold on the socket, while connected. */
+  #lease: Lease | null = null;
   #lastMessage: MessageEvent | null = null;
   #snapshot: ViewSnapshot | null = null;
   /** Messages sent while there is no socket. */
@@ -115,6 +117,7 @@ export class SocketView implements Holder {
    */
   connect(key: string): () => void {
     const lease = acquire(key, this);
+    this.#lease = lease;
     const { socket } = lease;
     if (socket !== this.#socket) this.#lastMessage = null;
     this.#key = key;
@@ -154,6 +157,7 @@ export class SocketView implements Holder {
       socket.removeEventListener('close', onClose);
       socket.removeEventListener('error', onError);
       if (this.#connected === socket) this.#connected = null;
+      if (this.#lease === lease) this.#lease = null;
       lease.release();
     };
   }
@@ -177,6 +181,16 @@ export class SocketView implements Holder {
       this.#refused(error);
     }
   };
+
+  /**
+   * Takes the latest render's URL and options; in development, says when a change of options
+   * needs a new socket — not when `key` changed too: the effect is about to make that socket.
+   */
+  update(key: string | null, url: UrlSource | null, options: UseHeartSocketOptions): void {
+    this.options = options;
+    if (url !== null) this.url = url;
+    if (key === this.#key) this.#lease?.checkOptions();
+  }
 
   /** `socket.close(code, reason)`; nothing without a socket. */
   readonly close = (code?: number, reason?: string): void => this.#connected?.close(code, reason);

@@ -456,4 +456,27 @@ describe(`useHeartSocket in headless Chromium (React ${REACT_BUILD} build)`, () 
     await until(() => server!.open(path).length === 0, 'closed at the server');
     expect(pageErrors).toEqual([]);
   }, 30_000);
+
+  it('options that take a new socket say so when they change (development): once, and not for new inline functions', async () => {
+    const path = '/changed';
+    const probe = (interval: number, pingTag: string): ProbeSpec => ({
+      kind: 'status', id: 'changed', url: server!.url(path), pingTag, options: { heartbeat: { interval, timeout: 5000 } },
+    });
+    const changed = async () => (await record()).warnings.filter((warning) => /socket options changed after the socket was made/.test(warning));
+    await mount('changed', [probe(5000, 'a')]);
+    await shows('changed', ['open']);
+    let before = await renders('changed');
+    await mount('changed', [probe(5000, 'b')]); // a new inline heartbeat.message: fine
+    await rendersAfter('changed', before);
+    expect(await changed()).toEqual([]);
+    for (const interval of [1000, 2000]) {
+      before = await renders('changed');
+      await mount('changed', [probe(interval, 'b')]);
+      await rendersAfter('changed', before);
+    }
+    expect(await changed()).toEqual([expect.stringMatching(/give the hook a new URL \(or remount it\) to apply them/)]);
+    expect(server!.to(path)).toHaveLength(1);
+    await unmount('changed');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });
