@@ -92,8 +92,10 @@ export function acquire(key: string, holder: Holder): Lease {
 function create(key: string, creator: Holder): Entry {
   const { url, options } = creator;
   // The leader's latest render, or the creator's first one when no one holds the socket (its
-  // close handshake, a microtask after the last release).
-  const leader = (): Holder => entry.holders[0] ?? creator;
+  // close handshake, a microtask after the last release). Made before the socket: a sync url
+  // function is called within its constructor.
+  const holders: Holder[] = [];
+  const leader = (): Holder => holders[0] ?? creator;
   const source: UrlSource =
     typeof url === 'function'
       ? () => {
@@ -102,7 +104,7 @@ function create(key: string, creator: Holder): Entry {
         }
       : url;
   const socket = new HookSocket(source, options.protocols, withLatestFunctions(socketOptionsOf(options), () => leader().options));
-  const entry: Entry = { socket, url, options, holders: [] };
+  const entry: Entry = { socket, url, options, holders };
   entries.set(key, entry);
   return entry;
 }

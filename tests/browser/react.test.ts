@@ -432,13 +432,14 @@ describe(`useHeartSocket in headless Chromium (React ${REACT_BUILD} build)`, () 
     await shows('keyedA', ['open']);
     await shows('keyedB', ['open']);
     expect((await record()).webSockets.filter((url) => url.includes('/keyed'))).toHaveLength(1);
+    // The first attempt connected: the url function worked from the first call, in the constructor.
+    expect((await record()).onError.keyedA).toBeUndefined();
     await unmount('keyed');
     await until(() => server!.open('/keyed?token=k').length === 0, 'the keyed socket closed');
     expect(pageErrors).toEqual([]);
 
     // share: true has no URL to share by: a TypeError that says what to do.
     await mount('unkeyed', [{ ...shared('unkeyed'), options: { share: true } }]);
-    await page.waitForFunction(() => true);
     await until(() => pageErrors.some((error) => /options\.share must be a key/.test(error)), 'the TypeError');
     await unmount('unkeyed');
     pageErrors.splice(0);
