@@ -10,7 +10,9 @@ import type { SocketStateName } from '../../machine/types.js';
 /**
  * `connecting` (the first connection: never open yet, no failed attempt), `open` (also while a
  * ping waits for its pong: sending works), `reconnecting` (the connection was lost or an attempt
- * failed, and a retry is coming: waiting for it or connecting again), `closing` or `closed`.
+ * failed, and a retry is coming: waiting for it or connecting again), `closing` (a closing
+ * handshake: after `close()`, or of a peer gone silent, before the policy decides on a retry) or
+ * `closed`.
  *
  * @example
  * ```ts
