@@ -4,5 +4,5 @@
  *
  * @module heartsocket/server
  */
-export { acceptHeartbeats, type ServerHeartbeat } from './acceptHeartbeats.js';
-export { DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions } from './options.js';
+export { acceptHeartbeats, type ConnectionStats, type HeartbeatStats, type ServerHeartbeat } from './acceptHeartbeats.js';
+export { DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions, type DropReason } from './options.js';

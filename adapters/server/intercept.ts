@@ -1,6 +1,6 @@
 /**
- * One connection's half of the heartbeat: answers the client's pings, hides them from the app,
- * and notes every frame the client sends.
+ * The connections' half of the heartbeat: answers the client's pings, hides them from the app,
+ * and notes every frame (and, when the TCP socket is known, every chunk of bytes) the client sends.
  *
  * How the ping is hidden: `ws` hands every incoming message to the app with one call,
  * `ws.emit('message', data, isBinary)`, and every way to listen — `on`, `once`,
@@ -10,20 +10,38 @@
  * The alternatives fall short: a prepended `'message'` listener cannot stop the listeners after
  * it; wrapping `on`/`addEventListener` misses listeners added before, or through another path;
  * a `WebSocket` subclass (the server's `WebSocket` option) only works for servers built with it.
- * The same `emit` also sees `'ping'`, `'pong'` and `'close'`: no listener is added at all.
+ * The same `emit` also sees `'ping'`, `'pong'` and `'close'`: no listener is added to `ws`.
+ *
+ * One `emit` per server, shared by its connections (it finds a connection's state by `this`),
+ * and one `'data'` listener for every TCP socket of every server: no closure per connection.
  */
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import type { Connection } from './connection.js';
 import type { HeartbeatSettings } from './options.js';
+import { report } from './report.js';
 import { ReadyState } from '../webSocketLike.js';
 
-/** What the connection tells its owner. */
-export interface ConnectionHooks {
-  /** The client sent something: a message (heartbeat or not), a ping or a pong frame. */
-  heard(): void;
+/** What the shared `emit` needs of its server. */
+export interface Intercepting {
+  readonly settings: HeartbeatSettings;
+  /** The connections watched, by their socket. */
+  readonly connections: ReadonlyMap<WebSocket, Connection>;
   /** The connection ended (`ws` emitted `'close'`). */
-  closed(): void;
+  closed(connection: Connection): void;
 }
 
+type Emit = WebSocket['emit'];
+
+/** Where a TCP socket keeps its connection, for the shared `'data'` listener (as `ws` keeps itself there). */
+const CONNECTION = Symbol('heartsocket.connection');
+type Carrier = Duplex & { [CONNECTION]?: Connection | undefined };
+
+/** Bytes from the client are life, complete frame or not: a long upload is not silence. */
+function heardBytes(this: Carrier): void {
+  const connection = this[CONNECTION];
+  if (connection !== undefined) connection.lastHeard = performance.now();
+}
 
 /**
  * Whether a text message is the ping: `ws` delivers text as a Buffer whatever the binaryType (a
@@ -34,40 +52,90 @@ function isPing(data: RawData | string, ping: string, bytes: Buffer): boolean {
   return Buffer.isBuffer(data) && data.equals(bytes);
 }
 
-/**
- * Takes over `ws.emit` as explained above. Returns the function that gives it back (and stops
- * answering): called when the connection closes, or when the heartbeat is stopped.
- */
-export function interceptHeartbeats(ws: WebSocket, settings: HeartbeatSettings, hooks: ConnectionHooks): () => void {
-  const { ping } = settings;
-  const pingBytes = Buffer.from(ping, 'utf8');
-  const hadOwnEmit = Object.prototype.hasOwnProperty.call(ws, 'emit');
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
-  const original = ws.emit;
-  let active = true;
+/** Answers a ping with `pong` (a throw is reported, the ping left unanswered), then calls `onPing`. */
+function answerPing(ws: WebSocket, settings: HeartbeatSettings): void {
+  let reply: string | undefined;
+  try {
+    reply = settings.pong(ws);
+  } catch (error) {
+    report(settings.onError, error, ws);
+  }
+  if (reply !== undefined && ws.readyState === ReadyState.OPEN) ws.send(reply);
+  if (settings.onPing === undefined) return;
+  try {
+    settings.onPing(ws);
+  } catch (error) {
+    report(settings.onError, error, ws);
+  }
+}
+
+/** A probe came back: its round trip is measured from when it was written (or sent, if not known). */
+function answeredProbe(connection: Connection, at: number): void {
+  if (Number.isNaN(connection.probeSentAt)) return; // an app's own ping
+  const from = Number.isNaN(connection.probeWrittenAt) ? connection.probeSentAt : connection.probeWrittenAt;
+  connection.roundTrip = at - from;
+  connection.probeSentAt = NaN;
+  connection.probeWrittenAt = NaN;
+}
+
+/** The interception of one server: install on a connection, release it. */
+export interface Interceptor {
+  install(ws: WebSocket, socket: Duplex | undefined): Connection;
+  release(connection: Connection): void;
+}
+
+/** Builds the server's shared `emit`. `create` makes a connection's state. */
+export function createInterceptor(
+  server: Intercepting,
+  create: (ws: WebSocket, socket: Duplex | undefined, previousEmit: Emit, hadOwnEmit: boolean) => Connection,
+): Interceptor {
+  const { settings, connections } = server;
+  const pingBytes = Buffer.from(settings.ping, 'utf8');
+  // The emit of sockets released while someone else's wrapper sat on top of ours: ours stays, inert.
+  const inert = new WeakMap<WebSocket, Emit>();
 
   // The parameters are those of ('message', data, isBinary); `arguments` passes on whatever came.
   function emit(this: WebSocket, event: string | symbol, data?: unknown, isBinary?: unknown): boolean {
-    if (active) {
-      if (event === 'message' || event === 'ping' || event === 'pong') hooks.heard();
-      if (event === 'message' && isBinary === false && isPing(data as RawData, ping, pingBytes)) {
-        const reply = settings.pong(ws);
-        if (reply !== undefined && ws.readyState === ReadyState.OPEN) ws.send(reply);
-        settings.onPing?.(ws);
-        return true; // handled: no listener sees it
-      }
-      if (event === 'close') hooks.closed();
+    const connection = connections.get(this);
+    if (connection !== undefined) {
+      if (event === 'message' || event === 'ping' || event === 'pong') {
+        const at = performance.now();
+        connection.lastFrame = at;
+        connection.lastHeard = at;
+        if (event === 'pong') answeredProbe(connection, at);
+        else if (event === 'message' && isBinary === false && isPing(data as RawData, settings.ping, pingBytes)) {
+          answerPing(this, settings);
+          return true; // handled: no listener sees it
+        }
+      } else if (event === 'close') server.closed(connection);
     }
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
+    const previous = connection?.previousEmit ?? inert.get(this) ?? (Object.getPrototypeOf(this) as WebSocket).emit;
     // eslint-disable-next-line prefer-rest-params -- see the comment above `emit`
-    return Reflect.apply(original, this, arguments) as boolean;
+    return Reflect.apply(previous, this, arguments) as boolean;
   }
 
-  ws.emit = emit as WebSocket['emit'];
-  return () => {
-    active = false;
-    // Put back what was there, unless someone wrapped `emit` after us: then ours stays, inert.
-    if (ws.emit !== (emit as WebSocket['emit'])) return;
-    if (hadOwnEmit) ws.emit = original;
-    else delete (ws as Partial<Pick<WebSocket, 'emit'>>).emit;
+  return {
+    install(ws, socket) {
+      const hadOwnEmit = Object.prototype.hasOwnProperty.call(ws, 'emit');
+      const connection = create(ws, socket, ws.emit, hadOwnEmit); // eslint-disable-line @typescript-eslint/unbound-method -- applied with its `this`
+      ws.emit = emit as Emit;
+      if (socket !== undefined) {
+        (socket as Carrier)[CONNECTION] = connection;
+        socket.on('data', heardBytes);
+      }
+      return connection;
+    },
+    release(connection) {
+      const { ws, socket } = connection;
+      if (socket !== undefined) {
+        socket.off('data', heardBytes);
+        (socket as Carrier)[CONNECTION] = undefined;
+      }
+      // Put back what was there, unless someone wrapped `emit` after us: then ours stays, inert.
+      if (ws.emit !== (emit as Emit)) inert.set(ws, connection.previousEmit);
+      else if (connection.hadOwnEmit) ws.emit = connection.previousEmit;
+      else delete (ws as Partial<Pick<WebSocket, 'emit'>>).emit;
+    },
   };
 }

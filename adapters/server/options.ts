@@ -5,6 +5,29 @@
 import type { WebSocket } from 'ws';
 import { describeValue, optionRangeError, optionTypeError } from '../../machine/optionErrors.js';
 import { HEARTBEAT_PING, HEARTBEAT_PONG, MAX_DELAY, rejectUnknownKeys } from '../../machine/settings.js';
+import { logServerError, type ServerErrorHandler } from './report.js';
+
+/**
+ * Why a client was dropped, as `onDrop` gets it.
+ *
+ * @example
+ * ```ts
+ * acceptHeartbeats(wss, {
+ *   onDrop: (ws, why: DropReason) => log.warn(`dropped after ${why.silentFor} ms of silence`),
+ * });
+ * ```
+ */
+export interface DropReason {
+  /** Milliseconds the client had sent nothing (no frame, no byte), the server's own stalls not counted. */
+  silentFor: number;
+  /** Milliseconds since the last probe (a protocol ping) was sent: it was never answered. */
+  probeUnansweredFor: number;
+  /**
+   * Whether that probe was written to the socket at all: `false` when the client read so little
+   * that it stayed queued (dropped then after `maxSilence` since it was sent).
+   */
+  probeWritten: boolean;
+}
 
 /**
  * Options of {@link acceptHeartbeats}: what a heartbeat looks like, and how long a client may stay
@@ -17,6 +40,8 @@ import { HEARTBEAT_PING, HEARTBEAT_PONG, MAX_DELAY, rejectUnknownKeys } from '..
  *   pong: '{"type":"pong"}', // what its heartbeat.isPong matches
  *   maxSilence: 30_000,
  *   onPing: () => metrics.increment('heartbeats'),
+ *   onDrop: (ws, why) => log.warn('client dropped', why),
+ *   onError: (error) => log.error(error),
  * };
  * ```
  */
@@ -50,6 +75,19 @@ export interface AcceptHeartbeatsOptions {
    * @default none
    */
   onPing?: (ws: WebSocket) => void;
+  /**
+   * Called after a client was dropped (terminated) for its silence, with why: for logs, and for a
+   * `dropped` counter with labels of your own (the totals are in `heartbeats.stats()`).
+   * @default none
+   */
+  onDrop?: (ws: WebSocket, why: DropReason) => void;
+  /**
+   * Gets what a hook (`pong`, `onPing`, `onDrop`) threw, with the connection it was called for:
+   * the heartbeat goes on (a throwing `pong` leaves that ping unanswered). If `onError` throws
+   * too, both errors go to `console.error`.
+   * @default logs the error with `console.error`
+   */
+  onError?: (error: unknown, ws: WebSocket | undefined) => void;
 }
 
 /** The validated options. */
@@ -59,6 +97,8 @@ export interface HeartbeatSettings {
   /** `Infinity` for `maxSilence: false`. */
   readonly maxSilence: number;
   readonly onPing: ((ws: WebSocket) => void) | undefined;
+  readonly onDrop: ((ws: WebSocket, why: DropReason) => void) | undefined;
+  readonly onError: ServerErrorHandler;
 }
 
 /**
@@ -71,7 +111,7 @@ export interface HeartbeatSettings {
  */
 export const DEFAULT_MAX_SILENCE = 10_000;
 
-const OPTION_KEYS = ['ping', 'pong', 'maxSilence', 'onPing'] as const;
+const OPTION_KEYS = ['ping', 'pong', 'maxSilence', 'onPing', 'onDrop', 'onError'] as const;
 
 function text(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -91,7 +131,7 @@ export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
     throw new TypeError(`heartsocket: acceptHeartbeats' options must be an object, got ${describeValue(options)}.`);
   }
   rejectUnknownKeys('', options, OPTION_KEYS);
-  const { ping, pong, maxSilence, onPing } = options as AcceptHeartbeatsOptions;
+  const { ping, pong, maxSilence, onPing, onDrop, onError } = options as AcceptHeartbeatsOptions;
   const pingText = text('ping', ping, HEARTBEAT_PING);
 
   let answer: HeartbeatSettings['pong'];
@@ -112,5 +152,7 @@ export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
   }
 
   if (onPing !== undefined && typeof onPing !== 'function') throw optionTypeError('onPing', 'a function', onPing);
-  return { ping: pingText, pong: answer, maxSilence: silence, onPing };
+  if (onDrop !== undefined && typeof onDrop !== 'function') throw optionTypeError('onDrop', 'a function', onDrop);
+  if (onError !== undefined && typeof onError !== 'function') throw optionTypeError('onError', 'a function', onError);
+  return { ping: pingText, pong: answer, maxSilence: silence, onPing, onDrop, onError: onError ?? logServerError };
 }

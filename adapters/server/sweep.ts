@@ -1,58 +1,75 @@
 /**
- * The silence sweep: one timer per server, not one per connection, that drops the clients silent
- * for longer than `maxSilence`, judged by the time of the last frame each one sent.
+ * The silence sweep: one timer per server, not one per connection, that probes quiet clients and
+ * drops the ones silent for longer than `maxSilence`, judged by when each was last heard.
  */
-import type { WebSocket } from 'ws';
+import type { Connection } from './connection.js';
 import { ReadyState } from '../webSocketLike.js';
 
-/** What the sweep reads and writes of one connection. */
-export interface Watched {
-  readonly ws: WebSocket;
-  /** `performance.now()` when the client last sent a frame (or when the watch began). */
-  lastFrame: number;
-  /** Whether a protocol ping has gone out since that frame. */
-  probed: boolean;
+/** What the sweep does to a connection (the server counts and reports it). */
+export interface SweepActions {
+  /** Sends a protocol ping; the connection's `probeSentAt`/`probeWrittenAt` are the caller's to set. */
+  probe(connection: Connection, at: number): void;
+  /** Terminates a client silent for `silentFor` ms. */
+  drop(connection: Connection, at: number, silentFor: number): void;
 }
-
 
 /** How late a sweep may run and still count as on time (as the client's `LATE_TIMER_SLACK`). */
 const LATE_SLACK = 100;
 
 /**
- * Starts the sweep over `connections` (read at every sweep: add and remove freely). Every
- * `maxSilence / 4` ms it
- * - sends a protocol ping to a client silent for `maxSilence / 2`, once: a heartsocket client
- *   pings only when *it* hears nothing, so one that only listens to a busy server says nothing
- *   for as long as the server talks. Every WebSocket answers a protocol ping by itself (browsers
- *   and undici too), so such a client answers, and it is only dropped if really gone;
- * - drops (`terminate()`) an open client silent for more than `maxSilence`: between
- *   `maxSilence` and `1.25 × maxSilence` after its last frame, at least `maxSilence / 4` after
- *   the probe went out;
- * - drops nobody when it runs late (the event loop stalled, or the host slept): what the clients
- *   sent meanwhile is waiting, unread, behind this timer. The next sweep judges, late or not.
- *
- * The timer is unref'd: it never keeps a process alive. Returns the function that clears it.
+ * Moves a connection's times forward by `stalled` ms (never past `at`): while the server's event
+ * loop stood still (or the host slept), what the client sent waited unread, so that time is not
+ * the client's silence — as the client judges its own late timers.
  */
-export function startSweep(connections: { values(): Iterable<Watched> }, maxSilence: number, now: () => number): () => void {
-  const period = maxSilence / 4;
-  let previous = now();
-  let deferred = false;
-  const timer = setInterval(() => {
-    const at = now();
-    const late = at - previous > period + LATE_SLACK;
-    previous = at;
-    const mayDrop = !late || deferred;
-    deferred = late && !deferred;
-    for (const connection of connections.values()) {
-      const { ws } = connection;
-      if (ws.readyState !== ReadyState.OPEN) continue; // closing: `ws` ends it by its own close timeout
-      const silent = at - connection.lastFrame;
-      if (silent > maxSilence && mayDrop) ws.terminate();
-      else if (silent >= maxSilence / 2 && !connection.probed) {
-        connection.probed = true;
-        ws.ping();
-      }
+function discountStall(connection: Connection, stalled: number, at: number): void {
+  connection.lastHeard = Math.min(connection.lastHeard + stalled, at);
+  if (!Number.isNaN(connection.probeSentAt)) connection.probeSentAt = Math.min(connection.probeSentAt + stalled, at);
+  if (!Number.isNaN(connection.probeWrittenAt)) connection.probeWrittenAt = Math.min(connection.probeWrittenAt + stalled, at);
+}
+
+/**
+ * One sweep at `at` (`performance.now()`), `stalled` ms late:
+ * - a client whose reading is paused (by `ws` for its backpressure, or by the app) is not silent;
+ * - a client silent for `maxSilence / 2` is probed with a protocol ping, once: a heartsocket
+ *   client pings only when *it* hears nothing, so one that only listens to a busy server says
+ *   nothing for as long as the server talks. Every WebSocket answers a protocol ping by itself
+ *   (browsers and undici too), so such a client answers, and it is only dropped if really gone;
+ * - a client silent for more than `maxSilence` that has not answered its probe is dropped
+ *   (`terminate()`), once the probe has had `maxSilence / 2` since it was really written
+ *   (`ws.ping()`'s callback) — or `maxSilence` since it was sent, if the client read so little
+ *   that it is still queued. So a drop comes between `maxSilence` and `1.5 × maxSilence` after
+ *   the last sign of life.
+ */
+export function sweep(connections: Iterable<Connection>, maxSilence: number, at: number, stalled: number, act: SweepActions): void {
+  for (const connection of connections) {
+    if (stalled > 0) discountStall(connection, stalled, at);
+    if (connection.ws.readyState !== ReadyState.OPEN) continue; // closing: `ws` ends it by its own close timeout
+    if (connection.readingPaused) {
+      connection.lastHeard = at;
+      continue;
     }
+    const silentFor = at - connection.lastHeard;
+    if (connection.probePending) {
+      const written = connection.probeWrittenAt;
+      const probeHadItsTime = Number.isNaN(written) ? at - connection.probeSentAt >= maxSilence : at - written >= maxSilence / 2;
+      if (silentFor > maxSilence && probeHadItsTime) act.drop(connection, at, silentFor);
+    } else if (silentFor >= maxSilence / 2) act.probe(connection, at);
+  }
+}
+
+/**
+ * Runs `sweep` every `maxSilence / 4` ms over `connections()` (read at every sweep: add and
+ * remove freely). The timer is unref'd: it never keeps a process alive. Returns the function that
+ * clears it.
+ */
+export function startSweep(connections: () => Iterable<Connection>, maxSilence: number, act: SweepActions): () => void {
+  const period = maxSilence / 4;
+  let previous = performance.now();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const late = at - previous - period;
+    previous = at;
+    sweep(connections(), maxSilence, at, late > LATE_SLACK ? late : 0, act);
   }, period);
   timer.unref();
   return () => clearInterval(timer);
