@@ -4,10 +4,9 @@
  * vanishes without a FIN is made with a TCP proxy that stops forwarding anything, the FIN included.
  */
 import { once } from 'node:events';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import WsWebSocket, { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { acceptHeartbeats, DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions, type ServerHeartbeat } from '../../adapters/server/index.js';
+import WsWebSocket, { type RawData, type WebSocketServer, type WebSocket } from 'ws';
+import { acceptHeartbeats, DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions } from '../../adapters/server/index.js';
 import { DEFAULT_SETTINGS, MAX_DELAY } from '../../machine/settings.js';
 import {
   cleanup,
@@ -20,30 +19,13 @@ import {
   waitFor,
   waitForState,
 } from '../support/client.js';
+import { TcpProxy } from '../support/proxy.js';
 import { stall } from '../support/stall.js';
 import { wsText } from '../support/text.js';
+import { accept, startWss } from '../support/wss.js';
 
 /** Short enough for tests, long against the 50 ms heartbeat the clients use here. */
 const MAX_SILENCE = 300;
-
-/** A `ws` server on 127.0.0.1 and an OS-chosen port, with every client dropped and the server closed on cleanup. */
-async function startWss(): Promise<{ wss: WebSocketServer; url: string; port: number }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await once(wss, 'listening');
-  onCleanup(async () => {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-  });
-  const { port } = wss.address() as AddressInfo;
-  return { wss, url: `ws://127.0.0.1:${port}`, port };
-}
-
-/** `acceptHeartbeats`, stopped on cleanup. */
-function accept(wss: WebSocketServer, options?: AcceptHeartbeatsOptions): ServerHeartbeat {
-  const heartbeats = acceptHeartbeats(wss, options);
-  onCleanup(() => heartbeats.stop());
-  return heartbeats;
-}
 
 const asText = (data: RawData, isBinary: boolean): string => `${isBinary ? 'binary' : 'text'}:${wsText(data)}`;
 
@@ -72,58 +54,6 @@ function serverApp(wss: WebSocketServer, { echo = false } = {}): ServerApp {
     ws.on('error', () => {});
   });
   return app;
-}
-
-/**
- * A TCP proxy on 127.0.0.1 in front of the server. `freeze()` stops it forwarding anything in
- * either direction, FIN included, while it keeps both TCP connections open: to the server, the
- * client has vanished without a word, as on a network that went away.
- */
-class FreezableProxy {
-  port = 0;
-  /** Connections the server ended (its side of a pair closed). */
-  upstreamClosed = 0;
-  #frozen = false;
-  readonly #sockets = new Set<Socket>();
-  readonly #server = createTcpServer((client) => {
-    const upstream = connect(this.targetPort, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      this.#sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => this.#sockets.delete(socket));
-    }
-    client.on('data', (chunk) => this.#frozen || upstream.write(chunk));
-    upstream.on('data', (chunk) => this.#frozen || client.write(chunk));
-    client.on('close', () => this.#frozen || upstream.destroy());
-    upstream.on('close', () => {
-      this.upstreamClosed++;
-      if (!this.#frozen) client.destroy();
-    });
-  });
-
-  private constructor(readonly targetPort: number) {}
-
-  static async start(targetPort: number): Promise<FreezableProxy> {
-    const proxy = new FreezableProxy(targetPort);
-    proxy.#server.listen(0, '127.0.0.1');
-    await once(proxy.#server, 'listening');
-    proxy.port = (proxy.#server.address() as AddressInfo).port;
-    onCleanup(() => proxy.stop());
-    return proxy;
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
-  }
-
-  freeze(): void {
-    this.#frozen = true;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
 }
 
 describe.each(IMPLEMENTATIONS)('acceptHeartbeats with HeartSocket clients (%s)', (_name, WebSocket) => {
@@ -196,7 +126,7 @@ describe.each(IMPLEMENTATIONS)('acceptHeartbeats with HeartSocket clients (%s)',
     const { wss, port } = await startWss();
     const app = serverApp(wss, { echo: true });
     accept(wss, { maxSilence: MAX_SILENCE });
-    const proxy = await FreezableProxy.start(port);
+    const proxy = await TcpProxy.start(port);
     const { socket, events } = createSocket(proxy.url, fastOptions(WebSocket, { reconnect: false }));
     await waitForState(socket, 'open');
     socket.send('last words');
@@ -279,7 +209,7 @@ describe.each(IMPLEMENTATIONS)('acceptHeartbeats with HeartSocket clients (%s)',
     let pings = 0;
     const heartbeats = accept(wss, { maxSilence: MAX_SILENCE, onPing: () => pings++ });
     // A client that vanishes: after stop() it must stay connected.
-    const proxy = await FreezableProxy.start(port);
+    const proxy = await TcpProxy.start(port);
     const frozen = createSocket(proxy.url, fastOptions(WebSocket, { reconnect: false }));
     const { socket, events } = createSocket(url, fastOptions(WebSocket, { heartbeat: { interval: 50, timeout: 5000 } }));
     await waitForState(frozen.socket, 'open');
@@ -361,7 +291,7 @@ describe('acceptHeartbeats on a server', () => {
   it('rejects bad input with a TypeError or RangeError naming the option and the value, and changes nothing', async () => {
     const { wss } = await startWss();
     const bad: [options: unknown, error: typeof TypeError | typeof RangeError, message: RegExp][] = [
-      [{ maxSilense: 100 }, TypeError, /unknown option maxSilense; the options here are ping, pong, maxSilence, onPing/],
+      [{ maxSilense: 100 }, TypeError, /unknown option maxSilense; the options here are ping, pong, maxSilence, onPing, onDrop, onError\./],
       [{ maxSilence: 0 }, RangeError, /options\.maxSilence must be a number of milliseconds > 0 and ≤ 2147483647.*, got 0\./],
       [{ maxSilence: -1 }, RangeError, /options\.maxSilence .*got -1\./],
       [{ maxSilence: NaN }, RangeError, /options\.maxSilence .*got NaN\./],
@@ -376,14 +306,24 @@ describe('acceptHeartbeats on a server', () => {
       [{ onPing: 'log' }, TypeError, /options\.onPing must be a function, got "log"\./],
       [null, TypeError, /options must be an object, got null\./],
       ['fast', TypeError, /options must be an object, got "fast"\./],
+      // Values shown as they are, not as `[object Object]`, an empty string or a bare number.
+      [[], TypeError, /options must be an object, got \[\]\./],
+      [{ onPing: {} }, TypeError, /options\.onPing must be a function, got an object\./],
+      [{ maxSilence: [1, 2] }, TypeError, /options\.maxSilence must be a number of milliseconds or false, got \[1,2\]\./],
+      [{ maxSilence: 10n }, TypeError, /options\.maxSilence must be a number of milliseconds or false, got 10n\./],
+      [{ pong: { text: 'pong' } }, TypeError, /options\.pong must be a string or a function returning one, got an object\./],
+      [{ onDrop: 1 }, TypeError, /options\.onDrop must be a function, got 1\./],
+      [{ onError: [] }, TypeError, /options\.onError must be a function, got \[\]\./],
     ];
     for (const [options, error, message] of bad) {
-      expect(() => acceptHeartbeats(wss, options as AcceptHeartbeatsOptions), JSON.stringify(options)).toThrow(error);
-      expect(() => acceptHeartbeats(wss, options as AcceptHeartbeatsOptions), JSON.stringify(options)).toThrow(message);
+      expect(() => acceptHeartbeats(wss, options as AcceptHeartbeatsOptions), String(message)).toThrow(error);
+      expect(() => acceptHeartbeats(wss, options as AcceptHeartbeatsOptions), String(message)).toThrow(message);
     }
     for (const notAServer of [undefined, null, {}, new WsWebSocket(null as never, undefined, {})]) {
       expect(() => acceptHeartbeats(notAServer as never)).toThrow(/^heartsocket: acceptHeartbeats needs a ws WebSocketServer, got /);
     }
+    expect(() => acceptHeartbeats({} as never)).toThrow(/, got an object\.$/);
+    expect(() => acceptHeartbeats([] as never)).toThrow(/, got \[\]\.$/);
     expect(wss.listenerCount('connection')).toBe(0);
     // The limits themselves are fine.
     accept(wss, { maxSilence: MAX_DELAY }).stop();
