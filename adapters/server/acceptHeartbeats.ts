@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { describeValue } from '../../machine/optionErrors.js';
-import { Connection } from './connection.js';
+import { Connection, NONE, now } from './connection.js';
 import { createInterceptor } from './intercept.js';
 import { resolveHeartbeatSettings, type AcceptHeartbeatsOptions } from './options.js';
 import { report } from './report.js';
@@ -87,7 +87,7 @@ export interface ServerHeartbeat {
 /** The servers with a running heartbeat: a second one would probe every client twice. */
 const running = new WeakSet<WebSocketServer>();
 
-const defined = (value: number): number | undefined => (Number.isNaN(value) ? undefined : value);
+const defined = (value: number): number | undefined => (value === NONE ? undefined : value);
 
 /**
  * Answers the heartbeat of heartsocket clients on every connection of a `ws` server, and drops
@@ -155,7 +155,7 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
         interceptor.release(connection);
       },
     },
-    (ws, socket, previousEmit, hadOwnEmit) => new Connection(ws, socket, previousEmit, hadOwnEmit, performance.now()),
+    (ws, socket) => new Connection(ws, socket, now()),
   );
 
   const watch = (ws: WebSocket, socket: Duplex | undefined): void => {
@@ -167,18 +167,18 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
     probe(connection, at) {
       probed++;
       connection.probeSentAt = at;
-      connection.probeWrittenAt = NaN;
+      connection.probeWrittenAt = NONE;
       connection.ws.ping(undefined, undefined, (error?: Error) => {
         // Written (not only queued): from now on the client can answer.
-        if (error == null && Number.isNaN(connection.probeWrittenAt) && !Number.isNaN(connection.probeSentAt)) {
-          connection.probeWrittenAt = performance.now();
+        if (error == null && connection.probeWrittenAt === NONE && connection.probeSentAt !== NONE) {
+          connection.probeWrittenAt = now();
         }
       });
     },
     drop(connection, at, silentFor) {
       dropped++;
       const { ws } = connection;
-      const why = { silentFor, probeUnansweredFor: at - connection.probeSentAt, probeWritten: !Number.isNaN(connection.probeWrittenAt) };
+      const why = { silentFor, probeUnansweredFor: at - connection.probeSentAt, probeWritten: connection.probeWrittenAt !== NONE };
       ws.terminate();
       if (settings.onDrop === undefined) return;
       try {

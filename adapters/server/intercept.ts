@@ -1,6 +1,6 @@
 /**
  * The connections' half of the heartbeat: answers the client's pings, hides them from the app,
- * and notes every frame (and, when the TCP socket is known, every chunk of bytes) the client sends.
+ * and notes every frame the client sends (bytes are counted by the sweep: ./connection.ts).
  *
  * How the ping is hidden: `ws` hands every incoming message to the app with one call,
  * `ws.emit('message', data, isBinary)`, and every way to listen — `on`, `once`,
@@ -12,12 +12,12 @@
  * a `WebSocket` subclass (the server's `WebSocket` option) only works for servers built with it.
  * The same `emit` also sees `'ping'`, `'pong'` and `'close'`: no listener is added to `ws`.
  *
- * One `emit` per server, shared by its connections (it finds a connection's state by `this`),
- * and one `'data'` listener for every TCP socket of every server: no closure per connection.
+ * One `emit` per server, shared by its connections (it finds a connection's state by `this`):
+ * no closure per connection.
  */
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import type { Connection } from './connection.js';
+import { NONE, now, type Connection } from './connection.js';
 import type { HeartbeatSettings } from './options.js';
 import { report } from './report.js';
 import { ReadyState } from '../webSocketLike.js';
@@ -32,16 +32,6 @@ export interface Intercepting {
 }
 
 type Emit = WebSocket['emit'];
-
-/** Where a TCP socket keeps its connection, for the shared `'data'` listener (as `ws` keeps itself there). */
-const CONNECTION = Symbol('heartsocket.connection');
-type Carrier = Duplex & { [CONNECTION]?: Connection | undefined };
-
-/** Bytes from the client are life, complete frame or not: a long upload is not silence. */
-function heardBytes(this: Carrier): void {
-  const connection = this[CONNECTION];
-  if (connection !== undefined) connection.lastHeard = performance.now();
-}
 
 /**
  * Whether a text message is the ping: `ws` delivers text as a Buffer whatever the binaryType (a
@@ -71,11 +61,11 @@ function answerPing(ws: WebSocket, settings: HeartbeatSettings): void {
 
 /** A probe came back: its round trip is measured from when it was written (or sent, if not known). */
 function answeredProbe(connection: Connection, at: number): void {
-  if (Number.isNaN(connection.probeSentAt)) return; // an app's own ping
-  const from = Number.isNaN(connection.probeWrittenAt) ? connection.probeSentAt : connection.probeWrittenAt;
+  if (connection.probeSentAt === NONE) return; // an app's own ping
+  const from = connection.probeWrittenAt === NONE ? connection.probeSentAt : connection.probeWrittenAt;
   connection.roundTrip = at - from;
-  connection.probeSentAt = NaN;
-  connection.probeWrittenAt = NaN;
+  connection.probeSentAt = NONE;
+  connection.probeWrittenAt = NONE;
 }
 
 /** The interception of one server: install on a connection, release it. */
@@ -87,19 +77,20 @@ export interface Interceptor {
 /** Builds the server's shared `emit`. `create` makes a connection's state. */
 export function createInterceptor(
   server: Intercepting,
-  create: (ws: WebSocket, socket: Duplex | undefined, previousEmit: Emit, hadOwnEmit: boolean) => Connection,
+  create: (ws: WebSocket, socket: Duplex | undefined) => Connection,
 ): Interceptor {
   const { settings, connections } = server;
   const pingBytes = Buffer.from(settings.ping, 'utf8');
-  // The emit of sockets released while someone else's wrapper sat on top of ours: ours stays, inert.
-  const inert = new WeakMap<WebSocket, Emit>();
+  // An own `emit` a socket had before ours (someone else's wrapper: rare, so not a field of every
+  // connection), kept after release too if a wrapper sits on top of ours: ours stays, inert.
+  const previousEmits = new WeakMap<WebSocket, Emit>();
 
   // The parameters are those of ('message', data, isBinary); `arguments` passes on whatever came.
   function emit(this: WebSocket, event: string | symbol, data?: unknown, isBinary?: unknown): boolean {
     const connection = connections.get(this);
     if (connection !== undefined) {
       if (event === 'message' || event === 'ping' || event === 'pong') {
-        const at = performance.now();
+        const at = now();
         connection.lastFrame = at;
         connection.lastHeard = at;
         if (event === 'pong') answeredProbe(connection, at);
@@ -110,32 +101,27 @@ export function createInterceptor(
       } else if (event === 'close') server.closed(connection);
     }
     // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
-    const previous = connection?.previousEmit ?? inert.get(this) ?? (Object.getPrototypeOf(this) as WebSocket).emit;
+    const previous = previousEmits.get(this) ?? (Object.getPrototypeOf(this) as WebSocket).emit;
     // eslint-disable-next-line prefer-rest-params -- see the comment above `emit`
     return Reflect.apply(previous, this, arguments) as boolean;
   }
 
   return {
     install(ws, socket) {
-      const hadOwnEmit = Object.prototype.hasOwnProperty.call(ws, 'emit');
-      const connection = create(ws, socket, ws.emit, hadOwnEmit); // eslint-disable-line @typescript-eslint/unbound-method -- applied with its `this`
+      if (Object.prototype.hasOwnProperty.call(ws, 'emit')) previousEmits.set(ws, ws.emit); // eslint-disable-line @typescript-eslint/unbound-method -- applied with its `this`
       ws.emit = emit as Emit;
-      if (socket !== undefined) {
-        (socket as Carrier)[CONNECTION] = connection;
-        socket.on('data', heardBytes);
-      }
-      return connection;
+      return create(ws, socket);
     },
     release(connection) {
-      const { ws, socket } = connection;
-      if (socket !== undefined) {
-        socket.off('data', heardBytes);
-        (socket as Carrier)[CONNECTION] = undefined;
-      }
+      const { ws } = connection;
       // Put back what was there, unless someone wrapped `emit` after us: then ours stays, inert.
-      if (ws.emit !== (emit as Emit)) inert.set(ws, connection.previousEmit);
-      else if (connection.hadOwnEmit) ws.emit = connection.previousEmit;
-      else delete (ws as Partial<Pick<WebSocket, 'emit'>>).emit;
+      if (ws.emit !== (emit as Emit)) return;
+      const previous = previousEmits.get(ws);
+      if (previous === undefined) delete (ws as Partial<Pick<WebSocket, 'emit'>>).emit;
+      else {
+        ws.emit = previous;
+        previousEmits.delete(ws);
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
  * The silence sweep: one timer per server, not one per connection, that probes quiet clients and
  * drops the ones silent for longer than `maxSilence`, judged by when each was last heard.
  */
-import type { Connection } from './connection.js';
+import { NONE, now, type Connection } from './connection.js';
 import { ReadyState } from '../webSocketLike.js';
 
 /** What the sweep does to a connection (the server counts and reports it). */
@@ -23,12 +23,15 @@ const LATE_SLACK = 100;
  */
 function discountStall(connection: Connection, stalled: number, at: number): void {
   connection.lastHeard = Math.min(connection.lastHeard + stalled, at);
-  if (!Number.isNaN(connection.probeSentAt)) connection.probeSentAt = Math.min(connection.probeSentAt + stalled, at);
-  if (!Number.isNaN(connection.probeWrittenAt)) connection.probeWrittenAt = Math.min(connection.probeWrittenAt + stalled, at);
+  if (connection.probeSentAt !== NONE) connection.probeSentAt = Math.min(connection.probeSentAt + stalled, at);
+  if (connection.probeWrittenAt !== NONE) connection.probeWrittenAt = Math.min(connection.probeWrittenAt + stalled, at);
 }
 
 /**
- * One sweep at `at` (`performance.now()`), `stalled` ms late:
+ * One sweep at `at` (`now()`), `stalled` ms late; `heardSince` is the sweep before's time, its
+ * lateness discounted:
+ * - a client whose TCP socket received bytes since then was heard at `heardSince` at least (the
+ *   earliest it may have been: a drop never comes late for it);
  * - a client whose reading is paused (by `ws` for its backpressure, or by the app) is not silent;
  * - a client silent for `maxSilence / 2` is probed with a protocol ping, once: a heartsocket
  *   client pings only when *it* hears nothing, so one that only listens to a busy server says
@@ -40,10 +43,11 @@ function discountStall(connection: Connection, stalled: number, at: number): voi
  *   that it is still queued. So a drop comes between `maxSilence` and `1.5 × maxSilence` after
  *   the last sign of life.
  */
-export function sweep(connections: Iterable<Connection>, maxSilence: number, at: number, stalled: number, act: SweepActions): void {
+export function sweep(connections: Iterable<Connection>, maxSilence: number, at: number, heardSince: number, stalled: number, act: SweepActions): void {
   for (const connection of connections) {
     if (stalled > 0) discountStall(connection, stalled, at);
     if (connection.ws.readyState !== ReadyState.OPEN) continue; // closing: `ws` ends it by its own close timeout
+    if (connection.heardBytes()) connection.lastHeard = Math.max(connection.lastHeard, heardSince);
     if (connection.readingPaused) {
       connection.lastHeard = at;
       continue;
@@ -51,7 +55,7 @@ export function sweep(connections: Iterable<Connection>, maxSilence: number, at:
     const silentFor = at - connection.lastHeard;
     if (connection.probePending) {
       const written = connection.probeWrittenAt;
-      const probeHadItsTime = Number.isNaN(written) ? at - connection.probeSentAt >= maxSilence : at - written >= maxSilence / 2;
+      const probeHadItsTime = written === NONE ? at - connection.probeSentAt >= maxSilence : at - written >= maxSilence / 2;
       if (silentFor > maxSilence && probeHadItsTime) act.drop(connection, at, silentFor);
     } else if (silentFor >= maxSilence / 2) act.probe(connection, at);
   }
@@ -64,12 +68,13 @@ export function sweep(connections: Iterable<Connection>, maxSilence: number, at:
  */
 export function startSweep(connections: () => Iterable<Connection>, maxSilence: number, act: SweepActions): () => void {
   const period = maxSilence / 4;
-  let previous = performance.now();
+  let previous = now();
   const timer = setInterval(() => {
-    const at = performance.now();
+    const at = now();
     const late = at - previous - period;
+    const stalled = late > LATE_SLACK ? late : 0;
+    sweep(connections(), maxSilence, at, previous + stalled, stalled, act);
     previous = at;
-    sweep(connections(), maxSilence, at, late > LATE_SLACK ? late : 0, act);
   }, period);
   timer.unref();
   return () => clearInterval(timer);
