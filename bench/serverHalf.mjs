@@ -91,7 +91,7 @@ async function clients() {
 }
 
 async function main() {
-  const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { heap: [], cpu: [], perSweep: [] }]));
+  const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { heap: [], cpu: [], perSweep: [], dropped: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
     for (const variant of order) {
@@ -107,7 +107,7 @@ async function main() {
       r.cpu.push(cpu / (CPU_WINDOW / 1000));
       r.perSweep.push(sweeps > 0 ? cpu / sweeps : NaN);
       const stillOpen = await clientProcess.call('open_count');
-      if (stillOpen !== COUNT) throw new Error(`${variant}: ${COUNT - stillOpen} clients were dropped`);
+      r.dropped.push(COUNT - stillOpen); // live clients dropped: none, unless the machine was starved
       await clientProcess.stop();
       await serverProcess.stop();
     }
@@ -127,6 +127,7 @@ async function main() {
       variant === 'ws' ? '–' : fixed(extraCpu / 1000, 1),
       variant === 'ws' ? '–' : fixed(median(r.perSweep) / 1000, 2),
       variant === 'ws' ? '–' : fixed(extraCpu / sweepsPerSecond / 1000, 2),
+      r.dropped.join(', '),
     ];
   });
   report(
@@ -137,7 +138,7 @@ async function main() {
       `CPU: the server process's CPU over ${CPU_WINDOW / 1000} s (ping writes, pong reads, sweeps), per second and per sweep; "added" is over the plain \`ws\` server's idle CPU. ` +
       `${ROUNDS} rounds, the variants in rotating order, each in fresh processes: median (p25–p75) of heap, medians of CPU.`,
     table(
-      ['server', 'heap B/client', 'added by the heartbeat B/client', 'CPU ms/s', 'added CPU ms/s', 'CPU ms/sweep', 'added CPU ms/sweep'],
+      ['server', 'heap B/client', 'added by the heartbeat B/client', 'CPU ms/s', 'added CPU ms/s', 'CPU ms/sweep', 'added CPU ms/sweep', 'live clients dropped, per round'],
       rows,
     ),
   );

@@ -87,6 +87,9 @@ export function createInterceptor(
 
   // The parameters are those of ('message', data, isBinary); `arguments` passes on whatever came.
   function emit(this: WebSocket, event: string | symbol, data?: unknown, isBinary?: unknown): boolean {
+    // Read before 'close' releases the socket (and forgets what was there before us).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
+    const previous = previousEmits.get(this) ?? (Object.getPrototypeOf(this) as WebSocket).emit;
     const connection = connections.get(this);
     if (connection !== undefined) {
       if (event === 'message' || event === 'ping' || event === 'pong') {
@@ -100,8 +103,6 @@ export function createInterceptor(
         }
       } else if (event === 'close') server.closed(connection);
     }
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
-    const previous = previousEmits.get(this) ?? (Object.getPrototypeOf(this) as WebSocket).emit;
     // eslint-disable-next-line prefer-rest-params -- see the comment above `emit`
     return Reflect.apply(previous, this, arguments) as boolean;
   }
