@@ -131,7 +131,7 @@ async function main() {
     ];
   });
   report(
-    'The server half: heap per connection and CPU per sweep, beside ws\'s README heartbeat',
+    '6. The server half: heap per connection and CPU per sweep, beside ws\'s README heartbeat',
     `A \`ws\` server (its own process, \`--expose-gc\`) with ${COUNT} quiet clients (raw \`ws\`, another process: they never ping, every heartbeat probes them, and they answer every protocol ping). ` +
       `"ws README" is the heartbeat of ws's README, pinging every client every ${INTERVAL} ms; heartsocket is \`acceptHeartbeats(wss, { maxSilence: ${2 * INTERVAL} })\`, sweeping every ${(2 * INTERVAL) / 4} ms and probing a quiet client once it has been silent ${INTERVAL} ms — about as many pings a second. ` +
       `Heap: after a full GC, 3 × ${INTERVAL} ms after the last client opened, over the same server before any client, per client; "added" is over the plain \`ws\` server of the same round. ` +
