@@ -18,8 +18,9 @@ const LATE_SLACK = 100;
 
 /**
  * Moves a connection's times forward by `stalled` ms (never past `at`): while the server's event
- * loop stood still (or the host slept), what the client sent waited unread, so that time is not
- * the client's silence — as the client judges its own late timers.
+ * loop stood still (or the host slept), what the client sent waited unread, and the probe it was
+ * to answer may not have left, so that time is not the client's silence — as the client judges
+ * its own late timers.
  */
 function discountStall(connection: Connection, stalled: number, at: number): void {
   connection.lastHeard = Math.min(connection.lastHeard + stalled, at);
@@ -71,8 +72,10 @@ export function startSweep(connections: () => Iterable<Connection>, maxSilence: 
   let previous = now();
   const timer = setInterval(() => {
     const at = now();
-    const late = at - previous - period;
-    const stalled = late > LATE_SLACK ? late : 0;
+    // Late: the stall may have begun right after the sweep before, so all of the gap is discounted
+    // (a client really gone is then dropped up to one period later; a live one is never dropped).
+    const gap = at - previous;
+    const stalled = gap > period + LATE_SLACK ? gap : 0;
     sweep(connections(), maxSilence, at, previous + stalled, stalled, act);
     previous = at;
   }, period);
