@@ -17,6 +17,14 @@ const heartbeatOf = (options: HeartSocketOptions): Heartbeat | undefined =>
 const reconnectOf = (options: HeartSocketOptions): Reconnect | undefined =>
   typeof options.reconnect === 'object' && options.reconnect !== null ? options.reconnect : undefined;
 
+/** `first`, called through the latest render: that render's function for the same option, if it has one. */
+function fromLatest<A, R>(first: (arg: A) => R, current: () => unknown): (arg: A) => R {
+  return (arg) => {
+    const latest = current();
+    return (typeof latest === 'function' ? (latest as (arg: A) => R) : first)(arg);
+  };
+}
+
 /**
  * `options` with each function the user passed replaced by one that calls the same option of
  * `latest()` (the latest render's options), or the first one if the latest render has none.
@@ -28,12 +36,8 @@ export function withLatestFunctions(options: HeartSocketOptions, latest: () => H
   if (heartbeat !== undefined) {
     const { isPong, message } = heartbeat;
     const wrapped: Heartbeat = { ...heartbeat };
-    if (typeof isPong === 'function') {
-      wrapped.isPong = (data) => {
-        const current = heartbeatOf(latest())?.isPong;
-        return (typeof current === 'function' ? current : isPong)(data);
-      };
-    }
+    if (typeof isPong === 'function') wrapped.isPong = fromLatest(isPong, () => heartbeatOf(latest())?.isPong);
+    // A payload given as a value in the latest render is that render's ping.
     if (typeof message === 'function') {
       wrapped.message = (): PingPayload => {
         const current = heartbeatOf(latest())?.message;
@@ -46,17 +50,9 @@ export function withLatestFunctions(options: HeartSocketOptions, latest: () => H
     const { shouldReconnect, delay } = reconnect;
     const wrapped: ReconnectOptions = { ...reconnect };
     if (typeof shouldReconnect === 'function') {
-      wrapped.shouldReconnect = (close) => {
-        const current = reconnectOf(latest())?.shouldReconnect;
-        return (typeof current === 'function' ? current : shouldReconnect)(close);
-      };
+      wrapped.shouldReconnect = fromLatest(shouldReconnect, () => reconnectOf(latest())?.shouldReconnect);
     }
-    if (typeof delay === 'function') {
-      wrapped.delay = (retry) => {
-        const current = reconnectOf(latest())?.delay;
-        return (typeof current === 'function' ? current : delay)(retry);
-      };
-    }
+    if (typeof delay === 'function') wrapped.delay = fromLatest(delay, () => reconnectOf(latest())?.delay);
     result.reconnect = wrapped;
   }
   return result;
