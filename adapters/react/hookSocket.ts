@@ -55,23 +55,23 @@ export class HookSocket extends HeartSocket {
     return this.#closeRequested;
   }
 
-  // The flag is set before the call: the `statechange` to `closed` can be dispatched within it.
   override close(code?: number, reason?: string): void {
-    const before = this.#closeRequested;
-    this.#closeRequested = true;
-    try {
-      super.close(code, reason);
-    } catch (error) {
-      this.#closeRequested = before; // a bad code or reason: nothing was closed
-      throw error;
-    }
+    this.#withCloseRequested(true, () => super.close(code, reason));
   }
 
   override reconnect(code?: number, reason?: string): void {
+    this.#withCloseRequested(false, () => super.reconnect(code, reason));
+  }
+
+  /**
+   * Sets the flag before `call` (the `statechange` to `closed` can be dispatched within it); a call
+   * that throws (a bad code or reason) changed nothing, so the flag goes back.
+   */
+  #withCloseRequested(requested: boolean, call: () => void): void {
     const before = this.#closeRequested;
-    this.#closeRequested = false;
+    this.#closeRequested = requested;
     try {
-      super.reconnect(code, reason);
+      call();
     } catch (error) {
       this.#closeRequested = before;
       throw error;
