@@ -3,6 +3,8 @@
  * `latency` delays every chunk (each way), `throttle` caps what the client sends (bytes a
  * second), and `freeze()` stops it forwarding anything in either direction, FIN included, while
  * it keeps both TCP connections open: to the server, the client has vanished without a word.
+ * `stall()` does that to the connections open now only (a half-open link; later ones pass), and
+ * `cut()` destroys both sides of the connections open now (a hard drop; later ones pass).
  */
 import { once } from 'node:events';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
@@ -18,28 +20,44 @@ export interface ProxyOptions {
 /** How often a throttled direction forwards its share. */
 const THROTTLE_TICK = 50;
 
+/** One proxied connection: the client's TCP socket and the proxy's to the server. */
+interface Pair {
+  readonly client: Socket;
+  readonly upstream: Socket;
+  /** Set by `stall()`: this pair forwards nothing more. */
+  stalled: boolean;
+}
+
 export class TcpProxy {
   port = 0;
   /** Connections the server ended (its side of a pair closed). */
   upstreamClosed = 0;
   #frozen = false;
   readonly #sockets = new Set<Socket>();
+  /** The client/server pairs open now, each with its own stalled flag. */
+  readonly #pairs = new Set<Pair>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #server = createTcpServer((client) => {
     const upstream = connect(this.targetPort, '127.0.0.1');
+    const pair: Pair = { client, upstream, stalled: false };
+    this.#pairs.add(pair);
     for (const socket of [client, upstream]) {
       this.#sockets.add(socket);
       socket.on('error', () => {});
-      socket.on('close', () => this.#sockets.delete(socket));
+      socket.on('close', () => {
+        this.#sockets.delete(socket);
+        this.#pairs.delete(pair);
+      });
     }
-    const toServer = this.options.throttle === undefined ? this.#forward(upstream) : this.#throttled(upstream, this.options.throttle);
-    const toClient = this.#forward(client);
+    const toServer =
+      this.options.throttle === undefined ? this.#forward(upstream, pair) : this.#throttled(upstream, this.options.throttle, pair);
+    const toClient = this.#forward(client, pair);
     client.on('data', toServer);
     upstream.on('data', toClient);
-    client.on('close', () => this.#frozen || upstream.destroy());
+    client.on('close', () => this.#isBlocked(pair) || upstream.destroy());
     upstream.on('close', () => {
       this.upstreamClosed++;
-      if (!this.#frozen) client.destroy();
+      if (!this.#isBlocked(pair)) client.destroy();
     });
   });
 
@@ -65,6 +83,28 @@ export class TcpProxy {
     this.#frozen = true;
   }
 
+  /** Half-open: the connections open now forward nothing more, FIN included, and stay open. */
+  stall(): void {
+    for (const pair of this.#pairs) pair.stalled = true;
+  }
+
+  /** A hard drop: both TCP sides of every connection open now are destroyed at once. */
+  cut(): void {
+    for (const pair of this.#pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+  }
+
+  /** Connections open now (a stalled one counts until its sockets are destroyed). */
+  get openConnections(): number {
+    return this.#pairs.size;
+  }
+
+  #isBlocked(pair: Pair): boolean {
+    return this.#frozen || pair.stalled;
+  }
+
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearTimeout(timer);
     for (const socket of this.#sockets) socket.destroy();
@@ -81,12 +121,12 @@ export class TcpProxy {
   }
 
   /** Writes each chunk to `to` after the latency (in order: every chunk waits as long). */
-  #forward(to: Socket): (chunk: Buffer) => void {
-    return (chunk) => this.#later(this.options.latency ?? 0, () => this.#frozen || to.write(chunk));
+  #forward(to: Socket, pair: Pair): (chunk: Buffer) => void {
+    return (chunk) => this.#later(this.options.latency ?? 0, () => this.#isBlocked(pair) || to.destroyed || to.write(chunk));
   }
 
   /** Writes to `to` at most `bytesPerSecond`, in a share every THROTTLE_TICK ms. */
-  #throttled(to: Socket, bytesPerSecond: number): (chunk: Buffer) => void {
+  #throttled(to: Socket, bytesPerSecond: number, pair: Pair): (chunk: Buffer) => void {
     const share = Math.max(1, Math.round((bytesPerSecond * THROTTLE_TICK) / 1000));
     const queue: Buffer[] = [];
     let ticking = false;
@@ -98,7 +138,7 @@ export class TcpProxy {
         budget -= piece.length;
         if (piece.length === head.length) queue.shift();
         else queue[0] = head.subarray(piece.length);
-        if (!this.#frozen && !to.destroyed) to.write(piece);
+        if (!this.#isBlocked(pair) && !to.destroyed) to.write(piece);
       }
       if (queue.length === 0) ticking = false;
       else this.#later(THROTTLE_TICK, tick);
