@@ -7,10 +7,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { describeValue } from '../../machine/optionErrors.js';
+import { HEARTBEAT_PING } from '../../machine/settings.js';
 import { Connection, NONE, now } from './connection.js';
-import { createInterceptor } from './intercept.js';
-import { resolveHeartbeatSettings, type AcceptHeartbeatsOptions } from './options.js';
+import { createInterceptor, isPing } from './intercept.js';
+import { DEFAULT_MAX_SILENCE, resolveHeartbeatSettings, type AcceptHeartbeatsOptions } from './options.js';
 import { report } from './report.js';
+import { asksForSession } from './sessions/frames.js';
+import type { Session } from './sessions/session.js';
+import { createSessionSockets, type SessionSockets } from './sessions/sessionSockets.js';
 import { startSweep, type SweepActions } from './sweep.js';
 import { watchUpgrades } from './upgrade.js';
 import { ReadyState } from '../webSocketLike.js';
@@ -31,6 +35,14 @@ export interface HeartbeatStats {
   probed: number;
   /** Clients dropped for their silence, in total. */
   dropped: number;
+  /** With `sessions` only: sessions live now (attached or waiting for a resume). */
+  sessions?: number;
+  /** With `sessions` only: sessions resumed, in total. */
+  resumed?: number;
+  /** With `sessions` only: sessions expired (`ttl` without a resume), in total. */
+  expired?: number;
+  /** With `sessions` only: watched sockets that did not ask for a session, now. */
+  plainClients?: number;
 }
 
 /**
@@ -82,10 +94,23 @@ export interface ServerHeartbeat {
   stats(): HeartbeatStats;
   /** What is known of one connection; undefined for a socket not watched. */
   connection(ws: WebSocket): ConnectionStats | undefined;
+  /** The session a socket is on (with `sessions`); undefined for a plain socket, or before the handshake. */
+  session(ws: WebSocket): Session | undefined;
 }
 
 /** The servers with a running heartbeat: a second one would probe every client twice. */
 const running = new WeakSet<WebSocketServer>();
+
+/**
+ * Without the silence sweep (`maxSilence: false`), the sessions' acks and expiry still need one
+ * timer: one for the server, unref'd, every quarter of `ttl` (at most every 2.5 s).
+ */
+function startSessionTimer(sweep: ((at: number) => void) | undefined, ttl: number | undefined): () => void {
+  if (sweep === undefined || ttl === undefined) return () => {};
+  const timer = setInterval(() => sweep(now()), Math.min(ttl, DEFAULT_MAX_SILENCE) / 4);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 const defined = (value: number): number | undefined => (value === NONE ? undefined : value);
 
@@ -142,6 +167,17 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
   running.add(wss);
 
   const connections = new Map<WebSocket, Connection>();
+  const pingBytes = Buffer.from(settings.ping, 'utf8');
+  const sessions: SessionSockets | undefined =
+    settings.sessions === undefined
+      ? undefined
+      : createSessionSockets(settings.sessions, {
+          now,
+          isPing: (data) => isPing(data, settings.ping, pingBytes),
+          defaultPing: settings.ping === HEARTBEAT_PING,
+          onPing: settings.onPing,
+          onError: settings.onError,
+        });
   let probed = 0;
   let dropped = 0;
   let stopped = false;
@@ -150,17 +186,21 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
     {
       settings,
       connections,
+      sessions,
       closed: (connection) => {
         connections.delete(connection.ws);
+        sessions?.closed(connection.ws, now());
         interceptor.release(connection);
       },
     },
     (ws, socket) => new Connection(ws, socket, now()),
   );
 
-  const watch = (ws: WebSocket, socket: Duplex | undefined): void => {
+  const watch = (ws: WebSocket, socket: Duplex | undefined, request: IncomingMessage | undefined): void => {
     if (stopped || connections.has(ws) || ws.readyState !== ReadyState.OPEN) return;
     connections.set(ws, interceptor.install(ws, socket));
+    // Here, before the app's 'connection' listeners: `hello` is the socket's first frame.
+    if (sessions !== undefined && request !== undefined && asksForSession(request.url)) sessions.accept(ws, request);
   };
 
   const actions: SweepActions = {
@@ -190,9 +230,12 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
   };
 
   const stopWatchingUpgrades = watchUpgrades(wss, watch);
-  for (const ws of wss.clients ?? []) watch(ws, undefined); // `clients` is undefined with clientTracking: false
+  for (const ws of wss.clients ?? []) watch(ws, undefined, undefined); // `clients` is undefined with clientTracking: false
+  const sweepSessions = sessions === undefined ? undefined : (at: number) => sessions.sweep(at);
   const stopSweep =
-    settings.maxSilence === Infinity ? () => {} : startSweep(() => connections.values(), settings.maxSilence, actions);
+    settings.maxSilence === Infinity
+      ? startSessionTimer(sweepSessions, settings.sessions?.ttl)
+      : startSweep(() => connections.values(), settings.maxSilence, actions, sweepSessions);
 
   const stop = (): void => {
     if (stopped) return;
@@ -201,6 +244,7 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
     wss.off('close', stop);
     stopWatchingUpgrades();
     stopSweep();
+    sessions?.stop(now());
     for (const connection of connections.values()) interceptor.release(connection);
     connections.clear();
   };
@@ -209,8 +253,13 @@ export function acceptHeartbeats(wss: WebSocketServer, options?: AcceptHeartbeat
   return {
     stop,
     [Symbol.dispose]: stop, // Symbol.dispose: Node 20.5+
-    watch: (ws, request) => watch(ws, request?.socket),
-    stats: () => ({ watched: connections.size, probed, dropped }),
+    watch: (ws, request) => watch(ws, request?.socket, request),
+    stats() {
+      if (sessions === undefined) return { watched: connections.size, probed, dropped };
+      const { live, resumed, expired } = sessions.counts();
+      return { watched: connections.size, probed, dropped, sessions: live, resumed, expired, plainClients: connections.size - sessions.sockets };
+    },
+    session: (ws) => sessions?.sessionOf(ws),
     connection(ws) {
       const connection = connections.get(ws);
       if (connection === undefined) return undefined;

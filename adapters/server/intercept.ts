@@ -19,6 +19,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { NONE, now, type Connection } from './connection.js';
 import type { HeartbeatSettings } from './options.js';
+import type { SessionSockets } from './sessions/sessionSockets.js';
 import { report } from './report.js';
 import { ReadyState } from '../webSocketLike.js';
 
@@ -27,6 +28,8 @@ export interface Intercepting {
   readonly settings: HeartbeatSettings;
   /** The connections watched, by their socket. */
   readonly connections: ReadonlyMap<WebSocket, Connection>;
+  /** The session half, when sessions are on: it sees a message first. */
+  readonly sessions: SessionSockets | undefined;
   /** The connection ended (`ws` emitted `'close'`). */
   closed(connection: Connection): void;
 }
@@ -37,7 +40,7 @@ type Emit = WebSocket['emit'];
  * Whether a text message is the ping: `ws` delivers text as a Buffer whatever the binaryType (a
  * string only comes from an app that emits one itself).
  */
-function isPing(data: RawData | string, ping: string, bytes: Buffer): boolean {
+export function isPing(data: RawData | string, ping: string, bytes: Buffer): boolean {
   if (typeof data === 'string') return data === ping;
   return Buffer.isBuffer(data) && data.equals(bytes);
 }
@@ -97,6 +100,7 @@ export function createInterceptor(
         connection.lastFrame = at;
         connection.lastHeard = at;
         if (event === 'pong') answeredProbe(connection, at);
+        else if (event === 'message' && server.sessions?.message(this, data as RawData, isBinary === true) === true) return true;
         else if (event === 'message' && isBinary === false && isPing(data as RawData, settings.ping, pingBytes)) {
           answerPing(this, settings);
           return true; // handled: no listener sees it

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { describeValue, optionRangeError, optionTypeError } from '../../machine/optionErrors.js';
 import { HEARTBEAT_PING, HEARTBEAT_PONG, MAX_DELAY, rejectUnknownKeys } from '../../machine/settings.js';
 import { logServerError, type ServerErrorHandler } from './report.js';
+import { resolveSessionSettings, type SessionOptions, type SessionSettings } from './sessions/options.js';
 
 /**
  * Why a client was dropped, as `onDrop` gets it.
@@ -88,6 +89,13 @@ export interface AcceptHeartbeatsOptions {
    * @default logs the error with `console.error`
    */
   onError?: (error: unknown, ws: WebSocket | undefined) => void;
+  /**
+   * Resumable sessions (docs/protocol.md, docs/server.md "Sessions"): a client that asks for one
+   * (`heartsocket-session=1` in its URL) gets messages delivered exactly once and in order across
+   * reconnects. Sockets that do not ask are plain sockets, as without this option.
+   * @default off
+   */
+  sessions?: SessionOptions | false;
 }
 
 /** The validated options. */
@@ -99,6 +107,8 @@ export interface HeartbeatSettings {
   readonly onPing: ((ws: WebSocket) => void) | undefined;
   readonly onDrop: ((ws: WebSocket, why: DropReason) => void) | undefined;
   readonly onError: ServerErrorHandler;
+  /** Undefined when sessions are off. */
+  readonly sessions: SessionSettings | undefined;
 }
 
 /**
@@ -111,7 +121,7 @@ export interface HeartbeatSettings {
  */
 export const DEFAULT_MAX_SILENCE = 10_000;
 
-const OPTION_KEYS = ['ping', 'pong', 'maxSilence', 'onPing', 'onDrop', 'onError'] as const;
+const OPTION_KEYS = ['ping', 'pong', 'maxSilence', 'onPing', 'onDrop', 'onError', 'sessions'] as const;
 
 function text(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -131,7 +141,7 @@ export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
     throw new TypeError(`heartsocket: acceptHeartbeats' options must be an object, got ${describeValue(options)}.`);
   }
   rejectUnknownKeys('', options, OPTION_KEYS);
-  const { ping, pong, maxSilence, onPing, onDrop, onError } = options as AcceptHeartbeatsOptions;
+  const { ping, pong, maxSilence, onPing, onDrop, onError, sessions } = options as AcceptHeartbeatsOptions;
   const pingText = text('ping', ping, HEARTBEAT_PING);
 
   let answer: HeartbeatSettings['pong'];
@@ -154,5 +164,5 @@ export function resolveHeartbeatSettings(options: unknown): HeartbeatSettings {
   if (onPing !== undefined && typeof onPing !== 'function') throw optionTypeError('onPing', 'a function', onPing);
   if (onDrop !== undefined && typeof onDrop !== 'function') throw optionTypeError('onDrop', 'a function', onDrop);
   if (onError !== undefined && typeof onError !== 'function') throw optionTypeError('onError', 'a function', onError);
-  return { ping: pingText, pong: answer, maxSilence: silence, onPing, onDrop, onError: onError ?? logServerError };
+  return { ping: pingText, pong: answer, maxSilence: silence, onPing, onDrop, onError: onError ?? logServerError, sessions: resolveSessionSettings(sessions) };
 }

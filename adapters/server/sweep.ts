@@ -67,7 +67,13 @@ export function sweep(connections: Iterable<Connection>, maxSilence: number, at:
  * remove freely). The timer is unref'd: it never keeps a process alive. Returns the function that
  * clears it.
  */
-export function startSweep(connections: () => Iterable<Connection>, maxSilence: number, act: SweepActions): () => void {
+export function startSweep(
+  connections: () => Iterable<Connection>,
+  maxSilence: number,
+  act: SweepActions,
+  /** Runs after each sweep, on the same timer (the sessions' acks and expiry). */
+  after?: (at: number) => void,
+): () => void {
   const period = maxSilence / 4;
   let previous = now();
   const timer = setInterval(() => {
@@ -78,6 +84,7 @@ export function startSweep(connections: () => Iterable<Connection>, maxSilence: 
     const stalled = gap > period + LATE_SLACK ? gap : 0;
     sweep(connections(), maxSilence, at, previous + stalled, stalled, act);
     previous = at;
+    after?.(at);
   }, period);
   timer.unref();
   return () => clearInterval(timer);

@@ -11,11 +11,11 @@ import type { WebSocket, WebSocketServer } from 'ws';
 
 
 /**
- * Wraps `wss.handleUpgrade` so that `watch(ws, socket)` runs first for every socket it accepts.
+ * Wraps `wss.handleUpgrade` so that `watch(ws, socket, request)` runs first for every socket it accepts.
  * Returns the function that puts back what was there (unless someone wrapped it after us: then
  * ours stays, and `watch` is the caller's to make inert).
  */
-export function watchUpgrades(wss: WebSocketServer, watch: (ws: WebSocket, socket: Duplex) => void): () => void {
+export function watchUpgrades(wss: WebSocketServer, watch: (ws: WebSocket, socket: Duplex, request: IncomingMessage) => void): () => void {
   const hadOwn = Object.prototype.hasOwnProperty.call(wss, 'handleUpgrade');
   // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its `this` below
   const original = wss.handleUpgrade;
@@ -27,7 +27,7 @@ export function watchUpgrades(wss: WebSocketServer, watch: (ws: WebSocket, socke
     callback: (ws: WebSocket, request: IncomingMessage) => void,
   ): void {
     original.call(this, request, socket, head, (ws: WebSocket, upgraded: IncomingMessage) => {
-      watch(ws, socket);
+      watch(ws, socket, upgraded);
       callback(ws, upgraded);
     });
   }
