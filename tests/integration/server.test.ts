@@ -291,7 +291,7 @@ describe('acceptHeartbeats on a server', () => {
   it('rejects bad input with a TypeError or RangeError naming the option and the value, and changes nothing', async () => {
     const { wss } = await startWss();
     const bad: [options: unknown, error: typeof TypeError | typeof RangeError, message: RegExp][] = [
-      [{ maxSilense: 100 }, TypeError, /unknown option maxSilense; the options here are ping, pong, maxSilence, onPing, onDrop, onError\./],
+      [{ maxSilense: 100 }, TypeError, /unknown option maxSilense; the options here are ping, pong, maxSilence, onPing, onDrop, onError, sessions\./],
       [{ maxSilence: 0 }, RangeError, /options\.maxSilence must be a number of milliseconds > 0 and ≤ 2147483647.*, got 0\./],
       [{ maxSilence: -1 }, RangeError, /options\.maxSilence .*got -1\./],
       [{ maxSilence: NaN }, RangeError, /options\.maxSilence .*got NaN\./],

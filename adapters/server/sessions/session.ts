@@ -83,7 +83,7 @@ export class Session extends EventEmitter<SessionEvents> {
   ackSent = 0;
   /** Why it ended; undefined while it lives. */
   endReason: SessionEndReason | undefined = undefined;
-  /** `now()` when its socket went away, or it ended; NONE while attached. */
+  /** `now()` when its socket went away, or (stamped by the next sweep) when it ended; NONE while attached or just ended. */
   since: number;
   /** The socket it is attached to, or null. */
   wire: Wire | null = null;
@@ -138,13 +138,13 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** Ends it for `why`: told to the client if attached, `'end'` emitted, nothing kept. @internal */
-  end(why: SessionEndReason, closeReason = `session ended: ${why}`, at?: number): void {
+  end(why: SessionEndReason, closeReason = `session ended: ${why}`, at = NONE): void {
     if (this.endReason !== undefined) return;
     this.endReason = why;
     this.outbox.clear();
     const wire = this.wire;
     this.wire = null;
-    this.since = at ?? this.since;
+    this.since = at;
     if (wire !== null && why !== 'stopped') {
       wire.write(controlFrame('end', why), false);
       wire.ws.close(1000, closeReason);

@@ -270,7 +270,9 @@ export function createSessionSockets(
     sweep(at) {
       for (const session of store.values()) {
         if (session.ended) {
-          if (at - session.since >= ttl) store.delete(session.id);
+          // Remembered for `ttl` (a resume is told why), from the first sweep after its end.
+          if (session.since === NONE) session.since = at;
+          else if (at - session.since >= ttl) store.delete(session.id);
         } else if (session.wire !== null) session.sendAck();
         else if (session.since !== NONE && at - session.since >= ttl) {
           store.delete(session.id);
