@@ -79,19 +79,37 @@ export class Session extends EventEmitter<SessionEvents> {
   sent = 0;
   /** Messages of the client the app received. */
   received = 0;
-  /** The `received` the client was last told (by `ack`, `pong`, `resumed`). */
+  /**
+   * The `received` the client was last told (by `ack`, `pong`, `resumed`).
+   * @internal
+   */
   ackSent = 0;
-  /** Why it ended; undefined while it lives. */
+  /** Why it ended; undefined while it lives (see also the `'end'` event). */
   endReason: SessionEndReason | undefined = undefined;
-  /** `now()` when its socket went away, or (stamped by the next sweep) when it ended; NONE while attached or just ended. */
+  /**
+   * `now()` when its socket went away, or (stamped by the next sweep) when it ended; NONE while attached or just ended.
+   * @internal
+   */
   since: number;
-  /** The socket it is attached to, or null. */
+  /**
+   * The socket it is attached to, or null.
+   * @internal
+   */
   wire: Wire | null = null;
+  /**
+   * What the client has not acknowledged yet.
+   * @internal
+   */
   readonly outbox = new Outbox();
 
+  /**
+   * Made by the server (`onSession` gets it), never by the app.
+   * @internal
+   */
   constructor(
     /** The session id: 16 random bytes, base64url. */
     readonly id: string,
+    /** @internal */
     readonly limits: SessionLimits,
     at: number,
   ) {
@@ -137,7 +155,9 @@ export class Session extends EventEmitter<SessionEvents> {
     this.end('closed', reason);
   }
 
-  /** Ends it for `why`: told to the client if attached, `'end'` emitted, nothing kept. @internal */
+  /** Ends it for `why`: told to the client if attached, `'end'` emitted, nothing kept.
+   * @internal
+   */
   end(why: SessionEndReason, closeReason = `session ended: ${why}`, at = NONE): void {
     if (this.endReason !== undefined) return;
     this.endReason = why;
@@ -152,26 +172,34 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('end', why);
   }
 
-  /** An app message of the client arrived: counted, acknowledged every `ackEvery`, delivered. @internal */
+  /** An app message of the client arrived: counted, acknowledged every `ackEvery`, delivered.
+   * @internal
+   */
   receive(data: RawData, isBinary: boolean): void {
     this.received++;
     if (this.received - this.ackSent >= this.limits.ackEvery) this.sendAck();
     this.emit('message', data, isBinary);
   }
 
-  /** Tells the client how many of its messages were received, if it has not been told. @internal */
+  /** Tells the client how many of its messages were received, if it has not been told.
+   * @internal
+   */
   sendAck(): void {
     if (this.wire === null || this.received === this.ackSent) return;
     this.ackSent = this.received;
     this.wire.write(controlFrame('ack', this.received), false);
   }
 
-  /** Whether `count` is a possible ack of the client: between what it acked before and what was sent. @internal */
+  /** Whether `count` is a possible ack of the client: between what it acked before and what was sent.
+   * @internal
+   */
   canAck(count: number): boolean {
     return count >= this.outbox.acked && count <= this.sent;
   }
 
-  /** Attaches a socket: what the client has not received (after its `received`) is re-sent. @internal */
+  /** Attaches a socket: what the client has not received (after its `received`) is re-sent.
+   * @internal
+   */
   attach(wire: Wire, received: number): void {
     this.outbox.ackUpTo(received);
     this.wire = wire;
@@ -179,7 +207,9 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const message of this.outbox.after(received)) wire.write(message.data, message.binary);
   }
 
-  /** Its socket went away (closed, or taken over by a resume): the session waits `ttl`. @internal */
+  /** Its socket went away (closed, or taken over by a resume): the session waits `ttl`.
+   * @internal
+   */
   detach(at: number): void {
     this.wire = null;
     this.since = at;

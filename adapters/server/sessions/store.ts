@@ -21,9 +21,13 @@ import type { Session } from './session.js';
  * ```
  */
 export interface SessionStore {
+  /** The session with this id (already checked to be 22 base64url characters), if kept. */
   get(id: string): Session | undefined;
+  /** Keeps a new session, by its `id`. */
   set(session: Session): void;
+  /** Forgets a session. */
   delete(id: string): void;
+  /** Every session kept (deleting while iterating must be allowed, as a `Map`'s iterator allows it). */
   values(): IterableIterator<Session>;
 }
 
@@ -45,18 +49,22 @@ export class MemorySessionStore implements SessionStore {
     return this.#sessions.size;
   }
 
+  /** The session with this id, if kept. */
   get(id: string): Session | undefined {
     return this.#sessions.get(id);
   }
 
+  /** Keeps a session, by its `id`. */
   set(session: Session): void {
     this.#sessions.set(session.id, session);
   }
 
+  /** Forgets a session. */
   delete(id: string): void {
     this.#sessions.delete(id);
   }
 
+  /** Every session kept. */
   values(): IterableIterator<Session> {
     return this.#sessions.values();
   }
