@@ -133,8 +133,9 @@ export class Session extends EventEmitter<SessionEvents> {
    * U+0010 is escaped. Returns `false`, sending nothing, if the session has ended — or ends it
    * now with `overflow` because the message does not fit within `maxMessages`/`maxBytes`.
    */
-  send(data: string | Buffer | ArrayBuffer | ArrayBufferView, binary: boolean = typeof data !== 'string'): boolean {
+  send(data: string | Buffer | ArrayBuffer | ArrayBufferView | Buffer[], binary: boolean = typeof data !== 'string'): boolean {
     if (this.endReason !== undefined) return false;
+    if (Array.isArray(data)) data = Buffer.concat(data); // `ws`'s fragments, as 'message' may give them
     const frame = binary || (typeof data !== 'string' && !Buffer.isBuffer(data)) ? data : escapeText(data);
     const size = sizeOf(frame);
     if (!this.outbox.fits(size, this.limits.maxMessages, this.limits.maxBytes)) {

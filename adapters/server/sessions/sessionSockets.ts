@@ -45,7 +45,8 @@ class SessionLink implements Wire {
 
   constructor(
     readonly ws: WebSocket,
-    readonly request: IncomingMessage,
+    /** The upgrade request, for `authorize` and `onSession`: let go after the handshake (it holds the headers, the TCP socket's state). */
+    public request: IncomingMessage | null,
     /** The socket's own `send`, from before ours. */
     readonly rawSend: Send,
   ) {}
@@ -143,10 +144,11 @@ export function createSessionSockets(
     const session = new Session(newSessionId(), settings, hooks.now());
     store.set(session);
     link.write(failed === undefined ? controlFrame('session', session.id) : controlFrame('session', session.id, failed), false);
+    const request = link.request!;
     settle(link, session, 0);
     if (settings.onSession === undefined) return;
     try {
-      settings.onSession(session, link.request);
+      settings.onSession(session, request);
     } catch (error) {
       report(hooks.onError, error, link.ws);
     }
@@ -156,16 +158,17 @@ export function createSessionSockets(
   function settle(link: SessionLink, session: Session, received: number): void {
     link.session = session;
     link.phase = Phase.Attached;
+    link.request = null;
     session.attach(link, received);
     const pending = link.pending;
     link.pending = null;
     for (const message of pending ?? []) session.send(message.data, message.binary);
   }
 
-  function refused(request: IncomingMessage, session: Session, ws: WebSocket): boolean {
+  function refused(request: IncomingMessage | null, session: Session, ws: WebSocket): boolean {
     if (settings.authorize === undefined) return false;
     try {
-      return settings.authorize(request, session) !== true;
+      return settings.authorize(request!, session) !== true;
     } catch (error) {
       report(hooks.onError, error, ws);
       return true;
@@ -243,7 +246,7 @@ export function createSessionSockets(
     },
 
     message(ws, data, isBinary) {
-      const link = links.get(ws) ?? linkOf.get(ws);
+      const link = linkOf.get(ws); // one lookup for a plain socket too
       if (link === undefined) return false;
       if (link.phase === Phase.Detached) return true;
       if (!isBinary && (link.phase === Phase.Handshake || !hooks.defaultPing) && hooks.isPing(data as Buffer)) return false;
@@ -282,7 +285,7 @@ export function createSessionSockets(
     },
 
     sessionOf(ws) {
-      const session = (links.get(ws) ?? linkOf.get(ws))?.session;
+      const session = linkOf.get(ws)?.session;
       return session ?? undefined;
     },
 
