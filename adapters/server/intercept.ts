@@ -45,15 +45,18 @@ export function isPing(data: RawData | string, ping: string, bytes: Buffer): boo
   return Buffer.isBuffer(data) && data.equals(bytes);
 }
 
-/** Answers a ping with `pong` (a throw is reported, the ping left unanswered), then calls `onPing`. */
-function answerPing(ws: WebSocket, settings: HeartbeatSettings): void {
+/**
+ * Answers a ping with `pong` (a throw is reported, the ping left unanswered), then calls `onPing`.
+ * On a session socket the answer is written beside the session, uncounted (the client consumes it).
+ */
+function answerPing(ws: WebSocket, settings: HeartbeatSettings, sessions: SessionSockets | undefined): void {
   let reply: string | undefined;
   try {
     reply = settings.pong(ws);
   } catch (error) {
     report(settings.onError, error, ws);
   }
-  if (reply !== undefined && ws.readyState === ReadyState.OPEN) ws.send(reply);
+  if (reply !== undefined && ws.readyState === ReadyState.OPEN && sessions?.writeRaw(ws, reply) !== true) ws.send(reply);
   if (settings.onPing === undefined) return;
   try {
     settings.onPing(ws);
@@ -102,7 +105,7 @@ export function createInterceptor(
         if (event === 'pong') answeredProbe(connection, at);
         else if (event === 'message' && server.sessions?.message(this, data as RawData, isBinary === true) === true) return true;
         else if (event === 'message' && isBinary === false && isPing(data as RawData, settings.ping, pingBytes)) {
-          answerPing(this, settings);
+          answerPing(this, settings, server.sessions);
           return true; // handled: no listener sees it
         }
       } else if (event === 'close') server.closed(connection);

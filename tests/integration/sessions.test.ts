@@ -285,9 +285,15 @@ describe('acceptHeartbeats({ sessions })', () => {
 
   it('answers a plain ping with pong during the handshake and with custom heartbeat texts, uncounted', async () => {
     const { url, app } = await sessionServer({}, { ping: 'hb', pong: 'hb!' });
+    const early = await SessionPeer.connect(url);
+    await early.expect(`${DLE}hello 1`);
+    early.send('hb');
+    expect(await early.next()).toBe('hb!');
     const { peer, id } = await SessionPeer.start(url);
+    await waitFor(() => app.sessions.length === 1, 'onSession');
     peer.send('hb');
     expect(await peer.next()).toBe('hb!');
+    expect(app.sessions[0]!.sent).toBe(0); // the answer is beside the session, not in it
     peer.send('ping'); // not the heartbeat here: an app message
     await waitFor(() => app.messages.get(id)?.length === 1, 'ping as an app message');
     expect(app.sessions[0]!.received).toBe(1);

@@ -72,6 +72,8 @@ export interface SessionSockets {
   closed(ws: WebSocket, at: number): void;
   /** The sweep's part: acks owed, sessions expired, ended ones forgotten after `ttl`. */
   sweep(at: number): void;
+  /** Writes a frame on a session socket, beside its session (uncounted): false for another socket. */
+  writeRaw(ws: WebSocket, data: string): boolean;
   /** A socket's session, if it is on one. */
   sessionOf(ws: WebSocket): Session | undefined;
   /** How many sockets are session sockets now. */
@@ -115,6 +117,8 @@ export function createSessionSockets(
       link.pending ??= [];
       taken = link.pending.length < maxMessages;
       if (taken) link.pending.push({ data: message, binary });
+      // Not lost quietly: without a callback to tell, the caller is told by a throw.
+      else if (cb === undefined) throw new RangeError(`heartsocket: ${maxMessages} messages (sessions.maxMessages) already wait for this socket's session handshake; the message was not sent.`);
     } else taken = link.session?.send(message, binary) ?? false;
     // As `ws` does for a closed socket: the callback gets the error (the session's 'end' says why).
     if (cb !== undefined) queueMicrotask(() => cb(taken ? undefined : new Error('heartsocket: the session has ended; the message was not sent.')));
@@ -282,6 +286,13 @@ export function createSessionSockets(
           endSession(session, 'expired', at);
         }
       }
+    },
+
+    writeRaw(ws, data) {
+      const link = linkOf.get(ws);
+      if (link === undefined) return false;
+      link.write(data, false);
+      return true;
     },
 
     sessionOf(ws) {
