@@ -262,7 +262,7 @@ describe('acceptHeartbeats({ sessions })', () => {
     future.control('start', 2);
     expect((await future.waitClosed()).code).toBe(1002);
     const { peer } = await SessionPeer.start(url);
-    peer.control('teleport', 1);
+    peer.control('é'.repeat(60) + 'teleport', 1); // quoted in the close reason, cut to its 123 bytes
     expect((await peer.waitClosed()).code).toBe(1002);
     const eager = await SessionPeer.connect(url);
     await eager.expect(`${DLE}hello 1`);
@@ -274,6 +274,7 @@ describe('acceptHeartbeats({ sessions })', () => {
     const { url, app } = await sessionServer();
     const first = await SessionPeer.start(url);
     await waitFor(() => app.sessions.length === 1, 'onSession');
+    expect(() => app.sessions[0]!.close('x'.repeat(124))).toThrow(RangeError);
     app.sessions[0]!.close();
     expect(await first.peer.next()).toBe(`${DLE}end closed`);
     expect((await first.peer.waitClosed()).code).toBe(1000);

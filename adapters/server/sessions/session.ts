@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { RawData, WebSocket } from 'ws';
+import { describeValue } from '../../../machine/optionErrors.js';
 import { NONE } from '../connection.js';
 import { controlFrame, escapeText } from './frames.js';
 import { Outbox, type Written } from './outbox.js';
@@ -151,8 +152,12 @@ export class Session extends EventEmitter<SessionEvents> {
   /**
    * Ends the session: the client is told (`␐end closed`) and its socket closed with 1000 and
    * `reason` (default `session closed`); a later resume gets `session <new id> ended`.
+   * @throws {RangeError} a `reason` longer than 123 bytes (a close frame's limit).
    */
   close(reason = 'session closed'): void {
+    if (typeof reason !== 'string' || Buffer.byteLength(reason) > 123) {
+      throw new RangeError(`heartsocket: session.close(reason) takes a string of at most 123 bytes (a close frame's limit), got ${describeValue(reason)}.`);
+    }
     this.end('closed', reason);
   }
 

@@ -126,7 +126,10 @@ export function createSessionSockets(
 
   const protocolError = (link: SessionLink, why: string): void => {
     detach(link, hooks.now());
-    link.ws.close(1002, `heartsocket: ${why}`.slice(0, 123));
+    // A close reason is at most 123 bytes, and `why` may quote what the client sent.
+    let reason = `heartsocket: ${why}`;
+    while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+    link.ws.close(1002, reason);
   };
 
   function detach(link: SessionLink, at: number): void {
