@@ -103,6 +103,7 @@ export function createInterceptor(
         connection.lastFrame = at;
         connection.lastHeard = at;
         if (event === 'pong') answeredProbe(connection, at);
+        // Sessions first: a session socket's frames are its session's (a heartbeat ping is let through).
         else if (event === 'message' && server.sessions?.message(this, data as RawData, isBinary === true) === true) return true;
         else if (event === 'message' && isBinary === false && isPing(data as RawData, settings.ping, pingBytes)) {
           answerPing(this, settings, server.sessions);
