@@ -8,5 +8,5 @@
 export { acceptHeartbeats, type ConnectionStats, type HeartbeatStats, type ServerHeartbeat } from './acceptHeartbeats.js';
 export { DEFAULT_MAX_SILENCE, type AcceptHeartbeatsOptions, type DropReason } from './options.js';
 export { SESSION_DEFAULTS, type SessionOptions } from './sessions/options.js';
-export type { Session, SessionEndReason, SessionEvents } from './sessions/session.js';
+export { Session, type SessionEndReason, type SessionEvents } from './sessions/session.js';
 export { MemorySessionStore, type SessionStore } from './sessions/store.js';

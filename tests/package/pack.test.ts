@@ -129,7 +129,7 @@ console.log(JSON.stringify({
       machineId: 'heartsocket',
       machineStates: ['start', 'running', 'closed'],
       sameMachine: true,
-      serverExports: ['DEFAULT_MAX_SILENCE', 'MemorySessionStore', 'SESSION_DEFAULTS', 'acceptHeartbeats'],
+      serverExports: ['DEFAULT_MAX_SILENCE', 'MemorySessionStore', 'SESSION_DEFAULTS', 'Session', 'acceptHeartbeats'],
       maxSilence: 10_000,
       liveViewExports: ['createLiveViewInspector'],
       mainHasLiveView: false,
