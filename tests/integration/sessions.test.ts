@@ -107,6 +107,8 @@ describe('acceptHeartbeats({ sessions })', () => {
     const first = await SessionPeer.start(url);
     await waitFor(() => app.sessions.length === 1, 'onSession');
     const [session] = app.sessions as [Session];
+    const resumedOn: WebSocket[] = [];
+    session.on('resume', (ws) => resumedOn.push(ws));
     session.send('m1');
     session.send('m2');
     session.send('m3');
@@ -128,6 +130,7 @@ describe('acceptHeartbeats({ sessions })', () => {
     await waitFor(() => session.received === 3, 'c3');
     expect(app.messages.get(first.id)).toEqual(['text:c1', 'text:c2', 'text:c3']);
     expect(app.sessions).toHaveLength(1); // no new session
+    expect(resumedOn).toEqual([session.socket]);
   });
 
   it("takes a session over from a live socket: that socket's later frames are neither counted nor delivered", async () => {
@@ -208,6 +211,14 @@ describe('acceptHeartbeats({ sessions })', () => {
     expect([name, reason]).toEqual([`${DLE}session`, 'unknown']);
     expect(id).not.toBe(first.id);
     await waitFor(() => app.sessions.length === 2, 'onSession for the new session');
+  });
+
+  it('expires sessions on one shared timer when there is no silence sweep (maxSilence: false)', async () => {
+    const { url, app } = await sessionServer({ ttl: 40 }, { maxSilence: false });
+    const first = await SessionPeer.start(url);
+    await waitFor(() => app.sessions.length === 1, 'onSession');
+    first.peer.ws.terminate();
+    await waitFor(() => app.ends.get(first.id) === 'expired', 'expired', 2000);
   });
 
   it('ends a session with overflow at its bound: ␐end overflow, then close; send returns false', async () => {
