@@ -6,6 +6,7 @@ export default defineConfig({
     machine: 'machine/index.ts',
     server: 'adapters/server/index.ts',
     react: 'adapters/react/index.ts',
+    resume: 'adapters/resume/index.ts',
     'live-view': 'visualizations/inspector/index.ts',
   },
   format: ['esm', 'cjs'],

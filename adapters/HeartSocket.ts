@@ -9,16 +9,19 @@ import {
   HeartSocketCloseEvent,
   HeartSocketErrorEvent,
   LightMessageEvent,
+  OpenEvent,
+  ResumeEvent,
   StateChangeEvent,
   UndeliveredEvent,
 } from './events.js';
 import { resolveOptions, type SocketOptions } from './options.js';
 import type { ProtocolsSource } from './protocols.js';
+import type { SessionInfo } from './session.js';
 import type { LinkHooks, SocketLink } from './socketLink.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
-import { HeartSocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
+import { SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -59,7 +62,9 @@ type Handler<E extends Event> = ((this: HeartSocket, event: E) => unknown) | nul
  */
 export interface HeartSocketEventMap {
   /** A connection opened. */
-  open: Event;
+  open: OpenEvent;
+  /** `resume` on: how each session handshake ended. */
+  resume: ResumeEvent;
   /** A message arrived (a light `MessageEvent`: see `LightMessageEvent`). */
   message: MessageEvent;
   /** One underlying socket ended. */
@@ -225,6 +230,19 @@ export class HeartSocket extends SocketEventTarget {
   }
 
   /** Failed attempts since the last connection that stayed up `reconnect.minUptime`. */
+  /**
+   * `resume` on: the session as it stands (id, counts each way, the last handshake's result);
+   * `null` without `resume`.
+   *
+   * @example
+   * ```ts
+   * const { unacknowledgedSent, lastResume } = socket.session ?? {};
+   * ```
+   */
+  get session(): SessionInfo | null {
+    return this.#link.session?.info ?? null;
+  }
+
   get retryCount(): number {
     return this.actor.getSnapshot().context.retries;
   }
@@ -311,10 +329,10 @@ export class HeartSocket extends SocketEventTarget {
   }
 
   /** Called on `open`: every time a connection opens, the first one and each reconnect. */
-  get onopen(): Handler<Event> {
-    return this.handlerOf<Handler<Event>>('open');
+  get onopen(): Handler<OpenEvent> {
+    return this.handlerOf<Handler<OpenEvent>>('open');
   }
-  set onopen(handler: Handler<Event>) {
+  set onopen(handler: Handler<OpenEvent>) {
     this.setHandler('open', handler);
   }
 
@@ -391,7 +409,8 @@ export class HeartSocket extends SocketEventTarget {
     emitted(emitted: SocketEmitted): void {
       const socket = this.socket;
       socket.#syncState();
-      if (emitted.type === 'open') socket.#post('open', () => new HeartSocketEvent('open'));
+      if (emitted.type === 'open') socket.#post('open', () => new OpenEvent(emitted.resumed));
+      else if (emitted.type === 'resume') socket.#post('resume', () => new ResumeEvent(emitted));
       else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
       else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     }

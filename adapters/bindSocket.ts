@@ -8,6 +8,7 @@ import { DeliveryScheduler } from './deliveryScheduler.js';
 import { boundMachine, boundMachineWithoutNetworkSignal, registerConnection } from './implementations.js';
 import { hostIsOffline, networkHost } from './networkStatus.js';
 import type { ResolvedOptions } from './options.js';
+import { DEFAULT_SETTINGS, HEARTBEAT_PING } from '../machine/settings.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 
 /** What `bindSocket` gives the public classes: the actor, the link its hot path shares, its scheduler. */
@@ -29,6 +30,14 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
   const now = options.clock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(options.queueMax, hooks, now);
   const settings = withSafeReconnectPolicy(options.settings, reporter);
+  if (options.resume !== undefined) {
+    const { heartbeat } = options.settings;
+    link.session = options.resume.createSession({
+      handBack: (messages, error) => hooks.onUndelivered(messages, error),
+      // Acks ride on the heartbeat only where the server half answers it itself: the default texts.
+      defaultHeartbeat: heartbeat.message === HEARTBEAT_PING && heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong && !heartbeat.protocol,
+    });
+  }
   const input: SocketMachineInput = {
     settings,
     silentFor: link.silentFor,
@@ -36,6 +45,7 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
     random: Math.random,
     hostIsOffline,
     socketExists: link.socketExists,
+    ...(options.resume !== undefined && { handshakeTimeout: options.resume.handshakeTimeout }),
   };
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;

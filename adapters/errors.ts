@@ -12,7 +12,12 @@ export type HeartSocketErrorCode =
   /** `send()` after `close()`, or after the connection ended for good. */
   | 'CLOSED'
   /** Queued messages that will never be sent: the connection ended before they could be. */
-  | 'UNDELIVERED';
+  | 'UNDELIVERED'
+  /**
+   * `resume` on: messages written into a session that could not be resumed. The server's app may
+   * have received some of them: only the app's own ids can tell which (see docs/resume.md).
+   */
+  | 'RESUME_FAILED';
 
 /**
  * An error of heartsocket's own, with a machine-readable `code`.

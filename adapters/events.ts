@@ -1,5 +1,5 @@
 import { AT_TARGET, HeartSocketEvent, PHASE, STOPPED, TARGET, type DispatchState } from './eventTarget.js';
-import type { SendData, SocketStateName } from '../machine/types.js';
+import type { ResumeResult, SendData, SocketStateName } from '../machine/types.js';
 import type { HeartSocketError } from './errors.js';
 
 /**
@@ -28,6 +28,48 @@ export class HeartSocketCloseEvent extends HeartSocketEvent {
     this.code = init.code;
     this.reason = init.reason;
     this.wasClean = init.wasClean;
+  }
+}
+
+/**
+ * `open`: a socket opened (after the session handshake, with `resume`). `resumed`: the session of
+ * the previous socket goes on — nothing was lost, subscriptions still hold (always `false`
+ * without `resume`).
+ *
+ * @example
+ * ```ts
+ * socket.onopen = (event) => {
+ *   if (!event.resumed) subscribe();
+ * };
+ * ```
+ */
+export class OpenEvent extends HeartSocketEvent {
+  constructor(readonly resumed: boolean) {
+    super('open');
+  }
+}
+
+/**
+ * `resume` (`resume` on): how a session handshake ended — `resumed`, or why not (`reason`:
+ * `'unknown'`, `'overflow'`, `'ended'`, `'mismatch'`, `'unsupported'`; `null` for a first
+ * session), and the session's id (`null` when the server keeps none).
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('resume', (event) => {
+ *   if (!event.resumed && event.reason !== null) resyncFromServer();
+ * });
+ * ```
+ */
+export class ResumeEvent extends HeartSocketEvent implements ResumeResult {
+  readonly resumed: boolean;
+  readonly reason: string | null;
+  readonly sessionId: string | null;
+  constructor(result: ResumeResult) {
+    super('resume');
+    this.resumed = result.resumed;
+    this.reason = result.reason;
+    this.sessionId = result.sessionId;
   }
 }
 

@@ -51,6 +51,14 @@ const implementations = {
         new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
       );
     },
+    endHandshake: ({ system }) => connectionOf(system).link.endHandshake(),
+    deliverHeldFrame: ({ system }) => {
+      const { link, scheduler } = connectionOf(system);
+      const held = link.heldFrame;
+      link.heldFrame = null;
+      // Posted: delivered after the `open` this step posted, as the frame came after the socket opened.
+      if (held !== null) scheduler.post(() => link.hooks.onMessage(held.data, held.origin));
+    },
     discardQueue: ({ system }) => connectionOf(system).link.discard('the connection ended for good'),
     letSocketGo: ({ event, system }) => {
       // Without a code the replaced socket is dropped (terminate()), as the socket actor's cleanup does by default.

@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, POLICY_OPTION_KEYS, rejectUnknownKeys, resolveSetting
 import type { SendData } from '../machine/types.js';
 import type { SocketClock } from './clock.js';
 import type { HeartSocketError } from './errors.js';
+import type { ResumeOption } from './session.js';
 import { checkProtocolsSource, type CheckedProtocols, type ProtocolsSource } from './protocols.js';
 import { checkUrlSource, type CheckedUrl, type UrlSource } from './url.js';
 import type { WebSocketConstructor } from './webSocketLike.js';
@@ -53,6 +54,12 @@ export interface SocketOptions extends PolicyOptions {
    * @default real time (`performance.now()`, moved on by wall-clock jumps of a host that slept)
    */
   clock?: SocketClock;
+  /**
+   * Resumable sessions: `resumable({...})` from `heartsocket/resume` (docs/resume.md). Off by
+   * default: the frames on the wire are then exactly those without it.
+   * @default undefined
+   */
+  resume?: ResumeOption;
 }
 
 /**
@@ -92,7 +99,7 @@ export interface SocketActorOptions extends SocketOptions {
 /** The default of `queue.max`. */
 export const DEFAULT_QUEUE_MAX = 1000;
 
-const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock'] as const;
+const SOCKET_OPTION_KEYS = [...POLICY_OPTION_KEYS, 'WebSocket', 'queue', 'inspect', 'clock', 'resume'] as const;
 const ACTOR_OPTION_KEYS = [...SOCKET_OPTION_KEYS, 'protocols', 'onMessage', 'onUndelivered'] as const;
 
 function webSocketConstructor(option: unknown): WebSocketConstructor {
@@ -165,6 +172,15 @@ const isWsConstructor = (WebSocket: WebSocketConstructor): boolean =>
 const binaryTypesOf = (WebSocket: WebSocketConstructor): readonly string[] =>
   isWsConstructor(WebSocket) ? WS_BINARY_TYPES : STANDARD_BINARY_TYPES;
 
+/** `resume`: only what `resumable()` makes (its members are heartsocket's own). */
+function checkResume(resume: unknown): ResumeOption | undefined {
+  if (resume === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- as in checkClock: the rule sees `{}`
+  const candidate = resume as Partial<ResumeOption> | null;
+  if (typeof candidate?.createSession === 'function' && typeof candidate.handshakeTimeout === 'number') return resume as ResumeOption;
+  throw optionTypeError('resume', "the value of resumable() from 'heartsocket/resume'", resume);
+}
+
 function checkInspect(inspect: unknown): InspectorOption | undefined {
   if (inspect === undefined) return undefined;
   const isObserver = typeof inspect === 'object' && inspect !== null && typeof (inspect as { next?: unknown }).next === 'function';
@@ -223,6 +239,8 @@ export interface ResolvedOptions {
   /** The user's clock; `undefined` for real time. */
   readonly clock: SocketClock | undefined;
   readonly inspect: InspectorOption | undefined;
+  /** `resumable()`'s value, or `undefined`: no sessions. */
+  readonly resume: ResumeOption | undefined;
 }
 
 /**
@@ -247,6 +265,7 @@ export function resolveOptions(url: UrlSource, protocols: unknown, options: Sock
     clock: checkClock(options.clock),
     inspect: checkInspect(options.inspect),
     queueMax: queueMax(options.queue),
+    resume: checkResume(options.resume),
   };
 }
 

@@ -4,7 +4,7 @@ import { HeartSocketError } from './errors.js';
 const encoder = new TextEncoder();
 
 /** The bytes a message adds to `bufferedAmount`. */
-function byteLength(data: SendData): number {
+export function byteLength(data: SendData): number {
   if (typeof data === 'string') return encoder.encode(data).byteLength;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
   return (data as ArrayBuffer | ArrayBufferView).byteLength;
@@ -14,7 +14,7 @@ function byteLength(data: SendData): number {
  * The bytes of binary data as they are now: the caller may reuse its buffer as soon as `send()`
  * returns, and a queued message must not change with it. Strings and Blobs cannot change.
  */
-function snapshotOf(data: SendData): SendData {
+export function snapshotOf(data: SendData): SendData {
   if (data instanceof ArrayBuffer) return data.slice(0);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   return data;

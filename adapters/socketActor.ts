@@ -87,6 +87,7 @@ class Attempt {
     if (this.ended) return;
     this.ended = true;
     const { link } = this.connection;
+    this.letSessionGo();
     if (link.socket === this.socket) link.socket = null;
     this.sendBack({ type: 'SOCKET.CLOSE', ...close });
   }
@@ -94,8 +95,13 @@ class Attempt {
   open(ws: WebSocketLike): void {
     this.opened = true;
     const { link } = this.connection;
-    link.socket = ws;
     link.heard();
+    if (link.session !== null) {
+      // The handshake first: `send()` queues until it is over (`endHandshake`).
+      link.session.begin();
+      link.handshakeSocket = ws;
+      link.heldFrame = null;
+    } else link.socket = ws;
     this.sendBack({ type: 'SOCKET.OPEN' });
   }
 
@@ -111,6 +117,21 @@ class Attempt {
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.connection;
     this.heard();
+    const session = link.session;
+    if (session !== null && this.socket === ws) {
+      if (link.handshakeSocket === ws) return this.handshake(ws, data, origin);
+      if (session.active) {
+        try {
+          data = session.receive(data, ws);
+        } catch (error) {
+          return this.protocolError(ws, error);
+        }
+        if (data === undefined) {
+          link.tap?.received(data, true);
+          return;
+        }
+      }
+    }
     if (isPong !== undefined && isPong(data)) {
       link.tap?.received(data, true);
       return;
@@ -120,6 +141,41 @@ class Attempt {
     if (this.socket !== ws) return;
     link.tap?.received(data, false);
     link.hooks.onMessage(data, origin);
+  }
+
+  /** A frame of the session handshake: `hello` answered, the answer reported, a plain server's first frame held. */
+  handshake(ws: WebSocketLike, data: unknown, origin: string): void {
+    const { link } = this.connection;
+    let step;
+    try {
+      step = link.session!.handshake(data);
+    } catch (error) {
+      return this.protocolError(ws, error);
+    }
+    link.tap?.received(data, step.type !== 'SESSION.UNSUPPORTED');
+    if (step.reply !== undefined) {
+      ws.send(step.reply);
+      this.sendBack({ type: 'SESSION.HELLO' });
+      return;
+    }
+    if (step.type === 'SESSION.UNSUPPORTED') link.heldFrame = { data, origin };
+    this.sendBack(step);
+  }
+
+  /** A frame the session protocol does not allow: the socket is closed with 1002, and the policy decides. */
+  protocolError(ws: WebSocketLike, error: unknown): void {
+    this.sendBack({ type: 'SOCKET.ERROR', error });
+    this.letSessionGo();
+    const { link } = this.connection;
+    if (link.socket === ws) link.socket = null;
+    this.closeSafely(ws, 1002, 'session protocol error');
+  }
+
+  /** This socket's frames no longer count for the session. */
+  letSessionGo(): void {
+    const { link } = this.connection;
+    if (link.handshakeSocket === this.socket || link.socket === this.socket) link.session?.detach();
+    if (link.handshakeSocket === this.socket) link.handshakeSocket = null;
   }
 
   connect(url: string, protocols: readonly string[]): void {
@@ -173,7 +229,7 @@ class Attempt {
     try {
       if (this.connection.heartbeat.protocol) socket.ping!();
       else {
-        const payload = this.connection.pingPayload();
+        const payload = this.connection.link.session?.pingFrame() ?? this.connection.pingPayload();
         if (payload !== undefined) socket.send(payload as SendData);
       }
     } catch (error) {
@@ -186,6 +242,12 @@ class Attempt {
     if (command.type === 'PING') return this.ping();
     const socket = this.socket;
     if (socket === null) return;
+    if (command.type === 'ACK') {
+      const frame = this.connection.link.session?.ackFrame();
+      if (frame !== undefined && socket === this.connection.link.socket) socket.send(frame);
+      return;
+    }
+    this.letSessionGo();
     // Closing: no more sends to this socket; they queue for the next one.
     const { link } = this.connection;
     if (link.socket === socket) link.socket = null;
@@ -225,6 +287,7 @@ class Attempt {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
       return;
     }
+    if (connection.link.session !== null) url = connection.link.session.flagUrl(url);
     connection.link.attemptUrl = url;
     this.connect(url, protocols);
   }
@@ -237,6 +300,7 @@ class Attempt {
     link.letGo = null;
     if (this.socket === null) return;
     const ws = this.socket;
+    this.letSessionGo();
     this.socket = null;
     if (link.socket === ws) link.socket = null;
     if (this.connection.isWs) {

@@ -1,6 +1,7 @@
 import type { SendData } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
 import { SendQueue } from './sendQueue.js';
+import type { ResumableSession } from './session.js';
 import type { TrafficTap } from './trafficTap.js';
 import { ReadyState, type WebSocketLike } from './webSocketLike.js';
 
@@ -38,6 +39,12 @@ export class SocketLink {
   letGo: { code: number; reason: string } | null = null;
   /** A watching debug view's ear (see `TrafficTap`); `null` when nobody watches. */
   tap: TrafficTap | null = null;
+  /** `resume` on: the connection's session (`heartsocket/resume`); `null` without. */
+  session: ResumableSession | null = null;
+  /** `resume` on: the socket that opened and is in its handshake (`send()` still queues). */
+  handshakeSocket: WebSocketLike | null = null;
+  /** `resume` on: a plain server's first frame, held during the handshake, delivered after `open`. */
+  heldFrame: { data: unknown; origin: string } | null = null;
 
   constructor(
     readonly queueMax: number,
@@ -89,7 +96,9 @@ export class SocketLink {
     const socket = this.socket;
     // A socket that has begun closing silently drops what it is given: queue it for the next one.
     const now = socket !== null && socket.readyState === ReadyState.OPEN;
-    if (now) socket.send(data);
+    const session = this.session;
+    if (session !== null) session.admit(data, this.#queue?.length ?? 0, this.queuedBytes);
+    if (now) socket.send(session?.active === true ? session.written(data) : data);
     else (this.#queue ??= new SendQueue(this.queueMax)).push(data);
     if (this.tap !== null) this.tap.sent(data, !now);
   }
@@ -102,9 +111,11 @@ export class SocketLink {
     const socket = this.socket;
     if (socket === null || this.#queue === null) return;
     const messages = this.#queue.drain();
+    const session = this.session?.active === true ? this.session : null;
     for (const [index, data] of messages.entries()) {
       try {
-        socket.send(data);
+        // Only-queued messages enter the session as they are written: numbered from here.
+        socket.send(session === null ? data : session.written(data));
       } catch (error) {
         const rest = messages.slice(index);
         this.hooks.onUndelivered(
@@ -114,6 +125,19 @@ export class SocketLink {
         return;
       }
     }
+  }
+
+  /**
+   * The session handshake is over: the socket becomes the one `send()` writes to, and a resumed
+   * session's unacknowledged messages are re-sent on it, before the queue is flushed.
+   */
+  endHandshake(): void {
+    const socket = this.handshakeSocket;
+    this.handshakeSocket = null;
+    const resend = this.session?.endHandshake() ?? [];
+    if (socket === null || socket.readyState !== ReadyState.OPEN) return;
+    this.socket = socket;
+    for (const frame of resend) socket.send(frame);
   }
 
   /** The connection is over for good: the queued messages are handed back, not dropped. */

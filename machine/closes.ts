@@ -71,3 +71,21 @@ export const heartbeatCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
   assertEvent(event, 'SOCKET.CLOSE');
   return heartbeatClose(event.wasClean);
 };
+
+/**
+ * Close code and reason when the server said `hello` but did not answer `start`/`resume` within
+ * `resumable({ timeout })`: a session server that is stuck, not a plain one. 4002, beside the
+ * heartbeat's 4000 (the server half uses 4003 for "session resumed elsewhere").
+ *
+ * @example
+ * ```ts
+ * const shouldReconnect = (close: CloseInfo) => close.code === HANDSHAKE_TIMEOUT_CLOSE.code || close.code === 4000;
+ * ```
+ */
+export const HANDSHAKE_TIMEOUT_CLOSE = { code: 4002, reason: 'session handshake timeout' } as const;
+/** After a handshake timeout the app hears 4002 whatever the socket did; clean only if the peer answered. */
+export const handshakeClose = (wasClean: boolean): CloseInfo => ({ ...HANDSHAKE_TIMEOUT_CLOSE, wasClean });
+export const handshakeCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
+  assertEvent(event, 'SOCKET.CLOSE');
+  return handshakeClose(event.wasClean);
+};

@@ -10,7 +10,7 @@ export {
   LATE_TIMER_SLACK,
   type SocketMachine,
 } from './socketMachine.js';
-export { HEARTBEAT_TIMEOUT_CLOSE, ABNORMAL_CLOSURE } from './closes.js';
+export { HEARTBEAT_TIMEOUT_CLOSE, HANDSHAKE_TIMEOUT_CLOSE, ABNORMAL_CLOSURE } from './closes.js';
 export { stateNameOf } from './stateName.js';
 export { backoffDelay } from './backoff.js';
 export {

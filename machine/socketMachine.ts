@@ -8,6 +8,9 @@ import {
   closeFromUser,
   heartbeatClose,
   heartbeatCloseFromSocket,
+  handshakeClose,
+  handshakeCloseFromSocket,
+  HANDSHAKE_TIMEOUT_CLOSE,
   HEARTBEAT_TIMEOUT_CLOSE,
   type CloseParams,
 } from './closes.js';
@@ -33,13 +36,17 @@ import type {
 //   running
 //   ├─ live #live                      one socket, for exactly as long as this state is active
 //   │  ├─ connecting                   ▸ connecting
+//   │  │  ├─ opening                     the socket is being opened
+//   │  │  └─ handshake                   `resume` on only: the server's first frame, then its answer
+//   │  │     └─ awaitingHello, awaitingAnswer
 //   │  ├─ connected
 //   │  │  ├─ open                      ▸ open
 //   │  │  └─ awaitingPong              ▸ awaitingPong
 //   │  │     └─ forPong, forBufferedInput, forPongAgain, forBufferedInputAgain
 //   │  └─ closing                      ▸ closing
 //   │     ├─ forGood                     (+ forGood) the user's close()
-//   │     └─ deadPeer #deadPeer          no pong: the policy decides what follows
+//   │     ├─ deadPeer #deadPeer          no pong: the policy decides what follows
+//   │     └─ handshakeTimedOut #handshakeTimedOut  `hello` but no answer: closed with 4002, the policy decides
 //   └─ reconnectWait #reconnectWait    ▸ reconnectWait
 //      ├─ backoff
 //      └─ offline #offline
@@ -67,6 +74,7 @@ function defineSocketMachine(watchesNetwork: boolean) {
       random: input.random,
       hostIsOffline: input.hostIsOffline ?? (() => false),
       socketExists: input.socketExists ?? (() => true),
+      handshakeTimeout: input.handshakeTimeout,
     }),
     initial: 'start',
     on: {
@@ -115,8 +123,8 @@ function defineSocketMachine(watchesNetwork: boolean) {
             states: {
               connecting: {
                 tags: ['connecting'],
+                initial: 'opening',
                 on: {
-                  'SOCKET.OPEN': { target: 'connected', actions: ['flushQueue', 'announceOpen'] },
                   'SOCKET.CLOSE': retryOrEnd(closeFromSocket),
                   'SOCKET.INVALID': {
                     target: '#closed',
@@ -126,8 +134,55 @@ function defineSocketMachine(watchesNetwork: boolean) {
                 after: {
                   connectTimeout: retryOrEnd(abandoned('connect timeout')),
                 },
+                states: {
+                  opening: {
+                    on: {
+                      'SOCKET.OPEN': [
+                        // `resume` on: the server's first frame says whether it keeps sessions.
+                        { guard: 'resumeIsOn', target: 'handshake' },
+                        { target: '#connected', actions: ['flushQueue', 'announceOpen'] },
+                      ],
+                    },
+                  },
+                  /**
+                   * The socket is open, the session is not settled yet: `state` stays `connecting`.
+                   * Whatever the outcome, the unacknowledged messages are re-sent (`endHandshake`)
+                   * before the queue is flushed, so the order holds.
+                   */
+                  handshake: {
+                    initial: 'awaitingHello',
+                    on: {
+                      'SESSION.READY': {
+                        target: '#connected',
+                        actions: ['endHandshake', 'flushQueue', 'announceSession', 'announceOpen'],
+                      },
+                      // The first frame was not `hello`: a plain server. That frame reaches the app right after `open`.
+                      'SESSION.UNSUPPORTED': {
+                        target: '#connected',
+                        actions: ['endHandshake', 'flushQueue', 'announceSession', 'announceOpen', 'deliverHeldFrame'],
+                      },
+                    },
+                    states: {
+                      awaitingHello: {
+                        on: { 'SESSION.HELLO': { target: 'awaitingAnswer' } },
+                        after: {
+                          // Silence: a plain server that has nothing to say yet. Open as a plain connection.
+                          handshakeTimeout: {
+                            target: '#connected',
+                            actions: ['endHandshake', 'flushQueue', 'announceUnsupported', 'announceOpen'],
+                          },
+                        },
+                      },
+                      // A session server that does not answer is not a plain one: close, and let the policy decide.
+                      awaitingAnswer: {
+                        after: { handshakeTimeout: { target: '#handshakeTimedOut' } },
+                      },
+                    },
+                  },
+                },
               },
               connected: {
+                id: 'connected',
                 initial: 'open',
                 after: {
                   // Only a connection that stays up earns a fresh backoff: a flapping server still backs off.
@@ -144,8 +199,9 @@ function defineSocketMachine(watchesNetwork: boolean) {
                       heartbeatInterval: [
                         // heartbeat: false — the timer fires once and nothing follows.
                         { guard: 'heartbeatIsOff' },
-                        // Traffic arrived meanwhile: wait out the rest of the interval.
-                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true },
+                        // Traffic arrived meanwhile: wait out the rest of the interval. A busy
+                        // session acknowledges here, at least once per interval (`resume` on only).
+                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, actions: 'acknowledgeIfResuming' },
                         { target: 'awaitingPong' },
                       ],
                     },
@@ -216,6 +272,19 @@ function defineSocketMachine(watchesNetwork: boolean) {
                     },
                     after: {
                       closeTimeout: retryOrEnd(heartbeatClose(false)),
+                    },
+                  },
+                  /** `hello` came, the answer to `start`/`resume` did not: closed with 4002; the policy decides. */
+                  handshakeTimedOut: {
+                    id: 'handshakeTimedOut',
+                    entry: 'closeSocketForHandshake',
+                    on: {
+                      'SOCKET.CLOSE': retryOrEnd(handshakeCloseFromSocket),
+                      CLOSE: { target: '#closed', actions: reportClose(handshakeClose(false)) },
+                      'NETWORK.OFFLINE': waitForNetworkOrEnd(handshakeClose(false)),
+                    },
+                    after: {
+                      closeTimeout: retryOrEnd(handshakeClose(false)),
                     },
                   },
                 },
@@ -359,13 +428,35 @@ const machineSetup = setup({
       return { type: 'CLOSE', code: event.code ?? 1000, reason: event.reason ?? '' };
     }),
     closeSocketForSilence: sendTo('socket', { type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE } satisfies SocketCommand),
+    closeSocketForHandshake: sendTo('socket', { type: 'CLOSE', ...HANDSHAKE_TIMEOUT_CLOSE } satisfies SocketCommand),
+    /** A busy session: tell the server how much its app received (`␐ack <n>`), if it does not know yet. */
+    acknowledgeIfResuming: enqueueActions(({ context, enqueue }) => {
+      if (context.handshakeTimeout !== undefined) enqueue.sendTo('socket', { type: 'ACK' } satisfies SocketCommand);
+    }),
+    /**
+     * The handshake is over (a session, a plain server, or silence): the socket becomes the one
+     * `send()` writes to, and a resumed session's unacknowledged messages are re-sent on it.
+     */
+    endHandshake: suppliedByAdapter('endHandshake'),
+    /** The first frame of a plain server, held during the handshake: now the app's, after `open`. */
+    deliverHeldFrame: suppliedByAdapter('deliverHeldFrame'),
+    announceSession: emit(({ event }) => {
+      assertEvent(event, ['SESSION.READY', 'SESSION.UNSUPPORTED']);
+      return event.type === 'SESSION.READY'
+        ? { type: 'resume' as const, resumed: event.resumed, reason: event.reason, sessionId: event.sessionId }
+        : { type: 'resume' as const, resumed: false, reason: 'unsupported', sessionId: null };
+    }),
+    announceUnsupported: emit({ type: 'resume', resumed: false, reason: 'unsupported', sessionId: null } as const),
     /**
      * `reconnect(code?, reason?)`: with a code, the socket about to be replaced closes with it and
      * finishes its handshake on its own, detached; without, it is dropped. (Told before `live` is
      * left: a message sent to the `socket` actor would arrive after it stopped.)
      */
     letSocketGo: suppliedByAdapter('letSocketGo'),
-    announceOpen: emit({ type: 'open' } as const),
+    announceOpen: emit(({ event }) => ({
+      type: 'open' as const,
+      resumed: event.type === 'SESSION.READY' && event.resumed,
+    })),
     announceError: emit(({ event }) => ({
       type: 'error' as const,
       error: 'error' in event ? event.error : undefined,
@@ -392,6 +483,7 @@ const machineSetup = setup({
       return policy.enabled && context.retries < policy.maxRetries && policy.shouldReconnect(close);
     },
     heartbeatIsOff: ({ context }) => !context.settings.heartbeat.enabled,
+    resumeIsOn: ({ context }) => context.handshakeTimeout !== undefined,
     // Judged against the clock when the timer fires, not trusted: traffic since the timer was set,
     // or a timer that fired early, means the peer has not been silent for a whole interval yet.
     peerWasHeardWithinInterval: ({ context }) => context.silentFor() < context.settings.heartbeat.interval,
@@ -410,6 +502,8 @@ const machineSetup = setup({
     connectTimeout: ({ context }) => context.settings.connectTimeout,
     closeTimeout: ({ context }) => context.settings.closeTimeout,
     minUptime: ({ context }) => context.settings.reconnect.minUptime,
+    /** `resumable({ timeout })`: for the server's `hello`, then again for its answer. */
+    handshakeTimeout: ({ context }) => context.handshakeTimeout ?? 0,
   },
 });
 

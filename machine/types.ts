@@ -76,6 +76,12 @@ export interface SocketMachineInput extends PolicyOptions {
    * options itself): used as they are, and the policy options are not read.
    */
   settings?: SocketSettings;
+  /**
+   * Milliseconds the session handshake may take (`resumable({ timeout })`), each of its two
+   * waits; given only when `resume` is on. Without it `SOCKET.OPEN` leads straight to `open`.
+   * @default undefined — no session handshake
+   */
+  handshakeTimeout?: number;
 }
 
 /**
@@ -108,6 +114,8 @@ export interface SocketContext {
   readonly socketExists: () => boolean;
   /** From the input: the random source for backoff jitter. */
   readonly random: () => number;
+  /** From the input: the session handshake's timeout; `undefined` when `resume` is off. */
+  readonly handshakeTimeout: number | undefined;
 }
 
 /**
@@ -130,7 +138,25 @@ export type SocketEvent =
    */
   | { type: 'SOCKET.INVALID'; error: unknown; reason: string }
   /** Something arrived while a pong was awaited. */
-  | { type: 'PEER.HEARD' };
+  | { type: 'PEER.HEARD' }
+  | SessionEvent;
+
+/**
+ * Events of the session handshake (`resume` on): the server's `hello`, its answer, or a first
+ * frame that shows a plain server.
+ *
+ * @example
+ * ```ts
+ * sendBack({ type: 'SESSION.HELLO' });
+ * sendBack({ type: 'SESSION.READY', resumed: false, reason: 'unknown', sessionId: 'Xk3…q' });
+ * ```
+ */
+export type SessionEvent =
+  | { type: 'SESSION.HELLO' }
+  /** The server answered: `resumed`, or a new session (`reason` says why the resume failed, if one was tried). */
+  | { type: 'SESSION.READY'; resumed: boolean; reason: string | null; sessionId: string }
+  /** The first frame was not `hello`: a plain server (the frame is held for the app). */
+  | { type: 'SESSION.UNSUPPORTED' };
 
 /**
  * Events from the user.
@@ -195,6 +221,8 @@ export type CallbackEvent = { type: 'CALLBACK.THREW'; option: string; error: unk
  */
 export type SocketCommand =
   | { type: 'PING' }
+  /** `resume` on: acknowledge what was received, if the server does not know it yet. */
+  | { type: 'ACK' }
   | { type: 'CLOSE'; code: number; reason: string };
 
 /**
@@ -208,6 +236,27 @@ export type SocketCommand =
  * ```
  */
 export type SocketEmitted =
-  | { type: 'open' }
+  /** `resumed`: the session of the previous socket goes on (always `false` without `resume`). */
+  | { type: 'open'; resumed: boolean }
+  /** `resume` on: how the session handshake ended (see {@link ResumeResult}). */
+  | ({ type: 'resume' } & ResumeResult)
   | ({ type: 'close' } & CloseInfo)
   | { type: 'error'; error: unknown };
+
+/**
+ * How a session handshake ended: `resumed`, or why not (`reason`: `'unknown'`, `'overflow'`,
+ * `'ended'`, `'mismatch'` from the server; `'unsupported'` when the server keeps no sessions;
+ * `null` for a first session), and the session now in use (`null` when unsupported).
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('resume', (event) => {
+ *   if (!event.resumed && event.reason !== null) resyncFromServer();
+ * });
+ * ```
+ */
+export interface ResumeResult {
+  readonly resumed: boolean;
+  readonly reason: string | null;
+  readonly sessionId: string | null;
+}

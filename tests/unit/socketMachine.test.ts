@@ -34,7 +34,7 @@ describe('connecting', () => {
     m.open();
     expect(m.state).toBe('open');
     expect(m.calls.flushQueue).toBe(1);
-    expect(m.emitted).toEqual([{ type: 'open' }]);
+    expect(m.emitted).toEqual([{ type: 'open', resumed: false }]);
   });
 
   it('goes to reconnectWait when the attempt fails, reporting the close', () => {
@@ -565,7 +565,7 @@ describe('a function from the options that threw', () => {
     const error = new Error('boom');
     m.actor.send({ type: 'CALLBACK.THREW', option: 'heartbeat.isPong', error });
     expect(m.state).toBe('open');
-    expect(m.emitted).toEqual([{ type: 'open' }, { type: 'error', error }]);
+    expect(m.emitted).toEqual([{ type: 'open', resumed: false }, { type: 'error', error }]);
   });
 });
 
