@@ -10,12 +10,19 @@ import type { SocketCommand, SocketEmitted, SocketStateName } from '../../machin
  */
 export function startMachine(
   options: PolicyOptions = {},
-  { random = () => 0.5, hostIsOffline = (): boolean => false, socketExists = (): boolean => true } = {},
+  {
+    random = () => 0.5,
+    hostIsOffline = (): boolean => false,
+    socketExists = (): boolean => true,
+    handshakeTimeout = undefined as number | undefined,
+  } = {},
 ) {
   const clock = new SimulatedClock();
   let lastHeardAt = 0;
   const sockets: { commands: SocketCommand[]; stopped: boolean }[] = [];
   const calls = { flushQueue: 0, discardQueue: 0, transmit: [] as unknown[], refused: [] as unknown[], letGo: [] as unknown[] };
+  /** The adapter's actions of the session handshake and the queue flush, in the order they ran. */
+  const order: string[] = [];
   const emitted: SocketEmitted[] = [];
   let liveSocket: { awaitingPong: boolean } | null = null;
 
@@ -37,7 +44,12 @@ export function startMachine(
       }),
     },
     actions: {
-      flushQueue: () => void calls.flushQueue++,
+      flushQueue: () => {
+        calls.flushQueue++;
+        order.push('flushQueue');
+      },
+      endHandshake: () => void order.push('endHandshake'),
+      deliverHeldFrame: () => void order.push('deliverHeldFrame'),
       discardQueue: () => void calls.discardQueue++,
       transmit: ({ event }) => void calls.transmit.push(event),
       refuseSend: ({ event }) => void calls.refused.push(event),
@@ -47,9 +59,9 @@ export function startMachine(
 
   const actor = createActor(machine, {
     clock,
-    input: { ...options, silentFor: () => clock.now() - lastHeardAt, now: () => clock.now(), random, hostIsOffline, socketExists },
+    input: { ...options, silentFor: () => clock.now() - lastHeardAt, now: () => clock.now(), random, hostIsOffline, socketExists, ...(handshakeTimeout !== undefined && { handshakeTimeout }) },
   });
-  for (const type of ['open', 'close', 'error'] as const) actor.on(type, (event) => void emitted.push(event));
+  for (const type of ['open', 'close', 'error', 'resume'] as const) actor.on(type, (event) => void emitted.push(event));
   actor.start();
 
   const api = {
@@ -57,6 +69,7 @@ export function startMachine(
     clock,
     sockets,
     calls,
+    order,
     emitted,
     get state(): SocketStateName {
       return stateNameOf(actor.getSnapshot());
