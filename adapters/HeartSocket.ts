@@ -9,8 +9,8 @@ import {
   HeartSocketCloseEvent,
   HeartSocketErrorEvent,
   LightMessageEvent,
-  OpenEvent,
-  ResumeEvent,
+  type OpenEvent,
+  type ResumeEvent,
   StateChangeEvent,
   UndeliveredEvent,
 } from './events.js';
@@ -21,7 +21,7 @@ import type { LinkHooks, SocketLink } from './socketLink.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from './trafficTap.js';
 import type { UrlSource } from './url.js';
 import { ReadyState } from './webSocketLike.js';
-import { SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
+import { HeartSocketEvent, SocketEventTarget, type AddOptions, type ListenerArgument, type RemoveOptions } from './eventTarget.js';
 
 /**
  * Options of `new HeartSocket(url, protocols, options)`: the timing policy, the WebSocket to use,
@@ -409,8 +409,11 @@ export class HeartSocket extends SocketEventTarget {
     emitted(emitted: SocketEmitted): void {
       const socket = this.socket;
       socket.#syncState();
-      if (emitted.type === 'open') socket.#post('open', () => new OpenEvent(emitted.resumed));
-      else if (emitted.type === 'resume') socket.#post('resume', () => new ResumeEvent(emitted));
+      if (emitted.type === 'open' || emitted.type === 'resume') {
+        // The event's own fields (`resumed`; `reason`, `sessionId`) on a plain event: no class per type in the bundle.
+        const { type, ...fields } = emitted;
+        socket.#post(type, () => Object.assign(new HeartSocketEvent(type), fields));
+      }
       else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
       else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     }

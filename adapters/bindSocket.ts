@@ -8,7 +8,6 @@ import { DeliveryScheduler } from './deliveryScheduler.js';
 import { boundMachine, boundMachineWithoutNetworkSignal, registerConnection } from './implementations.js';
 import { hostIsOffline, networkHost } from './networkStatus.js';
 import type { ResolvedOptions } from './options.js';
-import { DEFAULT_SETTINGS, HEARTBEAT_PING } from '../machine/settings.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
 
 /** What `bindSocket` gives the public classes: the actor, the link its hot path shares, its scheduler. */
@@ -30,14 +29,8 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
   const now = options.clock === undefined ? realNow : () => clock.now();
   const link = new SocketLink(options.queueMax, hooks, now);
   const settings = withSafeReconnectPolicy(options.settings, reporter);
-  if (options.resume !== undefined) {
-    const { heartbeat } = options.settings;
-    link.session = options.resume.createSession({
-      handBack: (messages, error) => hooks.onUndelivered(messages, error),
-      // Acks ride on the heartbeat only where the server half answers it itself: the default texts.
-      defaultHeartbeat: heartbeat.message === HEARTBEAT_PING && heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong && !heartbeat.protocol,
-    });
-  }
+  // A session hands back what a failed resume lost as `undelivered`, as the link does.
+  if (options.resume !== undefined) link.session = options.resume.createSession(hooks, options.settings.heartbeat);
   const input: SocketMachineInput = {
     settings,
     silentFor: link.silentFor,

@@ -34,7 +34,8 @@ export class HeartSocketCloseEvent extends HeartSocketEvent {
 /**
  * `open`: a socket opened (after the session handshake, with `resume`). `resumed`: the session of
  * the previous socket goes on — nothing was lost, subscriptions still hold (always `false`
- * without `resume`).
+ * without `resume`). (An interface: the event is a plain `Event` with the field, no class of its
+ * own in the bundle.)
  *
  * @example
  * ```ts
@@ -43,10 +44,8 @@ export class HeartSocketCloseEvent extends HeartSocketEvent {
  * };
  * ```
  */
-export class OpenEvent extends HeartSocketEvent {
-  constructor(readonly resumed: boolean) {
-    super('open');
-  }
+export interface OpenEvent extends Event {
+  readonly resumed: boolean;
 }
 
 /**
@@ -61,17 +60,7 @@ export class OpenEvent extends HeartSocketEvent {
  * });
  * ```
  */
-export class ResumeEvent extends HeartSocketEvent implements ResumeResult {
-  readonly resumed: boolean;
-  readonly reason: string | null;
-  readonly sessionId: string | null;
-  constructor(result: ResumeResult) {
-    super('resume');
-    this.resumed = result.resumed;
-    this.reason = result.reason;
-    this.sessionId = result.sessionId;
-  }
-}
+export interface ResumeEvent extends Event, ResumeResult {}
 
 /**
  * `error`: the socket reported an error; `error` holds what it gave, where it gave anything.

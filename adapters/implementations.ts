@@ -51,13 +51,13 @@ const implementations = {
         new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
       );
     },
+    acknowledge: ({ system }) => connectionOf(system).link.session?.acknowledge(),
     endHandshake: ({ system }) => connectionOf(system).link.endHandshake(),
     deliverHeldFrame: ({ system }) => {
       const { link, scheduler } = connectionOf(system);
-      const held = link.heldFrame;
-      link.heldFrame = null;
+      const held = link.session!.takeHeldFrame();
       // Posted: delivered after the `open` this step posted, as the frame came after the socket opened.
-      if (held !== null) scheduler.post(() => link.hooks.onMessage(held.data, held.origin));
+      if (held !== undefined) scheduler.post(() => link.hooks.onMessage(held, ''));
     },
     discardQueue: ({ system }) => connectionOf(system).link.discard('the connection ended for good'),
     letSocketGo: ({ event, system }) => {

@@ -14,7 +14,7 @@ export type { InspectorOption, SocketActorOptions, SocketOptions } from './optio
 export type { SocketClock } from './clock.js';
 export type { ProtocolsSource } from './protocols.js';
 export { HeartSocketError, type HeartSocketErrorCode } from './errors.js';
-export { HeartSocketCloseEvent, HeartSocketErrorEvent, OpenEvent, ResumeEvent, StateChangeEvent, UndeliveredEvent } from './events.js';
+export { HeartSocketCloseEvent, HeartSocketErrorEvent, StateChangeEvent, UndeliveredEvent, type OpenEvent, type ResumeEvent } from './events.js';
 export type { ResumeOption, SessionInfo } from './session.js';
 export type { UrlSource } from './url.js';
 export type { WebSocketConstructor, WebSocketLike } from './webSocketLike.js';

@@ -4,7 +4,8 @@
  * without `resume` ships none of it. Types only.
  */
 import type { ResumeResult, SendData, SessionEvent } from '../machine/types.js';
-import type { HeartSocketError } from './errors.js';
+import type { SocketSettings } from '../machine/settings.js';
+import type { LinkHooks } from './socketLink.js';
 
 /**
  * The value of the `resume` option: what `resumable()` of `heartsocket/resume` returns. Pass it
@@ -20,35 +21,39 @@ import type { HeartSocketError } from './errors.js';
 export interface ResumeOption {
   /** Milliseconds each wait of the handshake may take (`resumable({ timeout })`). */
   readonly handshakeTimeout: number;
-  /** One session for one connection (one `HeartSocket`), for as long as it lives. */
-  createSession(hooks: SessionHooks): ResumableSession;
+  /**
+   * One session for one connection (one `HeartSocket`), for as long as it lives: it hands back
+   * what a failed resume lost through `hooks.onUndelivered`, and lets acks ride on the heartbeat
+   * where its texts are the default ones.
+   */
+  createSession(hooks: Pick<LinkHooks, 'onUndelivered'>, heartbeat: SocketSettings['heartbeat']): ResumableSession;
 }
 
 /**
- * What a session needs from its connection.
+ * The part of a socket a session uses: the handshake's answers and acks are written on it, and a
+ * protocol error closes it.
  *
  * @example
  * ```ts
- * const hooks: SessionHooks = { handBack: (messages, error) => console.warn(error.message), defaultHeartbeat: true };
+ * const socket: SessionSocket = new WebSocket(url);
  * ```
  */
-export interface SessionHooks {
-  /** Messages that will not be delivered (a failed resume): handed to the app as `undelivered`. */
-  handBack(messages: SendData[], error: HeartSocketError): void;
-  /** Whether the heartbeat uses the default texts (`ping`/`pong`): acks then ride on it. */
-  readonly defaultHeartbeat: boolean;
+export interface SessionSocket {
+  send(data: SendData): void;
+  close(code?: number, reason?: string): void;
 }
 
 /**
- * What a session says about a frame of the handshake: an event for the machine, with the answer
- * to write for `hello`.
+ * Where a session reports what the machine must hear: the socket actor's attempt.
  *
  * @example
  * ```ts
- * const step: HandshakeStep = { type: 'SESSION.HELLO', reply: '\u0010start 1' };
+ * const reporter: SessionReporter = { sendBack: (event) => actor.send(event) };
  * ```
  */
-export type HandshakeStep = (SessionEvent & { reply?: undefined }) | { type: 'SESSION.HELLO'; reply: string };
+export interface SessionReporter {
+  sendBack(event: SessionEvent | { type: 'SOCKET.ERROR'; error: unknown }): void;
+}
 
 /**
  * What a live view or an app can read of a session (`HeartSocket.session`).
@@ -86,25 +91,32 @@ export interface SessionInfo {
 export interface ResumableSession {
   /** The URL of an attempt, with the query flag. */
   flagUrl(url: string): string;
-  /** A socket opened: its first frame is awaited. */
-  begin(): void;
-  /** A frame from the server before the handshake ended. */
-  handshake(data: unknown): HandshakeStep;
-  /** The handshake is over: frames to re-send now (the unacknowledged, escaped). Still awaiting `hello`: plain. */
-  endHandshake(): SendData[];
-  /** The socket is closing or gone: nothing it says counts any more. */
-  detach(): void;
-  /** Whether the current socket speaks the session. */
+  /** A socket opened: its handshake begins (its first frame is awaited). */
+  open(socket: SessionSocket): void;
+  /**
+   * A frame of the current socket: the app's data to deliver, or `undefined` when it was the
+   * session's (the handshake, a control frame, a frame of a socket let go, a protocol error —
+   * then the socket is closed with 1002 and the error reported). Handshake steps are reported.
+   */
+  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter): unknown;
+  /**
+   * The handshake is over (an answer, a plain server, or silence): the socket `send()` may write
+   * to now, with a resumed session's unacknowledged messages re-sent on it; `null` if it is gone.
+   */
+  endHandshake(): SessionSocket | null;
+  /** A plain server's first frame, held during the handshake; `undefined` when there is none. */
+  takeHeldFrame(): unknown;
+  /** This socket is closing or gone: nothing it says counts any more. */
+  detach(socket: SessionSocket): void;
+  /** Whether the session runs on the current socket. */
   readonly active: boolean;
-  /** An app frame or a control frame of an active session: the app's data, or `undefined` when consumed. Throws on a protocol error. */
-  receive(data: unknown, socket: { send(frame: string): void }): unknown;
   /** `send()`: throws `QUEUE_FULL` if `data` would take the session over its bound. */
   admit(data: SendData, queuedMessages: number, queuedBytes: number): void;
   /** An app message written into the active session: numbered, kept, and the frame to write. */
   written(data: SendData): SendData;
   /** The heartbeat's ping with the ack riding on it, where it can. */
   pingFrame(): string | undefined;
-  /** An explicit `␐ack`, if anything received is unacknowledged. */
-  ackFrame(): string | undefined;
+  /** The heartbeat timer on a busy stream: an explicit `␐ack`, if anything received is unacknowledged. */
+  acknowledge(): void;
   readonly info: SessionInfo;
 }

@@ -96,12 +96,9 @@ class Attempt {
     this.opened = true;
     const { link } = this.connection;
     link.heard();
-    if (link.session !== null) {
-      // The handshake first: `send()` queues until it is over (`endHandshake`).
-      link.session.begin();
-      link.handshakeSocket = ws;
-      link.heldFrame = null;
-    } else link.socket = ws;
+    // With a session, the handshake first: `send()` queues until it is over (`endHandshake`).
+    if (link.session !== null) link.session.open(ws);
+    else link.socket = ws;
     this.sendBack({ type: 'SOCKET.OPEN' });
   }
 
@@ -117,20 +114,10 @@ class Attempt {
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.connection;
     this.heard();
-    const session = link.session;
-    if (session !== null && this.socket === ws) {
-      if (link.handshakeSocket === ws) return this.handshake(ws, data, origin);
-      if (session.active) {
-        try {
-          data = session.receive(data, ws);
-        } catch (error) {
-          return this.protocolError(ws, error);
-        }
-        if (data === undefined) {
-          link.tap?.received(data, true);
-          return;
-        }
-      }
+    if (link.session !== null && this.socket === ws) {
+      const app = link.session.receive(ws, data, this);
+      if (app === undefined) return link.tap?.received(data, true);
+      data = app;
     }
     if (isPong !== undefined && isPong(data)) {
       link.tap?.received(data, true);
@@ -143,39 +130,9 @@ class Attempt {
     link.hooks.onMessage(data, origin);
   }
 
-  /** A frame of the session handshake: `hello` answered, the answer reported, a plain server's first frame held. */
-  handshake(ws: WebSocketLike, data: unknown, origin: string): void {
-    const { link } = this.connection;
-    let step;
-    try {
-      step = link.session!.handshake(data);
-    } catch (error) {
-      return this.protocolError(ws, error);
-    }
-    link.tap?.received(data, step.type !== 'SESSION.UNSUPPORTED');
-    if (step.reply !== undefined) {
-      ws.send(step.reply);
-      this.sendBack({ type: 'SESSION.HELLO' });
-      return;
-    }
-    if (step.type === 'SESSION.UNSUPPORTED') link.heldFrame = { data, origin };
-    this.sendBack(step);
-  }
-
-  /** A frame the session protocol does not allow: the socket is closed with 1002, and the policy decides. */
-  protocolError(ws: WebSocketLike, error: unknown): void {
-    this.sendBack({ type: 'SOCKET.ERROR', error });
-    this.letSessionGo();
-    const { link } = this.connection;
-    if (link.socket === ws) link.socket = null;
-    this.closeSafely(ws, 1002, 'session protocol error');
-  }
-
   /** This socket's frames no longer count for the session. */
   letSessionGo(): void {
-    const { link } = this.connection;
-    if (link.handshakeSocket === this.socket || link.socket === this.socket) link.session?.detach();
-    if (link.handshakeSocket === this.socket) link.handshakeSocket = null;
+    if (this.socket !== null) this.connection.link.session?.detach(this.socket);
   }
 
   connect(url: string, protocols: readonly string[]): void {
@@ -242,11 +199,6 @@ class Attempt {
     if (command.type === 'PING') return this.ping();
     const socket = this.socket;
     if (socket === null) return;
-    if (command.type === 'ACK') {
-      const frame = this.connection.link.session?.ackFrame();
-      if (frame !== undefined && socket === this.connection.link.socket) socket.send(frame);
-      return;
-    }
     this.letSessionGo();
     // Closing: no more sends to this socket; they queue for the next one.
     const { link } = this.connection;

@@ -41,10 +41,6 @@ export class SocketLink {
   tap: TrafficTap | null = null;
   /** `resume` on: the connection's session (`heartsocket/resume`); `null` without. */
   session: ResumableSession | null = null;
-  /** `resume` on: the socket that opened and is in its handshake (`send()` still queues). */
-  handshakeSocket: WebSocketLike | null = null;
-  /** `resume` on: a plain server's first frame, held during the handshake, delivered after `open`. */
-  heldFrame: { data: unknown; origin: string } | null = null;
 
   constructor(
     readonly queueMax: number,
@@ -132,12 +128,7 @@ export class SocketLink {
    * session's unacknowledged messages are re-sent on it, before the queue is flushed.
    */
   endHandshake(): void {
-    const socket = this.handshakeSocket;
-    this.handshakeSocket = null;
-    const resend = this.session?.endHandshake() ?? [];
-    if (socket === null || socket.readyState !== ReadyState.OPEN) return;
-    this.socket = socket;
-    for (const frame of resend) socket.send(frame);
+    this.socket = this.session!.endHandshake() as WebSocketLike | null;
   }
 
   /** The connection is over for good: the queued messages are handed back, not dropped. */

@@ -83,9 +83,3 @@ export const heartbeatCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
  * ```
  */
 export const HANDSHAKE_TIMEOUT_CLOSE = { code: 4002, reason: 'session handshake timeout' } as const;
-/** After a handshake timeout the app hears 4002 whatever the socket did; clean only if the peer answered. */
-export const handshakeClose = (wasClean: boolean): CloseInfo => ({ ...HANDSHAKE_TIMEOUT_CLOSE, wasClean });
-export const handshakeCloseFromSocket = ({ event }: EventArgs): CloseInfo => {
-  assertEvent(event, 'SOCKET.CLOSE');
-  return handshakeClose(event.wasClean);
-};

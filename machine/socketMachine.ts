@@ -1,4 +1,4 @@
-import { assertEvent, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromCallback, raise, sendTo, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import {
   abandoned,
@@ -8,8 +8,6 @@ import {
   closeFromUser,
   heartbeatClose,
   heartbeatCloseFromSocket,
-  handshakeClose,
-  handshakeCloseFromSocket,
   HANDSHAKE_TIMEOUT_CLOSE,
   HEARTBEAT_TIMEOUT_CLOSE,
   type CloseParams,
@@ -38,15 +36,14 @@ import type {
 //   │  ├─ connecting                   ▸ connecting
 //   │  │  ├─ opening                     the socket is being opened
 //   │  │  └─ handshake                   `resume` on only: the server's first frame, then its answer
-//   │  │     └─ awaitingHello, awaitingAnswer
+//   │  │     └─ awaitingHello, awaitingAnswer, givingUp (no answer: closed with 4002)
 //   │  ├─ connected
 //   │  │  ├─ open                      ▸ open
 //   │  │  └─ awaitingPong              ▸ awaitingPong
 //   │  │     └─ forPong, forBufferedInput, forPongAgain, forBufferedInputAgain
 //   │  └─ closing                      ▸ closing
 //   │     ├─ forGood                     (+ forGood) the user's close()
-//   │     ├─ deadPeer #deadPeer          no pong: the policy decides what follows
-//   │     └─ handshakeTimedOut #handshakeTimedOut  `hello` but no answer: closed with 4002, the policy decides
+//   │     └─ deadPeer #deadPeer          no pong: the policy decides what follows
 //   └─ reconnectWait #reconnectWait    ▸ reconnectWait
 //      ├─ backoff
 //      └─ offline #offline
@@ -146,18 +143,14 @@ function defineSocketMachine(watchesNetwork: boolean) {
                   },
                   /**
                    * The socket is open, the session is not settled yet: `state` stays `connecting`.
-                   * Whatever the outcome, the unacknowledged messages are re-sent (`endHandshake`)
-                   * before the queue is flushed, so the order holds.
+                   * Whatever the outcome, a resumed session's unacknowledged messages are re-sent
+                   * (`endHandshake`) before the queue is flushed, so the order holds; a plain
+                   * server's first frame, held meanwhile, reaches the app right after `open`.
                    */
                   handshake: {
                     initial: 'awaitingHello',
                     on: {
                       'SESSION.READY': {
-                        target: '#connected',
-                        actions: ['endHandshake', 'flushQueue', 'announceSession', 'announceOpen'],
-                      },
-                      // The first frame was not `hello`: a plain server. That frame reaches the app right after `open`.
-                      'SESSION.UNSUPPORTED': {
                         target: '#connected',
                         actions: ['endHandshake', 'flushQueue', 'announceSession', 'announceOpen', 'deliverHeldFrame'],
                       },
@@ -165,18 +158,15 @@ function defineSocketMachine(watchesNetwork: boolean) {
                     states: {
                       awaitingHello: {
                         on: { 'SESSION.HELLO': { target: 'awaitingAnswer' } },
-                        after: {
-                          // Silence: a plain server that has nothing to say yet. Open as a plain connection.
-                          handshakeTimeout: {
-                            target: '#connected',
-                            actions: ['endHandshake', 'flushQueue', 'announceUnsupported', 'announceOpen'],
-                          },
-                        },
+                        // Silence: a plain server with nothing to say yet. Open as a plain connection.
+                        after: { handshakeTimeout: { actions: 'concludeUnsupported' } },
                       },
-                      // A session server that does not answer is not a plain one: close, and let the policy decide.
+                      // A session server that does not answer is not a plain one: close with 4002,
+                      // and the socket's close goes to the policy as in `connecting`.
                       awaitingAnswer: {
-                        after: { handshakeTimeout: { target: '#handshakeTimedOut' } },
+                        after: { handshakeTimeout: { target: 'givingUp' } },
                       },
+                      givingUp: { entry: 'closeSocketForHandshake' },
                     },
                   },
                 },
@@ -201,7 +191,7 @@ function defineSocketMachine(watchesNetwork: boolean) {
                         { guard: 'heartbeatIsOff' },
                         // Traffic arrived meanwhile: wait out the rest of the interval. A busy
                         // session acknowledges here, at least once per interval (`resume` on only).
-                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, actions: 'acknowledgeIfResuming' },
+                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, actions: 'acknowledge' },
                         { target: 'awaitingPong' },
                       ],
                     },
@@ -272,19 +262,6 @@ function defineSocketMachine(watchesNetwork: boolean) {
                     },
                     after: {
                       closeTimeout: retryOrEnd(heartbeatClose(false)),
-                    },
-                  },
-                  /** `hello` came, the answer to `start`/`resume` did not: closed with 4002; the policy decides. */
-                  handshakeTimedOut: {
-                    id: 'handshakeTimedOut',
-                    entry: 'closeSocketForHandshake',
-                    on: {
-                      'SOCKET.CLOSE': retryOrEnd(handshakeCloseFromSocket),
-                      CLOSE: { target: '#closed', actions: reportClose(handshakeClose(false)) },
-                      'NETWORK.OFFLINE': waitForNetworkOrEnd(handshakeClose(false)),
-                    },
-                    after: {
-                      closeTimeout: retryOrEnd(handshakeClose(false)),
                     },
                   },
                 },
@@ -429,10 +406,11 @@ const machineSetup = setup({
     }),
     closeSocketForSilence: sendTo('socket', { type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE } satisfies SocketCommand),
     closeSocketForHandshake: sendTo('socket', { type: 'CLOSE', ...HANDSHAKE_TIMEOUT_CLOSE } satisfies SocketCommand),
-    /** A busy session: tell the server how much its app received (`␐ack <n>`), if it does not know yet. */
-    acknowledgeIfResuming: enqueueActions(({ context, enqueue }) => {
-      if (context.handshakeTimeout !== undefined) enqueue.sendTo('socket', { type: 'ACK' } satisfies SocketCommand);
-    }),
+    /**
+     * A busy session tells the server how much its app received (`␐ack <n>`), if it does not know
+     * yet. The adapter's, and only with `resume`: nothing here.
+     */
+    acknowledge: () => {},
     /**
      * The handshake is over (a session, a plain server, or silence): the socket becomes the one
      * `send()` writes to, and a resumed session's unacknowledged messages are re-sent on it.
@@ -441,12 +419,11 @@ const machineSetup = setup({
     /** The first frame of a plain server, held during the handshake: now the app's, after `open`. */
     deliverHeldFrame: suppliedByAdapter('deliverHeldFrame'),
     announceSession: emit(({ event }) => {
-      assertEvent(event, ['SESSION.READY', 'SESSION.UNSUPPORTED']);
-      return event.type === 'SESSION.READY'
-        ? { type: 'resume' as const, resumed: event.resumed, reason: event.reason, sessionId: event.sessionId }
-        : { type: 'resume' as const, resumed: false, reason: 'unsupported', sessionId: null };
+      assertEvent(event, 'SESSION.READY');
+      return { type: 'resume' as const, resumed: event.resumed, reason: event.reason, sessionId: event.sessionId };
     }),
-    announceUnsupported: emit({ type: 'resume', resumed: false, reason: 'unsupported', sessionId: null } as const),
+    /** `hello` never came: the handshake ends as if the server had said it keeps no sessions. */
+    concludeUnsupported: raise({ type: 'SESSION.READY', resumed: false, reason: 'unsupported', sessionId: null }),
     /**
      * `reconnect(code?, reason?)`: with a code, the socket about to be replaced closes with it and
      * finishes its handshake on its own, detached; without, it is dropped. (Told before `live` is

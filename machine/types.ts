@@ -153,10 +153,12 @@ export type SocketEvent =
  */
 export type SessionEvent =
   | { type: 'SESSION.HELLO' }
-  /** The server answered: `resumed`, or a new session (`reason` says why the resume failed, if one was tried). */
-  | { type: 'SESSION.READY'; resumed: boolean; reason: string | null; sessionId: string }
-  /** The first frame was not `hello`: a plain server (the frame is held for the app). */
-  | { type: 'SESSION.UNSUPPORTED' };
+  /**
+   * The handshake is over: `resumed`, or a new session (`reason` says why the resume failed, if
+   * one was tried), or `reason: 'unsupported'` and no `sessionId` (a first frame that was not
+   * `hello`: a plain server, whose frame is held for the app).
+   */
+  | ({ type: 'SESSION.READY' } & ResumeResult);
 
 /**
  * Events from the user.
@@ -221,8 +223,6 @@ export type CallbackEvent = { type: 'CALLBACK.THREW'; option: string; error: unk
  */
 export type SocketCommand =
   | { type: 'PING' }
-  /** `resume` on: acknowledge what was received, if the server does not know it yet. */
-  | { type: 'ACK' }
   | { type: 'CLOSE'; code: number; reason: string };
 
 /**

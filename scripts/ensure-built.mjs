@@ -17,7 +17,7 @@ const SOURCES = [
   'package.json',
   'tsconfig.json',
 ];
-const OUTPUTS = ['index', 'machine', 'server', 'react', 'live-view'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
+const OUTPUTS = ['index', 'machine', 'server', 'react', 'resume', 'live-view'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
 const LOCK = join(root, 'node_modules', '.cache', 'heartsocket-build.lock');
 const STALE_LOCK_MS = 120_000;
 

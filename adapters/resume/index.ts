@@ -5,7 +5,7 @@
  *
  * @module heartsocket/resume
  */
-import type { ResumeOption, SessionHooks } from '../session.js';
+import type { ResumeOption } from '../session.js';
 import { resolveResumeSettings, type ResumableOptions } from './options.js';
 import { Session } from './session.js';
 
@@ -31,9 +31,9 @@ import { Session } from './session.js';
  */
 export function resumable(options?: ResumableOptions): ResumeOption {
   const settings = resolveResumeSettings(options);
-  return Object.freeze({
+  return Object.freeze<ResumeOption>({
     handshakeTimeout: settings.timeout,
-    createSession: (hooks: SessionHooks) => new Session(settings, hooks),
+    createSession: (hooks, heartbeat) => new Session(settings, hooks, heartbeat),
   });
 }
 

@@ -1,6 +1,9 @@
 import type { ResumeResult, SendData } from '../../machine/types.js';
 import { HeartSocketError } from '../errors.js';
-import type { HandshakeStep, ResumableSession, SessionHooks, SessionInfo } from '../session.js';
+import type { ResumableSession, SessionInfo, SessionReporter, SessionSocket } from '../session.js';
+import type { LinkHooks } from '../socketLink.js';
+import { DEFAULT_SETTINGS, HEARTBEAT_PING, type SocketSettings } from '../../machine/settings.js';
+import type { SessionEvent } from '../../machine/types.js';
 import {
   controlFrame,
   escapeAppData,
@@ -21,10 +24,23 @@ import { UnacknowledgedBuffer } from './unacknowledged.js';
  */
 type Phase = 'idle' | 'hello' | 'answer' | 'active' | 'plain';
 
-/** A frame the protocol does not allow here: the socket is closed with 1002 (protocol error). */
+/**
+ * A frame the protocol does not allow where it came: the socket is closed with 1002 (protocol
+ * error), and this is reported as its `error`.
+ *
+ * @example
+ * ```ts
+ * socket.onerror = (event) => {
+ *   if (event.error instanceof SessionProtocolError) console.warn('the server broke the session protocol', event.error.message);
+ * };
+ * ```
+ */
 export class SessionProtocolError extends Error {
   override readonly name = 'SessionProtocolError';
 }
+
+/** What a frame of the handshake leads to: an event for the machine, and the answer to `hello`. */
+type HandshakeStep = SessionEvent & { reply?: string };
 
 /**
  * One connection's resumable session (docs/protocol.md), across all its sockets: the id, the
@@ -32,6 +48,10 @@ export class SessionProtocolError extends Error {
  */
 export class Session implements ResumableSession {
   #phase: Phase = 'idle';
+  /** The socket of the current attempt, from its opening until it is let go. */
+  #socket: SessionSocket | null = null;
+  /** A plain server's first frame, held during the handshake for the app. */
+  #held: unknown = undefined;
   #id: string | null = null;
   /** The server's app messages this side's app has received in the session. */
   #received = 0;
@@ -41,33 +61,68 @@ export class Session implements ResumableSession {
   #endedFor: string | null = null;
   #lastResume: ResumeResult | null = null;
   readonly #unacknowledged: UnacknowledgedBuffer;
+  /** Acks ride on the heartbeat only where the server half answers it itself: the default texts. */
+  readonly #acksRideOnPing: boolean;
 
   constructor(
     readonly settings: ResumeSettings,
-    readonly hooks: SessionHooks,
+    readonly hooks: Pick<LinkHooks, 'onUndelivered'>,
+    heartbeat: SocketSettings['heartbeat'],
   ) {
     this.#unacknowledged = new UnacknowledgedBuffer(settings.maxMessages, settings.maxBytes);
+    this.#acksRideOnPing =
+      heartbeat.message === HEARTBEAT_PING && heartbeat.isPong === DEFAULT_SETTINGS.heartbeat.isPong && !heartbeat.protocol;
   }
 
   flagUrl(url: string): string {
     return withSessionFlag(url);
   }
 
-  begin(): void {
+  open(socket: SessionSocket): void {
     this.#phase = 'hello';
+    this.#socket = socket;
+    this.#held = undefined;
   }
 
-  detach(): void {
+  detach(socket: SessionSocket): void {
+    if (socket !== this.#socket) return;
     this.#phase = 'idle';
+    this.#socket = null;
+  }
+
+  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter): unknown {
+    // A socket let go (closing, replaced) says nothing that counts: the next one resumes from the counts.
+    if (socket !== this.#socket) return undefined;
+    const phase = this.#phase;
+    if (phase === 'plain') return data;
+    try {
+      if (phase === 'active') return this.#receiveActive(data, socket);
+      const step = this.#handshake(data);
+      if (step.reply !== undefined) {
+        socket.send(step.reply);
+        reporter.sendBack({ type: 'SESSION.HELLO' });
+      } else reporter.sendBack(step);
+    } catch (error) {
+      if (!(error instanceof SessionProtocolError)) throw error;
+      reporter.sendBack({ type: 'SOCKET.ERROR', error });
+      this.detach(socket);
+      socket.close(1002, 'session protocol error');
+    }
+    return undefined;
+  }
+
+  takeHeldFrame(): unknown {
+    const held = this.#held;
+    this.#held = undefined;
+    return held;
   }
 
   get active(): boolean {
     return this.#phase === 'active';
   }
 
-  handshake(data: unknown): HandshakeStep {
+  #handshake(data: unknown): HandshakeStep {
     if (this.#phase === 'hello') return this.#first(data);
-    if (this.#phase !== 'answer') throw new SessionProtocolError('a frame after the socket was let go');
     if (!isControlFrame(data)) throw new SessionProtocolError('an app frame before the answer to start/resume');
     const { name, fields } = parseControlFrame(data);
     if (name === 'session' && fields[0] !== undefined && fields.length <= 2) {
@@ -86,7 +141,8 @@ export class Session implements ResumableSession {
     const version = parseCount(hello?.fields[0]);
     if (hello?.name !== 'hello' || version === undefined || version < PROTOCOL_VERSION) {
       this.#plain();
-      return { type: 'SESSION.UNSUPPORTED' };
+      this.#held = data;
+      return { type: 'SESSION.READY', ...this.#lastResume! };
     }
     this.#phase = 'answer';
     const reply =
@@ -113,7 +169,7 @@ export class Session implements ResumableSession {
   #settle(result: ResumeResult): HandshakeStep {
     this.#phase = 'active';
     this.#lastResume = result;
-    return { type: 'SESSION.READY', resumed: result.resumed, reason: result.reason, sessionId: result.sessionId! };
+    return { type: 'SESSION.READY', ...result };
   }
 
   /** A server without sessions: the session is gone with it. */
@@ -129,7 +185,7 @@ export class Session implements ResumableSession {
   #handBack(reason: string): void {
     const messages = this.#unacknowledged.reset();
     if (messages.length === 0) return;
-    this.hooks.handBack(
+    this.hooks.onUndelivered(
       messages.map(unescapeAppData) as SendData[],
       new HeartSocketError(
         'RESUME_FAILED',
@@ -139,15 +195,21 @@ export class Session implements ResumableSession {
     );
   }
 
-  endHandshake(): SendData[] {
+  endHandshake(): SessionSocket | null {
     if (this.#phase === 'hello') this.#plain();
-    return this.#phase === 'active' && this.#lastResume?.resumed === true ? this.#unacknowledged.frames() : [];
+    const socket = this.#socket;
+    if (socket === null) return null;
+    // Re-sent before the queue is flushed (the machine flushes it next): the order holds.
+    if (this.#phase === 'active' && this.#lastResume?.resumed === true) {
+      for (const frame of this.#unacknowledged.frames()) socket.send(frame);
+    }
+    return socket;
   }
 
-  receive(data: unknown, socket: { send(frame: string): void }): unknown {
+  #receiveActive(data: unknown, socket: SessionSocket): unknown {
     if (!isControlFrame(data)) {
       this.#received += 1;
-      if (this.#received - this.#acknowledged >= this.settings.ackEvery) socket.send(this.ackFrame()!);
+      if (this.#received - this.#acknowledged >= this.settings.ackEvery) socket.send(this.#ackFrame());
       return unescapeAppData(data);
     }
     const { name, fields } = parseControlFrame(data);
@@ -179,13 +241,16 @@ export class Session implements ResumableSession {
   }
 
   pingFrame(): string | undefined {
-    if (this.#phase !== 'active' || !this.hooks.defaultHeartbeat) return undefined;
+    if (this.#phase !== 'active' || !this.#acksRideOnPing) return undefined;
     this.#acknowledged = this.#received;
     return controlFrame('ping', this.#received);
   }
 
-  ackFrame(): string | undefined {
-    if (this.#phase !== 'active' || this.#received === this.#acknowledged) return undefined;
+  acknowledge(): void {
+    if (this.#phase === 'active' && this.#received !== this.#acknowledged) this.#socket!.send(this.#ackFrame());
+  }
+
+  #ackFrame(): string {
     this.#acknowledged = this.#received;
     return controlFrame('ack', this.#received);
   }

@@ -44,6 +44,23 @@ describe('the built entries', () => {
       expect(sources).toContain('adapters/HeartSocket.ts');
       expect(sources.filter((source) => source.startsWith('visualizations/'))).toEqual([]);
     });
+
+    it(`dist/${file} and the chunks it loads hold nothing of heartsocket/resume's sessions`, async () => {
+      const sources = await sourcesReachedFrom(file, format);
+      expect(sources).toContain('adapters/socketLink.ts');
+      expect(sources.filter((source) => source.startsWith('adapters/resume/'))).toEqual([]);
+    });
+  }
+
+  for (const [file, format] of [
+    ['resume.js', 'esm'],
+    ['resume.cjs', 'cjs'],
+  ] as const) {
+    it(`dist/${file} holds the session logic`, async () => {
+      const sources = await sourcesReachedFrom(file, format);
+      expect(sources).toEqual(expect.arrayContaining(['adapters/resume/session.ts', 'adapters/resume/frames.ts', 'adapters/resume/unacknowledged.ts']));
+      expect(sources).not.toContain('adapters/HeartSocket.ts');
+    });
   }
 
   for (const [file, format] of [

@@ -72,7 +72,7 @@ describe('the packed package, installed in a fresh project', () => {
   it('contains the build, the README and package.json, nothing else', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
-    for (const entry of ['index', 'machine', 'server', 'react', 'live-view']) {
+    for (const entry of ['index', 'machine', 'server', 'react', 'resume', 'live-view']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(packedFiles).toContain(`dist/${entry}.${extension}`);
     }
     expect(packedFiles.filter((file) => !/^(dist\/|README\.md$|package\.json$|LICENSE$)/.test(file))).toEqual([]);
@@ -85,6 +85,7 @@ describe('the packed package, installed in a fresh project', () => {
 import * as machine from 'heartsocket/machine';
 import * as server from 'heartsocket/server';
 import * as liveView from 'heartsocket/live-view';
+import * as resume from 'heartsocket/resume';
 import * as main from 'heartsocket';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -94,6 +95,8 @@ let notAServer = '';
 try { server.acceptHeartbeats({}); } catch (error) { notAServer = error.constructor.name + ': ' + error.message; }
 let liveViewNoWebSocket = '';
 try { liveView.createLiveViewInspector('ws://127.0.0.1:9'); } catch (error) { liveViewNoWebSocket = error.constructor.name + ': ' + error.message; }
+let badResume = '';
+try { resume.resumable({ maxMessages: 0 }); } catch (error) { badResume = error.constructor.name + ': ' + error.message; }
 let deepImport = '';
 try { await import('heartsocket/dist/index.js'); } catch (error) { deepImport = error.code; }
 console.log(JSON.stringify({
@@ -111,6 +114,10 @@ console.log(JSON.stringify({
   notAServer,
   liveViewExports: Object.keys(liveView).sort(),
   mainHasLiveView: 'createLiveViewInspector' in main,
+  resumeExports: Object.keys(resume).sort(),
+  resumeTimeout: resume.resumable().handshakeTimeout,
+  mainHasResume: 'resumable' in main,
+  badResume,
   liveViewNoWebSocket,
   noWebSocket,
   deepImport,
@@ -133,6 +140,10 @@ console.log(JSON.stringify({
       maxSilence: 10_000,
       liveViewExports: ['createLiveViewInspector'],
       mainHasLiveView: false,
+      resumeExports: ['RESUME_DEFAULTS', 'resumable'],
+      resumeTimeout: 5000,
+      mainHasResume: false,
+      badResume: 'RangeError: heartsocket: options.resume.maxMessages must be a whole number ≥ 1 or Infinity, got 0.',
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       version: '0.1.0',
     });
@@ -152,7 +163,10 @@ const serverLoadsXstate = Object.keys(require.cache).some((file) => /[\\\\/]xsta
 const { HeartSocket, createSocketActor, socketMachine } = require('heartsocket');
 const machine = require('heartsocket/machine');
 const liveView = require('heartsocket/live-view');
+const resume = require('heartsocket/resume');
 console.log(JSON.stringify({
+  resumable: typeof resume.resumable,
+  resumeResolved: require.resolve('heartsocket/resume').replace(/\\\\/g, '/').split('/node_modules/').pop(),
   HeartSocketIsClass: /^class\\b/.test(Function.prototype.toString.call(HeartSocket)),
   extendsEventTarget: HeartSocket.prototype instanceof EventTarget,
   createSocketActor: typeof createSocketActor,
@@ -172,6 +186,8 @@ console.log(JSON.stringify({
 `,
     );
     expect(JSON.parse(await node(['cjs.cjs'], app))).toEqual({
+      resumable: 'function',
+      resumeResolved: 'heartsocket/dist/resume.cjs',
       HeartSocketIsClass: true,
       extendsEventTarget: true,
       createSocketActor: 'function',
@@ -201,9 +217,13 @@ import type { WebSocketServer } from 'ws';
 declare const wss: WebSocketServer;
 const heartbeats = acceptHeartbeats(wss, { maxSilence: 5000 } satisfies AcceptHeartbeatsOptions);
 heartbeats.stop();
-const options: HeartSocketOptions = { heartbeat: { interval: 1000 }, reconnect: { delay: 500 } };
+import { resumable, type ResumableOptions } from 'heartsocket/resume';
+const resumeOptions: ResumableOptions = { maxMessages: 100 };
+const options: HeartSocketOptions = { heartbeat: { interval: 1000 }, reconnect: { delay: 500 }, resume: resumable(resumeOptions) };
 const socket = new HeartSocket('ws://127.0.0.1:9', [], options);
 socket.addEventListener('statechange', () => console.log(socket.state, socket.readyState === HeartSocket.OPEN));
+socket.addEventListener('resume', (event) => console.log(event.resumed, event.reason, event.sessionId, socket.session?.unacknowledgedSent));
+socket.onopen = (event) => console.log(event.resumed);
 const name: 'connecting' | 'open' | 'awaitingPong' | 'closing' | 'closed' | 'reconnectWait' = stateNameOf(socket.actor.getSnapshot());
 console.log(name, socketMachine.id);
 // The live view watches the main entry's HeartSocket: both entries' declarations share its type.

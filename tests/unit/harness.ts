@@ -50,6 +50,7 @@ export function startMachine(
       },
       endHandshake: () => void order.push('endHandshake'),
       deliverHeldFrame: () => void order.push('deliverHeldFrame'),
+      acknowledge: () => void order.push('acknowledge'),
       discardQueue: () => void calls.discardQueue++,
       transmit: ({ event }) => void calls.transmit.push(event),
       refuseSend: ({ event }) => void calls.refused.push(event),
