@@ -175,6 +175,7 @@ const binaryTypesOf = (WebSocket: WebSocketConstructor): readonly string[] =>
 /** `resume`: only what `resumable()` makes (its members are heartsocket's own). */
 function checkResume(resume: unknown): ResumeOption | undefined {
   if (resume === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- load-bearing, as in checkClock
   if (typeof (resume as Partial<ResumeOption> | null)?.createSession === 'function') return resume as ResumeOption;
   throw optionTypeError('resume', "the value of resumable() from 'heartsocket/resume'", resume);
 }
