@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resumable } from '../../adapters/resume/index.js';
+import { createSocketActor } from '../../adapters/createSocketActor.js';
 import { cleanup, createSocket, fastOptions, onCleanup, waitFor, waitForState } from '../support/client.js';
 import { SessionPeer } from '../support/resumePeer.js';
 import type { HeartSocketOptions } from '../../adapters/HeartSocket.js';
@@ -179,5 +180,41 @@ describe('resumable sessions against a protocol peer', () => {
     socket.send('1');
     socket.send('2');
     expect(() => socket.send('3')).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }) as Error);
+  });
+
+  // (A hash never gets this far: WebSocket URLs cannot have one, and the URL check refuses it.)
+  it('a url() function: its answer gets the flag too, its query kept as it was', async () => {
+    const peer = await startPeer();
+    const { socket } = resumingSocket(peer, {});
+    socket.close();
+    const made = createSocket(() => Promise.resolve(`${peer.url}?token=a%20b`), fastOptions(WebSocket, { resume: resumable() }));
+    await waitForState(made.socket, 'open');
+    expect(peer.requests.at(-1)).toBe('/feed?token=a%20b&heartsocket-session=1');
+    expect(made.socket.url).toBe(`${peer.url}?token=a%20b&heartsocket-session=1`);
+  });
+
+  it('without resume, the frames and the URL are exactly as before: no flag, no control frame', async () => {
+    const peer = await startPeer();
+    const { socket, events } = createSocket(peer.url, fastOptions(WebSocket));
+    await waitFor(() => events.messages.length === 1, 'the greeting');
+    socket.send(`${DLE}raw`);
+    await waitFor(() => peer.frames.length === 1, 'the message');
+    expect(peer.requests).toEqual(['/feed']);
+    expect(peer.frames).toEqual([`${DLE}raw`]);
+    expect(socket.session).toBeNull();
+  });
+
+  it('createSocketActor takes resume too, and emits resume and open with resumed', async () => {
+    const peer = await startPeer();
+    const actor = createSocketActor(peer.url, { WebSocket, heartbeat: false, resume: resumable() });
+    onCleanup(() => actor.stop());
+    const emitted: unknown[] = [];
+    actor.on('resume', (event) => emitted.push(event));
+    actor.on('open', (event) => emitted.push(event));
+    await waitFor(() => emitted.length === 2, 'resume and open');
+    expect(emitted).toEqual([
+      { type: 'resume', resumed: false, reason: null, sessionId: 's1' },
+      { type: 'open', resumed: false },
+    ]);
   });
 });
