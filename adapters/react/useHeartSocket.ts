@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { HeartSocket } from '../HeartSocket.js';
 import type { UrlSource } from '../url.js';
-import type { SendData, SocketStateName } from '../../machine/types.js';
+import type { ResumeResult, SendData, SocketStateName } from '../../machine/types.js';
 import type { HeartSocketStatus } from './hookSocket.js';
 import type { UseHeartSocketOptions } from './options.js';
 import { jsonOf } from './json.js';
@@ -46,6 +46,12 @@ export interface UseHeartSocketResult<T = unknown> {
   readonly lastMessage: MessageEvent | null;
   /** `lastMessage`'s data parsed as JSON (parsed once, when read); `undefined` if none, binary, or not JSON. */
   readonly lastJsonMessage: T | undefined;
+  /**
+   * `resume` on: how the last session handshake ended (`resumed`, `reason`, `sessionId`); `null`
+   * before one did, and without `resume`. After a failed resume (`resumed: false` with a
+   * `reason`), resync from your source of truth.
+   */
+  readonly lastResume: ResumeResult | null;
   /** The `HeartSocket` itself, for anything else (`retryCount`, `actor`, listeners); `null` before it is made. */
   readonly socket: HeartSocket | null;
   /**
@@ -154,6 +160,9 @@ export function useHeartSocket<T = unknown>(url: UrlSource | null, options: UseH
       },
       get socket() {
         return view.read(snapshot, 'socket');
+      },
+      get lastResume() {
+        return view.read(snapshot, 'lastResume');
       },
       send,
       sendJson,

@@ -9,7 +9,7 @@ import type { HeartSocket } from '../HeartSocket.js';
 import { HeartSocketError } from '../errors.js';
 import { HeartSocketErrorEvent, type HeartSocketCloseEvent, type StateChangeEvent } from '../events.js';
 import type { UrlSource } from '../url.js';
-import type { SendData, SocketStateName } from '../../machine/types.js';
+import type { ResumeResult, SendData, SocketStateName } from '../../machine/types.js';
 import type { HeartSocketStatus, HookSocket } from './hookSocket.js';
 import type { UseHeartSocketOptions } from './options.js';
 import { acquire, type Holder, type Lease } from './registry.js';
@@ -21,10 +21,11 @@ export interface ViewSnapshot {
   state: SocketStateName;
   readyState: number;
   lastMessage: MessageEvent | null;
+  lastResume: ResumeResult | null;
 }
 
 type Field = keyof ViewSnapshot;
-const FIELDS: readonly Field[] = ['socket', 'status', 'state', 'readyState', 'lastMessage'];
+const FIELDS: readonly Field[] = ['socket', 'status', 'state', 'readyState', 'lastMessage', 'lastResume'];
 
 /** `readyState` of the states a hook shows before it has a socket. */
 const IDLE_READY_STATE = { connecting: 0, closed: 3 } as const;
@@ -66,6 +67,8 @@ export class SocketView implements Holder {
       state: socket?.state ?? idle,
       readyState: socket?.readyState ?? IDLE_READY_STATE[idle],
       lastMessage: socket === null ? null : this.#lastMessage,
+      // `resume` on: the session's own record, so a component joining a shared socket sees it too.
+      lastResume: socket?.session?.lastResume ?? null,
     };
     const cached = this.#snapshot;
     if (cached !== null && FIELDS.every((field) => !this.#read.has(field) || cached[field] === fresh[field])) {
@@ -137,7 +140,11 @@ export class SocketView implements Holder {
       this.#lastMessage = message;
       this.#changed();
     };
-    const onOpen = (event: Event) => this.options.onOpen?.(event);
+    const onOpen = (event: Event) => {
+      this.options.onOpen?.(event);
+      // `resume` on: `lastResume` is new with each open.
+      if (socket.session !== null) this.#changed();
+    };
     const onClose = (event: HeartSocketCloseEvent) => {
       this.options.onClose?.(event);
       this.#changed();
