@@ -1,5 +1,6 @@
 // The diagrams are generated from the machine: regenerated here in memory, they must equal the
 // committed files, and every state node and transition of the machine must be in them.
+import { RESUME_DEFAULTS } from '../../adapters/resume/options.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +176,8 @@ describe('diagrams generated from socketMachine', async () => {
       retryDelay: backoffDelay(settings.reconnect, 1, () => 0),
       silentFor: () => 0,
       random: () => 0,
+      // `resume` on, with resumable()'s default: the handshake's timeout is that of the context.
+      handshakeTimeout: RESUME_DEFAULTS.timeout,
     };
     const implementations = socketMachine.implementations.delays as Record<string, (args: unknown) => number>;
     for (const [name, info] of Object.entries(SOCKET_DELAYS)) {

@@ -105,6 +105,8 @@ export const EVENT_WORDS: Readonly<Record<string, string>> = {
   'SOCKET.INVALID': 'invalid url or protocols',
   'CALLBACK.THREW': 'a callback threw',
   'PEER.HEARD': 'peer heard',
+  'SESSION.HELLO': 'server said hello',
+  'SESSION.READY': 'session settled',
   'NETWORK.OFFLINE': 'network offline',
   'NETWORK.ONLINE': 'network online',
   CLOSE: 'close()',
@@ -121,6 +123,7 @@ export const GUARD_WORDS: Readonly<Record<string, { readonly yes: string; readon
   noSocketYet: { yes: 'no socket yet', no: 'socket exists' },
   startsClosed: { yes: 'startClosed', no: 'not startClosed' },
   hostIsOffline: { yes: 'host offline', no: 'host online' },
+  resumeIsOn: { yes: 'resume on', no: 'resume off' },
 };
 
 /** The machine's delays in words, with the timings' values. A delay missing here makes the readable diagrams throw. */
@@ -132,6 +135,7 @@ export const DELAY_WORDS: Readonly<Record<string, (timings: DiagramTimings) => s
   connectTimeout: (t) => `no open in ${ms(t.connectTimeout)}`,
   closeTimeout: (t) => `no close in ${ms(t.closeTimeout)}`,
   minUptime: (t) => `open ${ms(t.reconnect.minUptime)}`,
+  handshakeTimeout: () => 'no answer in resume.timeout',
 };
 
 /**
@@ -153,6 +157,12 @@ export const ACTION_WORDS: Readonly<Record<string, string | null>> = {
   reportClose: null,
   scheduleRetry: null,
   resetRetries: 'retry count reset',
+  acknowledge: 'acks what was received (resume)',
+  endHandshake: 're-sends the unacknowledged',
+  deliverHeldFrame: null,
+  announceSession: 'reports the resume',
+  concludeUnsupported: 'settles as unsupported',
+  closeSocketForHandshake: 'closes with 4002',
 };
 
 /** The flat states' one-line descriptions (the six states' tags, as `stateNameOf` names them). */

@@ -3,6 +3,7 @@
  * state node and transition, with its timers, guards and actions (`socket-machine.json`, what the
  * diagrams and the live view are drawn from). Pure and deterministic.
  */
+import { RESUME_DEFAULTS } from '../../adapters/resume/options.js';
 import type { AnyStateMachine } from 'xstate';
 import { DEFAULT_SETTINGS } from '../../machine/settings.js';
 
@@ -24,6 +25,8 @@ export const SOCKET_DELAYS: Readonly<Record<string, DelayInfo>> = {
   connectTimeout: { option: 'connectTimeout', defaultMs: DEFAULT_SETTINGS.connectTimeout },
   closeTimeout: { option: 'closeTimeout', defaultMs: DEFAULT_SETTINGS.closeTimeout },
   minUptime: { option: 'reconnect.minUptime', defaultMs: DEFAULT_SETTINGS.reconnect.minUptime },
+  // `resumable({ timeout })` of heartsocket/resume: the session handshake's two waits.
+  handshakeTimeout: { option: 'resume.timeout', defaultMs: RESUME_DEFAULTS.timeout },
   // Not an option: one turn of the event loop, so input already received is read first.
   pendingInput: { option: '(one event-loop turn)', defaultMs: 0 },
 };
