@@ -229,7 +229,6 @@ export class HeartSocket extends SocketEventTarget {
     return ready === ReadyState.OPEN && socket !== null && socket.readyState > ReadyState.OPEN ? ReadyState.CLOSING : ready;
   }
 
-  /** Failed attempts since the last connection that stayed up `reconnect.minUptime`. */
   /**
    * `resume` on: the session as it stands (id, counts each way, the last handshake's result);
    * `null` without `resume`.
@@ -243,6 +242,7 @@ export class HeartSocket extends SocketEventTarget {
     return this.#link.session?.info ?? null;
   }
 
+  /** Failed attempts since the last connection that stayed up `reconnect.minUptime`. */
   get retryCount(): number {
     return this.actor.getSnapshot().context.retries;
   }

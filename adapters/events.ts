@@ -45,6 +45,7 @@ export class HeartSocketCloseEvent extends HeartSocketEvent {
  * ```
  */
 export interface OpenEvent extends Event {
+  /** Whether the previous socket's session goes on (`false` without `resume`). */
   readonly resumed: boolean;
 }
 

@@ -19,12 +19,13 @@ import type { LinkHooks } from './socketLink.js';
  * ```
  */
 export interface ResumeOption {
-  /** Milliseconds each wait of the handshake may take (`resumable({ timeout })`). */
+  /** Milliseconds each wait of the handshake may take (`resumable({ timeout })`). @internal */
   readonly handshakeTimeout: number;
   /**
    * One session for one connection (one `HeartSocket`), for as long as it lives: it hands back
    * what a failed resume lost through `hooks.onUndelivered`, and lets acks ride on the heartbeat
    * where its texts are the default ones.
+   * @internal
    */
   createSession(hooks: Pick<LinkHooks, 'onUndelivered'>, heartbeat: SocketSettings['heartbeat']): ResumableSession;
 }

@@ -256,7 +256,10 @@ export type SocketEmitted =
  * ```
  */
 export interface ResumeResult {
+  /** Whether the session of the previous socket goes on. */
   readonly resumed: boolean;
+  /** Why not: the server's reason of a failed resume, `'unsupported'`, or `null` (a first session, or resumed). */
   readonly reason: string | null;
+  /** The session now in use; `null` when the server keeps none. */
   readonly sessionId: string | null;
 }

@@ -37,5 +37,5 @@ export function resumable(options?: ResumableOptions): ResumeOption {
   });
 }
 
-export { RESUME_DEFAULTS, type ResumableOptions } from './options.js';
+export { RESUME_DEFAULTS, type ResumableOptions, type ResumeSettings } from './options.js';
 export type { ResumeOption, SessionInfo } from '../session.js';

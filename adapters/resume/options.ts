@@ -20,7 +20,14 @@ export interface ResumableOptions {
   timeout?: number;
 }
 
-/** `resumable()`'s options, validated, with the defaults in. */
+/**
+ * `resumable()`'s options, validated, with the defaults in.
+ *
+ * @example
+ * ```ts
+ * const settings: ResumeSettings = { ...RESUME_DEFAULTS, maxMessages: 200 };
+ * ```
+ */
 export type ResumeSettings = Required<ResumableOptions>;
 
 /**

@@ -55,6 +55,7 @@ it('compiles every TypeScript block of the README and the docs', () => {
       'heartsocket/machine': entry('machine/index.ts'),
       'heartsocket/server': entry('adapters/server/index.ts'),
       'heartsocket/react': entry('adapters/react/index.ts'),
+      'heartsocket/resume': entry('adapters/resume/index.ts'),
       'heartsocket/live-view': entry('visualizations/inspector/index.ts'),
     },
   });
