@@ -10,6 +10,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRIES = [
   ['heartsocket `HeartSocket`, xstate bundled', "export { HeartSocket } from './dist/index.js';", []],
   ['heartsocket `HeartSocket`, xstate external', "export { HeartSocket } from './dist/index.js';", ['xstate']],
+  // What `resume` adds for an app that uses it: the two imports, minus the row above.
+  ['heartsocket `HeartSocket` + heartsocket/resume `resumable`, xstate external', "export { HeartSocket } from './dist/index.js'; export { resumable } from './dist/resume.js';", ['xstate']],
   ['heartsocket, whole entry, xstate bundled', "export * from './dist/index.js';", []],
   ['reconnecting-websocket', "export { default } from 'reconnecting-websocket';", []],
   ['partysocket `PartySocket`', "export { default } from 'partysocket';", []],
