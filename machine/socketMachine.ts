@@ -36,8 +36,8 @@ import type {
 //   │  ├─ connecting                   ▸ connecting
 //   │  │  ├─ opening                     the socket is being opened
 //   │  │  └─ handshake                   `resume` on only: the server's first frame, then its answer
-//   │  │     └─ awaitingHello, awaitingAnswer, givingUp (no answer: closed with 4002)
-//   │  ├─ connected
+//   │  │     └─ awaitingHello, awaitingAnswer (no answer: closed with 4002)
+//   │  ├─ connected #connected
 //   │  │  ├─ open                      ▸ open
 //   │  │  └─ awaitingPong              ▸ awaitingPong
 //   │  │     └─ forPong, forBufferedInput, forPongAgain, forBufferedInputAgain
@@ -161,12 +161,12 @@ function defineSocketMachine(watchesNetwork: boolean) {
                         // Silence: a plain server with nothing to say yet. Open as a plain connection.
                         after: { handshakeTimeout: { actions: 'concludeUnsupported' } },
                       },
-                      // A session server that does not answer is not a plain one: close with 4002,
-                      // and the socket's close goes to the policy as in `connecting`.
+                      // A session server that does not answer is not a plain one: close with 4002
+                      // (the session stops listening to this socket), and the socket's close goes
+                      // to the policy as in `connecting`.
                       awaitingAnswer: {
-                        after: { handshakeTimeout: { target: 'givingUp' } },
+                        after: { handshakeTimeout: { actions: 'closeSocketForHandshake' } },
                       },
-                      givingUp: { entry: 'closeSocketForHandshake' },
                     },
                   },
                 },

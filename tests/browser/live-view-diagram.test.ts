@@ -239,7 +239,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     await page!.evaluate((ids) => {
       const view = (window as any).harness.view;
       view.highlight(ids);
-      view.flash(['t25', 't23']); // forPong → forBufferedInput stays in awaitingPong; open → awaitingPong does not
+      view.flash(['t30', 't28']); // forPong → forBufferedInput stays in awaitingPong; open → awaitingPong does not (the handshake's transitions come before these in the numbering)
     }, open);
     const flat = await marks();
     expect(flat.active).toEqual(['flat-state-awaitingPong']);
@@ -253,7 +253,7 @@ describe('the live view diagram in Chromium at 1280×800', () => {
     await render({ heartbeat: { enabled: true, interval: 1234, timeout: 567 } }, 'full');
     const full = await marks();
     expect(full.active).toEqual(open.map((id) => `state-${id}`));
-    expect(full.taken.sort()).toEqual(['t23', 't25']);
+    expect(full.taken.sort()).toEqual(['t28', 't30']);
     const classes = await page!.evaluate(() => ({
       leaf: document.getElementById('state-heartsocket.running.live.connected.awaitingPong.forBufferedInput')!.getAttribute('class'),
       cluster: document.getElementById('state-heartsocket.running.live.connected')!.getAttribute('class'),

@@ -208,7 +208,10 @@ describe('the six-state view of the real machine', () => {
       const target = flatNameOf(model, leafOf(t.targets[0]!));
       const sources = new Set(leavesOf(t.source).map((leaf) => flatNameOf(model, leaf)));
       const crosses = [...sources].some((source) => source !== target);
-      if (crosses && t.source !== 'heartsocket.start') expect(ids.length, `${t.id} (${t.label}) is drawn`).toBeGreaterThan(0);
+      // Not drawn by design: the start's branches these settings do not take, and the session
+      // handshake (taken only with `resume`, which the flat view's settings do not describe).
+      const onlyWithResume = t.source.startsWith('heartsocket.running.live.connecting.handshake');
+      if (crosses && t.source !== 'heartsocket.start' && !onlyWithResume) expect(ids.length, `${t.id} (${t.label}) is drawn`).toBeGreaterThan(0);
       const edgesFor = ids.map((id) => flat.edges.find((e) => e.id === id)).filter((e) => e !== undefined);
       for (const e of edgesFor) {
         expect(e.target, `${t.id} ends in ${e.id}'s target`).toBe(target);

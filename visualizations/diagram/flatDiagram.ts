@@ -164,7 +164,13 @@ export function flatModel(model: MachineModel, timings: DiagramTimings = DEFAULT
     startTransitions.find((transition) => transition.guard === 'startsClosed' && timings.startClosed) ??
     startTransitions.find((transition) => transition.guard === null);
   if (startChoice !== undefined) applies.push({ from: null, leaf: startChoice.source, transition: startChoice });
+  // Likewise the session handshake, taken only with `resume` (the guard `resumeIsOn`), which these
+  // settings do not describe: the flat view draws the plain connection; the full chart shows it.
+  const resumeOnly = new Set(model.transitions.filter((transition) => transition.guard === 'resumeIsOn').flatMap((t) => t.targets));
+  const takenOnlyWithResume = (state: StateInfo): boolean =>
+    resumeOnly.has(state.id) || (state.parent !== null && takenOnlyWithResume(byId.get(state.parent)!));
   for (const leaf of model.states.filter((state) => state.children.length === 0 && state.id !== start?.id)) {
+    if (takenOnlyWithResume(leaf)) continue;
     const from = flatOfState[leaf.id]!;
     const decided = new Set<string>();
     for (let at: StateInfo | undefined = leaf; at !== undefined; at = at.parent === null ? undefined : byId.get(at.parent)) {
