@@ -96,10 +96,11 @@ export interface ResumableSession {
   open(socket: SessionSocket): void;
   /**
    * A frame of the current socket: the app's data to deliver, or `undefined` when it was the
-   * session's (the handshake, a control frame, a frame of a socket let go, a protocol error —
+   * session's or a pong (`isPong`: not counted; with the default heartbeat texts, a confirmed
+   * session's pong is `␐pong <n>`) — the handshake, a control frame, a frame of a socket let go, a protocol error —
    * then the socket is closed with 1002 and the error reported). Handshake steps are reported.
    */
-  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter): unknown;
+  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter, isPong?: (data: unknown) => boolean): unknown;
   /**
    * The handshake is over (an answer, a plain server, or silence): the socket `send()` may write
    * to now, with a resumed session's unacknowledged messages re-sent on it; `null` if it is gone.

@@ -115,11 +115,12 @@ class Attempt {
     const { link, isPong } = this.connection;
     this.heard();
     if (link.session !== null && this.socket === ws) {
-      const app = link.session.receive(ws, data, this);
+      // The session says what is a pong: with the default texts, a confirmed session's plain
+      // `pong` is an app message (docs/protocol.md, "Heartbeat messages are not app messages").
+      const app = link.session.receive(ws, data, this, isPong);
       if (app === undefined) return link.tap?.received(data, true);
       data = app;
-    }
-    if (isPong !== undefined && isPong(data)) {
+    } else if (isPong !== undefined && isPong(data)) {
       link.tap?.received(data, true);
       return;
     }

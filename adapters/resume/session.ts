@@ -90,10 +90,15 @@ export class Session implements ResumableSession {
     this.#socket = null;
   }
 
-  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter): unknown {
+  receive(socket: SessionSocket, data: unknown, reporter: SessionReporter, isPong?: (data: unknown) => boolean): unknown {
     // A socket let go (closing, replaced) says nothing that counts: the next one resumes from the counts.
     if (socket !== this.#socket) return undefined;
     const phase = this.#phase;
+    // Heartbeat messages are not app messages: a pong in the custom texts passes beside the
+    // session, uncounted; with the default ones a confirmed session's pong is `␐pong <n>`, and a
+    // plain `pong` is the app's (docs/protocol.md).
+    const pong = isPong !== undefined && (phase === 'plain' || (phase === 'active' && !this.#acksRideOnPing)) && isPong(data);
+    if (pong) return undefined;
     if (phase === 'plain') return data;
     try {
       if (phase === 'active') return this.#receiveActive(data, socket);

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { SocketView } from '../../adapters/react/view.js';
 import { resumable } from '../../adapters/resume/index.js';
 import { cleanup, onCleanup, waitFor } from '../support/client.js';
-import { SessionPeer } from '../support/sessionPeer.js';
+import { SessionPeer } from '../support/resumePeer.js';
 
 describe('useHeartSocket with resume (the store)', () => {
   afterEach(cleanup);

@@ -236,4 +236,25 @@ describe('a session across cut links', () => {
     session.receive(socket, `${DLE}ack 1`, events);
     expect(socket.closed).toBe(1002);
   });
+
+  it('heartbeat messages are not app messages: custom pongs uncounted; with the default texts a plain pong is the app\'s', () => {
+    const isPong = (data: unknown) => data === 'pong';
+    const confirmed = (heartbeat: typeof DEFAULT_SETTINGS.heartbeat) => {
+      const session = new Session(resolveResumeSettings({}), { onUndelivered: () => {} }, heartbeat);
+      const socket = new FakeSocket();
+      session.open(socket);
+      session.receive(socket, `${DLE}hello 1`, reporter());
+      session.receive(socket, `${DLE}session s1`, reporter());
+      session.endHandshake();
+      return { session, socket };
+    };
+    const defaults = confirmed(DEFAULT_SETTINGS.heartbeat);
+    expect(defaults.session.receive(defaults.socket, 'pong', reporter(), isPong)).toBe('pong');
+    expect(defaults.session.info.received).toBe(1);
+    const custom = confirmed({ ...DEFAULT_SETTINGS.heartbeat, message: '{"ping":1}', isPong });
+    expect(custom.session.receive(custom.socket, 'pong', reporter(), isPong)).toBeUndefined();
+    expect(custom.session.info.received).toBe(0);
+    expect(custom.session.pingFrame()).toBeUndefined(); // custom texts: acks are explicit frames
+  });
 });
+
