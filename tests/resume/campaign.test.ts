@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
+import { resumable } from '../../adapters/resume/index.js';
 import { cleanup } from '../support/client.js';
 import { waitFor } from '../support/wait.js';
 import {
@@ -42,6 +43,31 @@ async function runFaults(world: World, random: () => number): Promise<LinkFault[
   await stream(world, 30);
   return applied;
 }
+
+it(`with resume, every message of a stream across ${faultsPerRun} broken links arrives exactly once, in order (seed ${seed})`, async () => {
+  const world = await startWorld({ ...CAMPAIGN_CLIENT_OPTIONS, resume: resumable() }, {});
+  try {
+    const resumes: string[] = [];
+    world.client.socket.addEventListener('resume', (event) => resumes.push(event.resumed ? 'resumed' : `not (${event.reason})`));
+    await waitFor(() => world.client.socket.state === 'open', 'the first open');
+    const faults = await runFaults(world, seededRandom(seed));
+    const { client, server } = world;
+    await waitFor(
+      () => server.received.length === client.sent && client.received.length === server.sent,
+      () =>
+        `every message each way: server got ${server.received.length} of ${client.sent}, ` +
+        `client got ${client.received.length} of ${server.sent}, client ${client.socket.state}`,
+    );
+    console.log(`resume on, seed ${seed}, faults ${faults.join(' ')}: resumes ${resumes.join(', ')}`);
+    expect(server.received).toEqual(Array.from({ length: client.sent }, (_, i) => i + 1));
+    expect(client.received).toEqual(Array.from({ length: server.sent }, (_, i) => i + 1));
+    // The first session began, and every fault was survived by a resume, not by a new session.
+    expect(resumes).toEqual(['not (null)', ...faults.map(() => 'resumed')]);
+    expect({ undelivered: client.undelivered, sessionEnds: server.sessionEnds }).toEqual({ undelivered: [], sessionEnds: [] });
+  } finally {
+    await stopWorld(world);
+  }
+}, 60_000);
 
 it(`without resume, a stream across ${faultsPerRun} broken links loses messages, never reorders them (seed ${seed})`, async () => {
   const world = await startWorld(CAMPAIGN_CLIENT_OPTIONS);

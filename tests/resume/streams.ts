@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket as WsWebSocket } from 'ws';
 import { HeartSocket, type HeartSocketOptions } from '../../adapters/HeartSocket.js';
-import { acceptHeartbeats, type ServerHeartbeat } from '../../adapters/server/index.js';
+import { acceptHeartbeats, type ServerHeartbeat, type Session, type SessionOptions } from '../../adapters/server/index.js';
 import type { SendData } from '../../machine/types.js';
 import { TcpProxy } from '../support/proxy.js';
 
@@ -54,41 +54,66 @@ export function judgeStream(received: readonly number[], sent: number): { lost: 
 
 /**
  * The server's side: a `ws` server on 127.0.0.1 whose app streams `s<n>` to its current client and
- * records the `c<n>` it receives. Plain: the app's current client is the latest socket accepted.
+ * records the `c<n>` it receives. Plain, the app's current client is the latest socket accepted;
+ * with `sessions`, the latest session (which outlives its sockets).
  */
 export class StreamServer {
   /** The client's numbers, as the server's app received them. */
   readonly received: number[] = [];
   /** Messages the server's app has sent (`s1` … `s<sent>`). */
   sent = 0;
+  /** Why each session ended, in order. */
+  readonly sessionEnds: string[] = [];
   port = 0;
   #wss: WebSocketServer | null = null;
   #heartbeats: ServerHeartbeat | null = null;
   #current: WsWebSocket | null = null;
+  #session: Session | null = null;
+
+  constructor(readonly sessions?: Omit<SessionOptions, 'onSession'>) {}
 
   async start(port = 0): Promise<void> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port });
     await once(wss, 'listening');
     this.port = (wss.address() as AddressInfo).port;
     this.#wss = wss;
-    this.#heartbeats = acceptHeartbeats(wss, { maxSilence: 2000 });
-    wss.on('connection', (ws) => {
-      this.#current = ws;
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) this.received.push(numberOf((data as Buffer).toString(), 'c'));
+    const record = (data: Buffer, isBinary: boolean): void => {
+      if (!isBinary) this.received.push(numberOf(data.toString(), 'c'));
+    };
+    if (this.sessions === undefined) {
+      this.#heartbeats = acceptHeartbeats(wss, { maxSilence: 2000 });
+      wss.on('connection', (ws) => {
+        this.#current = ws;
+        ws.on('message', (data, isBinary) => record(data as Buffer, isBinary));
       });
+      return;
+    }
+    this.#heartbeats = acceptHeartbeats(wss, {
+      maxSilence: 2000,
+      sessions: {
+        ...this.sessions,
+        onSession: (session) => {
+          this.#session = session;
+          session.on('message', (data, isBinary) => record(data as Buffer, isBinary));
+          session.on('end', (why) => this.sessionEnds.push(why));
+        },
+      },
     });
   }
 
-  /** The app sends its next message to its current client (a plain app has no other place to send it). */
+  /** The app sends its next message to its current client (or session). */
   sendNext(): void {
     this.sent++;
+    if (this.#session !== null) {
+      this.#session.send(`s${this.sent}`);
+      return;
+    }
     const ws = this.#current;
     if (ws !== null && ws.readyState === WsWebSocket.OPEN) ws.send(`s${this.sent}`);
   }
 
   terminateCurrent(): void {
-    this.#current?.terminate();
+    (this.#session?.socket ?? this.#current)?.terminate();
   }
 
   async stop(): Promise<void> {
@@ -153,20 +178,23 @@ export function applyFault(world: World, fault: LinkFault): void {
 }
 
 /**
- * Streams both ways for `ms` milliseconds, one message each way every `every` ms. Real time: the
+ * Streams both ways (or from the client only) for `ms` milliseconds, one message each way every `every` ms. Real time: the
  * faults are real network events, and what the campaign judges is what arrived, not when.
  */
-export async function stream(world: World, ms: number, every = 2): Promise<void> {
+export async function stream(world: World, ms: number, { every = 2, serverToo = true } = {}): Promise<void> {
   const until = performance.now() + ms;
   while (performance.now() < until) {
     world.client.sendNext();
-    world.server.sendNext();
+    if (serverToo) world.server.sendNext();
     await new Promise((resolve) => setTimeout(resolve, every));
   }
 }
 
-export async function startWorld(clientOptions: HeartSocketOptions): Promise<World> {
-  const server = new StreamServer();
+export async function startWorld(
+  clientOptions: HeartSocketOptions,
+  sessions?: Omit<SessionOptions, 'onSession'>,
+): Promise<World> {
+  const server = new StreamServer(sessions);
   await server.start();
   const proxy = await TcpProxy.start(server.port);
   const client = new StreamClient(proxy.url, clientOptions);
