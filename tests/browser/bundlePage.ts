@@ -1,6 +1,7 @@
 /**
  * The page the browser tests open: the built ESM bundle (`dist/index.js`) as `window.heartsocket`,
- * with xstate resolved by an import map, served on 127.0.0.1 with only the files it imports.
+ * and the `heartsocket/resume` entry (`dist/resume.js`) as `window.heartsocketResume`, with xstate
+ * resolved by an import map, served on 127.0.0.1 with only the files it imports.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +20,8 @@ const page = (title: string): string => `<!doctype html>
 <script type="importmap">{ "imports": { "xstate": "/node_modules/xstate/dist/xstate.esm.js" } }</script>
 <script type="module">
   import * as heartsocket from '/dist/index.js';
+  import * as heartsocketResume from '/dist/resume.js';
+  window.heartsocketResume = heartsocketResume;
   window.heartsocket = heartsocket;
 </script>`;
 
