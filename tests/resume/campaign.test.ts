@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { resumable } from '../../adapters/resume/index.js';
-import { cleanup } from '../support/client.js';
+import { cleanup, IMPLEMENTATIONS } from '../support/client.js';
 import { waitFor } from '../support/wait.js';
 import {
   applyFault,
@@ -44,8 +44,8 @@ async function runFaults(world: World, random: () => number): Promise<LinkFault[
   return applied;
 }
 
-it(`with resume, every message of a stream across ${faultsPerRun} broken links arrives exactly once, in order (seed ${seed})`, async () => {
-  const world = await startWorld({ ...CAMPAIGN_CLIENT_OPTIONS, resume: resumable() }, {});
+it.each(IMPLEMENTATIONS)(`with resume (%s), every message of a stream across ${faultsPerRun} broken links arrives exactly once, in order (seed ${seed})`, async (_name, WebSocket) => {
+  const world = await startWorld({ ...CAMPAIGN_CLIENT_OPTIONS, WebSocket, resume: resumable() }, {});
   try {
     const resumes: string[] = [];
     world.client.socket.addEventListener('resume', (event) => resumes.push(event.resumed ? 'resumed' : `not (${event.reason})`));
@@ -58,7 +58,7 @@ it(`with resume, every message of a stream across ${faultsPerRun} broken links a
         `every message each way: server got ${server.received.length} of ${client.sent}, ` +
         `client got ${client.received.length} of ${server.sent}, client ${client.socket.state}`,
     );
-    console.log(`resume on, seed ${seed}, faults ${faults.join(' ')}: resumes ${resumes.join(', ')}`);
+    console.log(`resume on (${_name}), seed ${seed}, faults ${faults.join(' ')}: resumes ${resumes.join(', ')}`);
     expect(server.received).toEqual(Array.from({ length: client.sent }, (_, i) => i + 1));
     expect(client.received).toEqual(Array.from({ length: server.sent }, (_, i) => i + 1));
     // The first session began, and every fault was survived by a resume, not by a new session.
