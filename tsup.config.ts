@@ -8,6 +8,7 @@ export default defineConfig({
     react: 'adapters/react/index.ts',
     resume: 'adapters/resume/index.ts',
     'live-view': 'visualizations/inspector/index.ts',
+    testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

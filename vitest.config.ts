@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^heartsocket\/server$/, replacement: source('./adapters/server/index.ts') },
       { find: /^heartsocket\/react$/, replacement: source('./adapters/react/index.ts') },
       { find: /^heartsocket\/live-view$/, replacement: source('./visualizations/inspector/index.ts') },
+      { find: /^heartsocket\/testing$/, replacement: source('./testing/index.ts') },
     ],
   },
   test: {
@@ -25,7 +26,7 @@ export default defineConfig({
     hookTimeout: 15_000,
     coverage: {
       provider: 'v8',
-      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/inspector/**/*.ts'],
+      include: ['machine/**/*.ts', 'adapters/**/*.ts', 'visualizations/inspector/**/*.ts', 'testing/**/*.ts'],
       // Re-exports and type declarations: no code of their own to cover.
       exclude: ['**/index.ts', 'machine/types.ts'],
       reporter: ['text', 'html'],

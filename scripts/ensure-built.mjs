@@ -8,16 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// heartsocket/live-view is built from visualizations/inspector/ (createLiveViewInspector).
+// heartsocket/live-view is built from visualizations/inspector/ (createLiveViewInspector),
+// heartsocket/testing from testing/.
 const SOURCES = [
   'adapters',
   'machine',
+  'testing',
   'visualizations/inspector',
   'tsup.config.ts',
   'package.json',
   'tsconfig.json',
 ];
-const OUTPUTS = ['index', 'machine', 'server', 'react', 'resume', 'live-view'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
+const OUTPUTS = ['index', 'machine', 'server', 'react', 'resume', 'live-view', 'testing'].flatMap((entry) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((ext) => entry + ext));
 const LOCK = join(root, 'node_modules', '.cache', 'heartsocket-build.lock');
 const STALE_LOCK_MS = 120_000;
 

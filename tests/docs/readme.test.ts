@@ -58,6 +58,7 @@ it('compiles every TypeScript block of the README and the docs', { timeout: 60_0
       'heartsocket/react': entry('adapters/react/index.ts'),
       'heartsocket/resume': entry('adapters/resume/index.ts'),
       'heartsocket/live-view': entry('visualizations/inspector/index.ts'),
+      'heartsocket/testing': entry('testing/index.ts'),
     },
   });
   const problems = ts

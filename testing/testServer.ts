@@ -1,0 +1,233 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { HEARTBEAT_PING, HEARTBEAT_PONG } from '../machine/settings.js';
+import { waitUntil } from './waitUntil.js';
+
+/**
+ * How a {@link TestServer} starts out; both can be changed at any time through its fields.
+ *
+ * @example
+ * ```ts
+ * const server = new TestServer({ upgrades: 'hold', pings: 'ignore' });
+ * ```
+ */
+export interface TestServerOptions {
+  /**
+   * `'accept'`: every upgrade is accepted at once. `'hold'`: each waits for the test's
+   * `accept()` or `refuse()` (the connection attempt is in flight meanwhile).
+   * @default 'accept'
+   */
+  upgrades?: 'accept' | 'hold';
+  /**
+   * `'answer'`: heartsocket's heartbeat ping (`'ping'`) is answered with `'pong'`. `'ignore'`: it is
+   * counted and left unanswered, so the client's pong timeout runs out.
+   * @default 'answer'
+   */
+  pings?: 'answer' | 'ignore';
+}
+
+interface HeldUpgrade {
+  request: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+}
+
+/** The TCP socket under a server-side `ws` connection: to hold its reads, or to cut it. */
+const tcpOf = (connection: WebSocket) => (connection as unknown as { _socket: Duplex & { pause(): void; resume(): void } })._socket;
+
+const textOf = (data: RawData): string =>
+  Buffer.isBuffer(data) ? data.toString() : (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
+
+/** `ws`, loaded when a server starts: it is an optional peer, and the rest of the entry runs without it. */
+async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
+  try {
+    return (await import('ws')).WebSocketServer;
+  } catch (error) {
+    throw new Error('heartsocket/testing: TestServer needs the `ws` package (npm install --save-dev ws)', { cause: error });
+  }
+}
+
+/**
+ * A WebSocket server on 127.0.0.1 (a free port) that a test drives: it accepts or refuses
+ * upgrades, answers or ignores heartbeat pings, goes silent (half-open: it stops reading and
+ * answering but keeps the connection), drops the TCP connection, closes with a code, restarts on
+ * the same port, and records what it received. Needs `ws` (an optional peer of heartsocket).
+ *
+ * @example
+ * ```ts
+ * import { TestServer } from 'heartsocket/testing';
+ *
+ * const server = new TestServer();
+ * const url = await server.start(); // ws://127.0.0.1:<port>/
+ * // …connect the app to `url`, then:
+ * server.silence(); // half-open: the client's heartbeat must find out
+ * server.drop(); // or: the TCP connection is cut, no close frame
+ * console.log(server.received, server.pingsReceived, server.accepted);
+ * await server.stop();
+ * ```
+ */
+export class TestServer {
+  /** What happens to an upgrade request: accepted at once, or held for `accept()`/`refuse()`. */
+  upgrades: 'accept' | 'hold';
+  /** Whether heartbeat pings are answered with a pong. */
+  pings: 'answer' | 'ignore';
+  /** Every message received but heartbeat pings, as text, over all connections, in order. */
+  readonly received: string[] = [];
+  /** Heartbeat pings (`'ping'`) received, over all connections. */
+  pingsReceived = 0;
+  /** Connections accepted since the server was made. */
+  accepted = 0;
+
+  readonly #http: Server = createServer();
+  readonly #held: HeldUpgrade[] = [];
+  readonly #connections = new Set<WebSocket>();
+  #wss: WebSocketServer | undefined;
+  #port = 0;
+
+  /** Makes the server; `start()` opens it. */
+  constructor(options: TestServerOptions = {}) {
+    this.upgrades = options.upgrades ?? 'accept';
+    this.pings = options.pings ?? 'answer';
+    this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade({ request, socket, head }));
+  }
+
+  /** The server's URL, `ws://127.0.0.1:<port>/` (once started). */
+  get url(): string {
+    return `ws://127.0.0.1:${this.#port}/`;
+  }
+
+  /** Upgrade requests held, waiting for `accept()` or `refuse()`. */
+  get waiting(): number {
+    return this.#held.length;
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** Listens on 127.0.0.1, on a free port the first time and on the same port after `restart()`. */
+  async start(): Promise<string> {
+    this.#wss ??= new (await loadWebSocketServer())({ noServer: true });
+    await new Promise<void>((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(this.#port, '127.0.0.1', () => {
+        this.#http.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#http.address() as AddressInfo).port;
+    return this.url;
+  }
+
+  /** Accepts the oldest held upgrade request; resolves once the connection is open at the server. */
+  async accept(): Promise<void> {
+    const upgrade = this.#held.shift();
+    if (upgrade === undefined) throw new Error('TestServer.accept(): no upgrade request is waiting');
+    await this.#open(upgrade);
+  }
+
+  /** Refuses the oldest held upgrade request with an HTTP status: the client's attempt fails. */
+  refuse(status = 503): void {
+    const upgrade = this.#held.shift();
+    if (upgrade === undefined) throw new Error('TestServer.refuse(): no upgrade request is waiting');
+    upgrade.socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\n\r\n`);
+  }
+
+  /** Sends a text message on every open connection. */
+  send(text: string): void {
+    for (const connection of this.#connections) connection.send(text);
+  }
+
+  /**
+   * Sends a protocol ping frame on the one open connection and resolves on the client's pong: the
+   * client has then read everything sent before (a `ws` client counts the ping as life).
+   */
+  async ping(): Promise<void> {
+    const connection = this.#only('ping()');
+    const answered = new Promise<void>((resolve) => connection.once('pong', () => resolve()));
+    connection.ping();
+    await answered;
+  }
+
+  /**
+   * Half-open: the server stops reading (and so answering) on every open connection, without
+   * closing anything. The client hears nothing more on it until `wake()`.
+   */
+  silence(): void {
+    for (const connection of this.#connections) tcpOf(connection).pause();
+  }
+
+  /** Reads and answers again after `silence()`: what the client sent meanwhile arrives now. */
+  wake(): void {
+    for (const connection of this.#connections) tcpOf(connection).resume();
+  }
+
+  /** Cuts the TCP connection of every open connection, without a close frame (the client sees 1006). */
+  drop(): void {
+    for (const connection of this.#connections) connection.terminate();
+  }
+
+  /** Starts the close handshake on every open connection, with `code` and `reason`. */
+  close(code = 1000, reason = ''): void {
+    for (const connection of this.#connections) connection.close(code, reason);
+  }
+
+  /** Resolves once no connection is open (a close handshake ended, a dropped socket was seen). */
+  whenNoConnections(): Promise<void> {
+    return waitUntil(() => this.#connections.size === 0, () => `the server's ${this.#connections.size} connection(s) to end`);
+  }
+
+  /** A server restart: every connection dropped, the port closed, then listened on again. */
+  async restart(): Promise<void> {
+    await this.#shut();
+    await this.start();
+  }
+
+  /** Drops every connection and held request and stops listening. */
+  async stop(): Promise<void> {
+    await this.#shut();
+    this.#wss?.close();
+  }
+
+  async #shut(): Promise<void> {
+    for (const upgrade of this.#held.splice(0)) upgrade.socket.destroy();
+    for (const connection of this.#connections) connection.terminate();
+    this.#connections.clear();
+    if (this.#http.listening) await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+  }
+
+  #upgrade(upgrade: HeldUpgrade): void {
+    // A client that resets its request (terminate()) is an ordinary event here, not an uncaught error.
+    upgrade.socket.on('error', () => {});
+    if (this.upgrades === 'accept') return void this.#open(upgrade);
+    this.#held.push(upgrade);
+    // A client that gives up (connect timeout, close()) takes its request away.
+    upgrade.socket.on('close', () => {
+      const index = this.#held.indexOf(upgrade);
+      if (index >= 0) this.#held.splice(index, 1);
+    });
+  }
+
+  async #open({ request, socket, head }: HeldUpgrade): Promise<void> {
+    const connection = await new Promise<WebSocket>((resolve) => this.#wss!.handleUpgrade(request, socket, head, resolve));
+    this.accepted++;
+    this.#connections.add(connection);
+    connection.on('error', () => {});
+    connection.on('close', () => this.#connections.delete(connection));
+    connection.on('message', (data) => {
+      const text = textOf(data);
+      if (text !== HEARTBEAT_PING) return void this.received.push(text);
+      this.pingsReceived++;
+      if (this.pings === 'answer') connection.send(HEARTBEAT_PONG);
+    });
+  }
+
+  #only(call: string): WebSocket {
+    const [only, ...more] = this.#connections;
+    if (only === undefined || more.length > 0) throw new Error(`TestServer.${call}: expected one open connection, found ${this.#connections.size}`);
+    return only;
+  }
+}
