@@ -2,6 +2,7 @@
 // (esbuild follows the imports and requires into the shared chunks), and the sources those files
 // were built from (their source maps). An app that imports `heartsocket` must ship none of the
 // live view: re-exporting it from adapters/index.ts would put its chunk under dist/index.* again.
+// Nor any of the testing tools (heartsocket/testing): they are for an app's tests, not its bundle.
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { build, type Format } from 'esbuild';
@@ -31,6 +32,8 @@ async function sourcesReachedFrom(file: string, format: Format): Promise<string[
 
 const LIVE_VIEW = ['visualizations/inspector/liveView.ts', 'visualizations/inspector/liveViewEvents.ts', 'visualizations/inspector/watch.ts'];
 
+const TESTING = ['testing/testServer.ts', 'testing/testClock.ts', 'testing/paths.ts', 'testing/walk.ts'];
+
 describe('the built entries', () => {
   beforeAll(() => ensureBuilt(), 180_000);
 
@@ -43,6 +46,12 @@ describe('the built entries', () => {
       // The check sees the sources: the adapter is there.
       expect(sources).toContain('adapters/HeartSocket.ts');
       expect(sources.filter((source) => source.startsWith('visualizations/'))).toEqual([]);
+    });
+
+    it(`dist/${file} and the chunks it loads hold nothing of heartsocket/testing`, async () => {
+      const sources = await sourcesReachedFrom(file, format);
+      expect(sources).toContain('adapters/HeartSocket.ts');
+      expect(sources.filter((source) => source.startsWith('testing/'))).toEqual([]);
     });
 
     it(`dist/${file} and the chunks it loads hold nothing of heartsocket/resume's sessions`, async () => {
@@ -72,6 +81,17 @@ describe('the built entries', () => {
       expect(sources).toEqual(expect.arrayContaining([...LIVE_VIEW, 'adapters/HeartSocket.ts']));
       // The page, its server and the diagrams are not published.
       expect(sources.filter((source) => source.startsWith('visualizations/') && !source.startsWith('visualizations/inspector/'))).toEqual([]);
+    });
+  }
+
+  for (const [file, format] of [
+    ['testing.js', 'esm'],
+    ['testing.cjs', 'cjs'],
+  ] as const) {
+    it(`dist/${file} holds the testing tools, on the main entry's machine`, async () => {
+      const sources = await sourcesReachedFrom(file, format);
+      expect(sources).toEqual(expect.arrayContaining([...TESTING, 'machine/socketMachine.ts']));
+      expect(sources.filter((source) => source.startsWith('visualizations/'))).toEqual([]);
     });
   }
 });

@@ -72,7 +72,7 @@ describe('the packed package, installed in a fresh project', () => {
   it('contains the build, the README and package.json, nothing else', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
-    for (const entry of ['index', 'machine', 'server', 'react', 'resume', 'live-view']) {
+    for (const entry of ['index', 'machine', 'server', 'react', 'resume', 'live-view', 'testing']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(packedFiles).toContain(`dist/${entry}.${extension}`);
     }
     expect(packedFiles.filter((file) => !/^(dist\/|README\.md$|package\.json$|LICENSE$)/.test(file))).toEqual([]);
@@ -324,5 +324,88 @@ console.log(react.useHeartSocket, options);
     // As a React app compiles: with the DOM lib, and React's types installed beside it (above).
     const types = ['--lib', 'es2022,dom', '--types', 'react'];
     await expect(node([tsc, ...args, ...types, 'check-react.mts', 'check-react.cts'], app)).resolves.toBe('');
+  }, 180_000);
+
+  // heartsocket/testing, last: it installs `ws` beside the package (an optional peer, which the
+  // test server needs), and the tests above prove what runs without it.
+  it('heartsocket/testing: imports without ws, walks paths with it, as ESM and as CommonJS, type-checks', async () => {
+    const script = (imports: string) => `${imports}
+const clock = new TestClock();
+let fired = 0;
+clock.setTimeout(() => fired++, 3000);
+clock.advance(2999);
+const early = fired;
+clock.advance(1);
+let noWs = '';
+try { await new TestServer().start(); } catch (error) { noWs = error.message; }
+const paths = connectionPaths();
+console.log(JSON.stringify({ early, fired, pending: clock.pending.length, paths: paths.length > 100, states: [...new Set(paths.map((p) => p.state))].sort(), noWs }));
+`;
+    writeFileSync(join(app, 'testing-esm.mjs'), script(`import { TestClock, TestServer, connectionPaths } from 'heartsocket/testing';`));
+    writeFileSync(join(app, 'testing-cjs.cjs'), `(async () => {\n${script(`const { TestClock, TestServer, connectionPaths } = require('heartsocket/testing');`)}\n})();\n`);
+    const expected = {
+      early: 0,
+      fired: 1,
+      pending: 0,
+      paths: true,
+      states: ['awaitingPong', 'closed', 'closing', 'connecting', 'open', 'reconnectWait'],
+      noWs: 'heartsocket/testing: TestServer needs the `ws` package (npm install --save-dev ws)',
+    };
+    expect(JSON.parse(await node(['testing-esm.mjs'], app))).toEqual(expected);
+    expect(JSON.parse(await node(['testing-cjs.cjs'], app))).toEqual(expected);
+
+    const wsVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string }).version;
+    const install = ['install', '--no-audit', '--no-fund', '--no-update-notifier', `ws@${wsVersion}`];
+    try {
+      await npm([...install, '--offline'], app);
+    } catch {
+      await npm([...install, '--prefer-offline'], app);
+    }
+    // A walk as an app's test runs it, outside any test framework: a path through every state kind.
+    const walk = (imports: string) => `${imports}
+const paths = connectionPaths({ variants: ['silentPeer'] });
+const path = paths.find((p) => p.steps.some((s) => s.state === 'awaitingPong') && p.state === 'reconnectWait');
+const seen = [];
+await walkPath(path, {
+  start: ({ url, options }) => new HeartSocket(url, [], { ...options, WebSocket }),
+  atEachStep: ({ app, state }) => { seen.push(state); if (app.state !== state) throw new Error(app.state + ' is not ' + state); },
+});
+console.log(JSON.stringify({ walked: seen.length === path.steps.length, last: seen.at(-1) }));
+`;
+    writeFileSync(join(app, 'walk-esm.mjs'), walk(`import { connectionPaths, walkPath } from 'heartsocket/testing';
+import { HeartSocket } from 'heartsocket';
+import { WebSocket } from 'ws';`));
+    writeFileSync(join(app, 'walk-cjs.cjs'), `(async () => {\n${walk(`const { connectionPaths, walkPath } = require('heartsocket/testing');
+const { HeartSocket } = require('heartsocket');
+const { WebSocket } = require('ws');`)}\n})();\n`);
+    expect(JSON.parse(await node(['walk-esm.mjs'], app))).toEqual({ walked: true, last: 'reconnectWait' });
+    expect(JSON.parse(await node(['walk-cjs.cjs'], app))).toEqual({ walked: true, last: 'reconnectWait' });
+
+    writeFileSync(
+      join(app, 'check-testing.mts'),
+      `import { HeartSocket } from 'heartsocket';
+import { connectionPaths, walkPath, TestClock, TestServer, type ConnectionPath, type WalkView } from 'heartsocket/testing';
+const path: ConnectionPath = connectionPaths({ variants: ['chattyPeer'] })[0]!;
+const clock = new TestClock();
+new HeartSocket('ws://127.0.0.1:9', [], { clock });
+const server = new TestServer({ upgrades: 'hold', pings: 'ignore' });
+const check = ({ state, server }: WalkView<HeartSocket>): void => console.log(state, server.received.length);
+await walkPath(path, { start: ({ url, options }) => new HeartSocket(url, [], options), atEachStep: check });
+console.log(server.url);
+`,
+    );
+    writeFileSync(
+      join(app, 'check-testing.cts'),
+      `import testing = require('heartsocket/testing');
+const clock: testing.TestClock = new testing.TestClock();
+clock.advance(1000);
+const paths: testing.ConnectionPath[] = testing.connectionPaths();
+console.log(paths.length);
+`,
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
+    const types = ['--lib', 'es2022', '--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node'];
+    await expect(node([tsc, ...args, ...types, 'check-testing.mts', 'check-testing.cts'], app)).resolves.toBe('');
   }, 180_000);
 });
