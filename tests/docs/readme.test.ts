@@ -33,7 +33,11 @@ it('compiles every TypeScript block of the README and the docs', { timeout: 60_0
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'preamble.d.ts'), PREAMBLE);
   const files = blocks.map((block, index) => {
-    const file = join(dir, `${block.page.replace(/\W/g, '_')}-line-${block.line}.${block.tsx ? 'tsx' : 'ts'}`);
+    // A block that names its file (`// chatStore.ts`) is that file, beside the page's other files.
+    const name = /^\/\/ ([\w.]+\.tsx?)\n/.exec(block.code)?.[1];
+    const pageDir = join(dir, block.page.replace(/\W/g, '_'));
+    if (name !== undefined) mkdirSync(pageDir, { recursive: true });
+    const file = name !== undefined ? join(pageDir, name) : join(dir, `${block.page.replace(/\W/g, '_')}-line-${block.line}.${block.tsx ? 'tsx' : 'ts'}`);
     // A block without imports or exports would be a script sharing one scope with the others.
     writeFileSync(file, `${block.code}\nexport {};\n`);
     return { file, block, index };

@@ -8,3 +8,16 @@ export function typeScriptBlocks(markdown: string): { line: number; code: string
   }
   return blocks;
 }
+
+/**
+ * The blocks of a page that are files of one example: those whose first line names the file
+ * (`// chatStore.ts`), by that name. They import each other as the page shows (`./chatStore.js`).
+ */
+export function exampleFiles(markdown: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const block of typeScriptBlocks(markdown)) {
+    const name = /^\/\/ ([\w.]+\.tsx?)\n/.exec(block.code)?.[1];
+    if (name !== undefined) files.set(name, block.code);
+  }
+  return files;
+}
