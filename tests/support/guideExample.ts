@@ -4,10 +4,12 @@
  * so that the harness decides how each case runs (as a test, or to prove that it fails).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exampleFiles } from './readme.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+// Not `new URL('../..', import.meta.url)`: under jsdom, `URL` is jsdom's.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** One `it(name, fn)` of an example test. */
 export interface ExampleCase {
