@@ -238,7 +238,7 @@ class Walk<App extends WalkedApp> {
   async run(): Promise<void> {
     const { steps } = this.path;
     let view = await this.check(steps[0]!, 0, `${this.path.name}, start`);
-    await this.options.atEachStep?.(view);
+    await this.userCheck('atEachStep', view, 'start');
     for (let index = 1; index < steps.length; index++) {
       const step = steps[index]!;
       const from = steps[index - 1]!.state;
@@ -246,9 +246,19 @@ class Walk<App extends WalkedApp> {
       if (step.state === 'awaitingPong' && from !== 'awaitingPong') this.pingsSent++;
       await this.perform(step.event, from, step.state);
       view = await this.check(step, index, where);
-      await this.options.atEachStep?.(view);
+      await this.userCheck('atEachStep', view, `step ${index} (${step.description})`);
     }
-    await this.options.atEnd?.(view);
+    await this.userCheck('atEnd', view, 'the end');
+  }
+
+  /** The user's assertions; a failure says at which step of the walk (the test's name says which path). */
+  async userCheck(check: 'atEachStep' | 'atEnd', view: WalkView<App>, where: string): Promise<void> {
+    try {
+      await this.options[check]?.(view);
+    } catch (error) {
+      if (error instanceof Error) error.message = `${error.message} (at ${where}, in ${view.state})`;
+      throw error;
+    }
   }
 
   /** Ends the walk; nothing may be left: the socket closed, no timer on the clock. */

@@ -1,0 +1,115 @@
+// heartsocket/testing's TestServer, driven against a real HeartSocket on a TestClock: each of its
+// behaviours is what the client sees.
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { TestClock, TestServer } from '../../testing/index.js';
+import { waitFor } from '../support/wait.js';
+
+const HEARTBEAT = { interval: 3000, timeout: 2000 };
+let cleanup: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function connected(server: TestServer, options: { reconnect?: { delay: number } } = {}) {
+  const url = await server.start();
+  const clock = new TestClock();
+  const socket = new HeartSocket(url, [], { WebSocket, clock, heartbeat: HEARTBEAT, reconnect: { delay: 4000, ...options.reconnect } });
+  const closes: number[] = [];
+  socket.addEventListener('close', (event) => void closes.push(event.code));
+  cleanup.push(async () => {
+    socket.close();
+    await server.stop();
+  });
+  await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+  return { socket, clock, closes };
+}
+
+describe('TestServer', () => {
+  it('accepts at once by default, records the messages and answers the heartbeat', async () => {
+    const server = new TestServer();
+    const { socket, clock } = await connected(server);
+    socket.send('hello');
+    clock.advance(HEARTBEAT.interval);
+    expect(socket.state).toBe('awaitingPong');
+    await waitFor(() => socket.state === 'open', () => `the pong, is ${socket.state}`);
+    expect(server.received).toEqual(['hello']);
+    expect(server.pingsReceived).toBe(1);
+    expect(server.accepted).toBe(1);
+  });
+
+  it('ignores pings when told: the pong timeout runs out', async () => {
+    const server = new TestServer({ pings: 'ignore' });
+    const { socket, clock } = await connected(server);
+    clock.advance(HEARTBEAT.interval);
+    await waitFor(() => server.pingsReceived === 1, 'the ping');
+    clock.advance(HEARTBEAT.timeout);
+    clock.runDue();
+    await waitFor(() => socket.state !== 'awaitingPong', () => `no longer awaiting, is ${socket.state}`);
+    expect(['closing', 'reconnectWait']).toContain(socket.state);
+  });
+
+  it('holds upgrades for accept() and refuse()', async () => {
+    const server = new TestServer({ upgrades: 'hold' });
+    const url = await server.start();
+    const clock = new TestClock();
+    const socket = new HeartSocket(url, [], { WebSocket, clock, reconnect: { delay: 4000 } });
+    cleanup.push(async () => {
+      socket.close();
+      await server.stop();
+    });
+    await waitFor(() => server.waiting === 1, 'the upgrade request');
+    expect(socket.state).toBe('connecting');
+    server.refuse();
+    await waitFor(() => socket.state === 'reconnectWait', () => `reconnectWait, is ${socket.state}`);
+    clock.advance(4000);
+    await waitFor(() => server.waiting === 1, 'the retry');
+    await server.accept();
+    await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+    expect(server.accepted).toBe(1);
+  });
+
+  it('silence(): half-open, the heartbeat finds out; wake() lets it read again', async () => {
+    const server = new TestServer();
+    const { socket, clock } = await connected(server);
+    server.silence();
+    socket.send('unread');
+    clock.advance(HEARTBEAT.interval);
+    clock.advance(HEARTBEAT.timeout);
+    clock.runDue();
+    await waitFor(() => socket.state === 'closing' || socket.state === 'reconnectWait', () => `given up on the peer, is ${socket.state}`);
+    expect(server.received).toEqual([]);
+    expect(server.connections).toBe(1);
+    server.wake();
+    await waitFor(() => server.received.includes('unread'), 'the message read after the silence');
+  });
+
+  it('drop(): the client sees 1006; close(code): the client sees the code', async () => {
+    const server = new TestServer();
+    const { socket, closes } = await connected(server);
+    server.drop();
+    await waitFor(() => closes.length === 1, 'the close');
+    expect(closes).toEqual([1006]);
+    expect(socket.state).toBe('reconnectWait');
+    socket.reconnect();
+    await waitFor(() => socket.state === 'open', () => `open again, is ${socket.state}`);
+    server.close(4001, 'bye');
+    await waitFor(() => closes.length === 2, 'the second close');
+    expect(closes[1]).toBe(4001);
+  });
+
+  it('restart(): the same port, a fresh listener; the client connects again', async () => {
+    const server = new TestServer();
+    const { socket } = await connected(server);
+    const url = server.url;
+    await server.restart();
+    expect(server.url).toBe(url);
+    await waitFor(() => socket.state === 'reconnectWait', () => `reconnectWait, is ${socket.state}`);
+    socket.reconnect();
+    await waitFor(() => socket.state === 'open', () => `open after the restart, is ${socket.state}`);
+    expect(server.accepted).toBe(2);
+  });
+});
