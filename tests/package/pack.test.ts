@@ -328,7 +328,7 @@ console.log(react.useHeartSocket, options);
 
   // heartsocket/testing, last: it installs `ws` beside the package (an optional peer, which the
   // test server needs), and the tests above prove what runs without it.
-  it('heartsocket/testing: imports without ws, walks paths with it, as ESM and as CommonJS, type-checks', async () => {
+  it('heartsocket/testing: imports without ws, walks paths with it (plain node, node:test), as ESM and as CommonJS, type-checks', async () => {
     const script = (imports: string) => `${imports}
 const clock = new TestClock();
 let fired = 0;
@@ -380,6 +380,23 @@ const { HeartSocket } = require('heartsocket');
 const { WebSocket } = require('ws');`)}\n})();\n`);
     expect(JSON.parse(await node(['walk-esm.mjs'], app))).toEqual({ walked: true, last: 'reconnectWait' });
     expect(JSON.parse(await node(['walk-cjs.cjs'], app))).toEqual({ walked: true, last: 'reconnectWait' });
+    // Under node:test, as the guide says: a test per path, node:assert in the check.
+    writeFileSync(
+      join(app, 'walk.test.mjs'),
+      `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HeartSocket } from 'heartsocket';
+import { connectionPaths, walkPath } from 'heartsocket/testing';
+import { WebSocket } from 'ws';
+for (const path of connectionPaths({ variants: ['chattyPeer'] }).slice(0, 5)) {
+  test(path.name, () => walkPath(path, {
+    start: ({ url, options }) => new HeartSocket(url, [], { ...options, WebSocket }),
+    atEachStep: ({ app, state }) => assert.equal(app.state, state),
+  }));
+}
+`,
+    );
+    expect(await node(['--test', 'walk.test.mjs'], app)).toMatch(/^# pass 5$/m);
 
     writeFileSync(
       join(app, 'check-testing.mts'),
