@@ -186,10 +186,12 @@ export class TestServer {
     await this.start();
   }
 
-  /** Drops every connection and held request and stops listening. */
+  /** Drops every connection and held request and stops listening (`start()` may listen again). */
   async stop(): Promise<void> {
     await this.#shut();
     this.#wss?.close();
+    // A start() after stop() listens again with a fresh `ws` server.
+    this.#wss = undefined;
   }
 
   async #shut(): Promise<void> {

@@ -113,3 +113,17 @@ describe('TestServer', () => {
     expect(server.accepted).toBe(2);
   });
 });
+
+it('TestServer: start() after stop() listens again, on the same port', async () => {
+  const server = new TestServer();
+  const url = await server.start();
+  await server.stop();
+  expect(await server.start()).toBe(url);
+  const socket = new HeartSocket(url, [], { WebSocket, clock: new TestClock() });
+  cleanup.push(async () => {
+    socket.close();
+    await server.stop();
+  });
+  await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+  expect(server.accepted).toBe(1);
+});
