@@ -5,6 +5,7 @@
  */
 import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, type AdjacencyValue, type StatePath } from 'xstate/graph';
+import { optionRangeError } from '../machine/optionErrors.js';
 import type { PolicyOptions } from '../machine/settings.js';
 import { socketMachine } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
@@ -247,6 +248,8 @@ function toConnectionPath(variant: PathVariant, path: GraphPath): ConnectionPath
  * included), without the paths that are the start of a longer one. Replay each with
  * {@link walkPath}: a new state or transition of the machine brings its paths with it.
  *
+ * @throws {RangeError} `options.variants` naming a variant that does not exist.
+ *
  * @example
  * ```ts
  * import { connectionPaths } from 'heartsocket/testing';
@@ -259,7 +262,7 @@ export function connectionPaths(options: ConnectionPathsOptions = {}): Connectio
   const variants = options.variants ?? (Object.keys(VARIANTS) as PathVariant[]);
   const unique = new Map<string, ConnectionPath>();
   for (const variant of variants) {
-    if (!(variant in VARIANTS)) throw new RangeError(`heartsocket/testing: options.variants has ${JSON.stringify(variant)}, not one of ${Object.keys(VARIANTS).join(', ')}`);
+    if (!Object.hasOwn(VARIANTS, variant)) throw optionRangeError('variants', `a list of ${Object.keys(VARIANTS).join(', ')}`, variant);
     for (const path of graphPaths(variant).map((graphPath) => toConnectionPath(variant, graphPath))) unique.set(pathKey(path), path);
   }
   const keys = [...unique.keys()];

@@ -1,6 +1,6 @@
-// heartsocket/testing's TestClock: timers fire only when the test says.
+// heartsocket/testing's TestClock (timers fire only when the test says) and connectionPaths' options.
 import { describe, expect, it } from 'vitest';
-import { TestClock } from '../../testing/index.js';
+import { connectionPaths, TestClock } from '../../testing/index.js';
 
 describe('TestClock', () => {
   it('fires nothing until advanced to the due moment, then each timer in due order at its own time', () => {
@@ -54,5 +54,16 @@ describe('TestClock', () => {
     const again = () => void clock.setTimeout(again, 0);
     again();
     expect(() => clock.advance(1)).toThrow(/keep setting timers/);
+  });
+});
+
+describe('connectionPaths', () => {
+  it('makes the variants asked for, and names the option and the value of one that does not exist', () => {
+    const paths = connectionPaths({ variants: ['heartbeatOff'] });
+    expect(new Set(paths.map((path) => path.variant))).toEqual(new Set(['heartbeatOff']));
+    expect(paths.every((path) => path.name.startsWith('heartbeatOff: ') && path.steps[0]!.description === 'start')).toBe(true);
+    expect(() => connectionPaths({ variants: ['sleepyPeer' as never] })).toThrow(
+      new RangeError('heartsocket: options.variants must be a list of silentPeer, chattyPeer, heartbeatOff, stalledHost, startClosed, offlineStart, got "sleepyPeer".'),
+    );
   });
 });
