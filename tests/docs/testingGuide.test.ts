@@ -1,6 +1,6 @@
 // docs/testing-your-app.md, run from the page: its chat store's test passes on every connection
 // path, and the same test fails on the page's naive store, on the paths and with the messages the
-// page shows.
+// page shows; its half-open scenario, driven by hand, passes.
 import { describe, expect, it } from 'vitest';
 import { collectCases, writeExample, type ExampleCase } from '../support/guideExample.js';
 
@@ -8,6 +8,7 @@ const { dir, files, markdown } = writeExample('docs/testing-your-app.md', 'guide
 const test = files.get('chatStore.test.ts')!;
 const onFixed = await collectCases(dir, 'fixed.walk.ts', test);
 const onNaive = await collectCases(dir, 'naive.walk.ts', test, { './chatStore.js': './naiveChatStore.js' });
+const halfOpen = await collectCases(dir, 'halfOpen.run.ts', files.get('halfOpen.test.ts')!);
 
 /** The failures the page shows: `✗ <path name>` and the message on the next line. */
 const shown = [...markdown.matchAll(/^✗ (.+)\n\s+(.+)$/gm)].map(([, name, message]) => ({ name: name!, message: message! }));
@@ -40,4 +41,9 @@ describe('the guide: the naive chat store', () => {
     expect(example, `a path named ${name}`).toBeDefined();
     expect(await failureOf(example!)).toContain(failure.message);
   });
+});
+
+describe('the guide: a scenario driven by hand', () => {
+  it('has one', () => expect(halfOpen.length).toBe(1));
+  it.each(halfOpen.map((example) => [example.name, example] as const))('%s', (_name, example) => example.run());
 });
