@@ -64,7 +64,7 @@ async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
  * // …connect the app to `url`, then:
  * server.silence(); // half-open: the client's heartbeat must find out
  * server.drop(); // or: the TCP connection is cut, no close frame
- * console.log(server.received, server.pingsReceived, server.accepted);
+ * console.log(server.requests, server.received, server.pingsReceived, server.accepted);
  * await server.stop();
  * ```
  */
@@ -73,6 +73,8 @@ export class TestServer {
   upgrades: 'accept' | 'hold';
   /** Whether heartbeat pings are answered with a pong. */
   pings: 'answer' | 'ignore';
+  /** The path and query of every upgrade request, accepted or not, in order (a token, a resume id…). */
+  readonly requests: string[] = [];
   /** Every message received but heartbeat pings, as text, over all connections, in order. */
   readonly received: string[] = [];
   /** Heartbeat pings (`'ping'`) received, over all connections. */
@@ -202,6 +204,7 @@ export class TestServer {
   }
 
   #upgrade(upgrade: HeldUpgrade): void {
+    this.requests.push(upgrade.request.url ?? '');
     // A client that resets its request (terminate()) is an ordinary event here, not an uncaught error.
     upgrade.socket.on('error', () => {});
     if (this.upgrades === 'accept') return void this.#open(upgrade);

@@ -70,6 +70,7 @@ describe('TestServer', () => {
     await server.accept();
     await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
     expect(server.accepted).toBe(1);
+    expect(server.requests).toEqual(['/', '/']);
   });
 
   it('silence(): half-open, the heartbeat finds out; wake() lets it read again', async () => {
