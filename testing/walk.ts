@@ -4,7 +4,7 @@
  * goes silent, a timer of the clock fires, the browser goes offline, the app calls `close()` — then
  * the socket must be in the path's state and the server must have seen what the path implies.
  */
-import type { ActorRefLike, InspectionEvent } from 'xstate';
+import type { ActorRefLike, AnyActorRef, InspectionEvent } from 'xstate';
 import type { PolicyOptions } from '../machine/settings.js';
 import { LATE_TIMER_SLACK } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
@@ -272,6 +272,9 @@ class Walk<App extends WalkedApp> {
       const left = this.clock.pending.map((timer) => `${timer.ms} ms`);
       if (left.length > 0) throw new Error(`${this.path.name}: timers left behind after the socket closed: ${left.join(', ')}`);
     } finally {
+      // A socket that outlived the walk (the walk fails for it) is stopped while the simulated
+      // network signal it listens to is still installed: nothing of it runs after the test.
+      if (this.socketActor !== undefined && stateNameOf(this.snapshot()!) !== 'closed') (this.socketActor as Partial<AnyActorRef>).stop?.();
       this.network.uninstall();
     }
   }

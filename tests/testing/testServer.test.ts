@@ -41,6 +41,19 @@ describe('TestServer', () => {
     expect(server.accepted).toBe(1);
   });
 
+  it('send(): the client receives it; ping() needs exactly one connection', async () => {
+    const server = new TestServer();
+    const { socket } = await connected(server);
+    const messages: string[] = [];
+    socket.addEventListener('message', (event) => void messages.push(String(event.data)));
+    server.send('news');
+    await server.ping();
+    expect(messages).toEqual(['news']);
+    server.drop();
+    await server.whenNoConnections();
+    await expect(server.ping()).rejects.toThrow('TestServer.ping(): expected one open connection, found 0');
+  });
+
   it('ignores pings when told: the pong timeout runs out', async () => {
     const server = new TestServer({ pings: 'ignore' });
     const { socket, clock } = await connected(server);
