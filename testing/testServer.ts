@@ -40,6 +40,9 @@ const tcpOf = (connection: WebSocket) => (connection as unknown as { _socket: Du
 const textOf = (data: RawData): string =>
   Buffer.isBuffer(data) ? data.toString() : (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
 
+/** For the errors of sockets the test cuts or the client resets: the test's own doing, not a failure. */
+function ignore(): void {}
+
 /** `ws`, loaded when a server starts: it is an optional peer, and the rest of the entry runs without it. */
 async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
   try {
@@ -206,7 +209,7 @@ export class TestServer {
   #upgrade(upgrade: HeldUpgrade): void {
     this.requests.push(upgrade.request.url ?? '');
     // A client that resets its request (terminate()) is an ordinary event here, not an uncaught error.
-    upgrade.socket.on('error', () => {});
+    upgrade.socket.on('error', ignore);
     if (this.upgrades === 'accept') return void this.#open(upgrade);
     this.#held.push(upgrade);
     // A client that gives up (connect timeout, close()) takes its request away.
@@ -220,7 +223,7 @@ export class TestServer {
     const connection = await new Promise<WebSocket>((resolve) => this.#wss!.handleUpgrade(request, socket, head, resolve));
     this.accepted++;
     this.#connections.add(connection);
-    connection.on('error', () => {});
+    connection.on('error', ignore);
     connection.on('close', () => this.#connections.delete(connection));
     connection.on('message', (data) => {
       const text = textOf(data);
