@@ -74,6 +74,4 @@ it('compiles every TypeScript block of the README and the docs', { timeout: 60_0
       return `${block.page}:${block.line + line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
   expect(problems).toEqual([]);
-  // One TypeScript program of every page's blocks (React's and Testing Library's types among them):
-  // seconds of work, more under the full suite's load.
-}, 60_000);
+});
