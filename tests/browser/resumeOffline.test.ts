@@ -125,17 +125,25 @@ async function stopAndSettle(page: Page, server: StreamServer, stopServer: () =>
   return readStream(page);
 }
 
-it(`with resume, a page that goes offline ${OFFLINE_SPELLS} times loses nothing, gets nothing twice (seed ${seed})`, async () => {
-  const server = new StreamServer({});
+/**
+ * One run: a session server (or a plain one), a page streaming both ways with resume on (or off),
+ * the offline spells, and then what each side received once nothing more was on its way.
+ */
+async function offlineRun(resume: boolean): Promise<{ server: StreamServer; stream: PageStream }> {
+  const server = new StreamServer(resume ? {} : undefined);
   await server.start();
   cleanups.push(() => server.stop());
-  const page = await streamingPage(`ws://127.0.0.1:${server.port}`, true);
+  const page = await streamingPage(`ws://127.0.0.1:${server.port}`, resume);
   await page.waitForFunction(() => (window as any).stream.opens === 1, undefined, { timeout: 10_000 });
   const stopServer = serverStreams(server);
   cleanups.push(stopServer);
   cleanups.push(() => context.setOffline(false));
   await runOfflineSpells(page, seededRandom(seed));
-  const stream = await stopAndSettle(page, server, stopServer);
+  return { server, stream: await stopAndSettle(page, server, stopServer) };
+}
+
+it(`with resume, a page that goes offline ${OFFLINE_SPELLS} times loses nothing, gets nothing twice (seed ${seed})`, async () => {
+  const { server, stream } = await offlineRun(true);
   console.log(`Chromium offline, resume on, seed ${seed}: ${stream.sent} sent up, ${server.sent} down; resumes ${stream.resumes.join(', ')}`);
   expect(server.received).toEqual(Array.from({ length: stream.sent }, (_, i) => i + 1));
   expect(stream.received).toEqual(Array.from({ length: server.sent }, (_, i) => i + 1));
@@ -143,16 +151,7 @@ it(`with resume, a page that goes offline ${OFFLINE_SPELLS} times loses nothing,
 }, 120_000);
 
 it(`without resume, the same offline spells lose messages (seed ${seed})`, async () => {
-  const server = new StreamServer();
-  await server.start();
-  cleanups.push(() => server.stop());
-  const page = await streamingPage(`ws://127.0.0.1:${server.port}`, false);
-  await page.waitForFunction(() => (window as any).stream.opens === 1, undefined, { timeout: 10_000 });
-  const stopServer = serverStreams(server);
-  cleanups.push(stopServer);
-  cleanups.push(() => context.setOffline(false));
-  await runOfflineSpells(page, seededRandom(seed));
-  const stream = await stopAndSettle(page, server, stopServer);
+  const { server, stream } = await offlineRun(false);
   const up = judgeStream(server.received, stream.sent);
   const down = judgeStream(stream.received, server.sent);
   console.log(`Chromium offline, resume off, seed ${seed}: lost up ${up.lost}/${stream.sent}, down ${down.lost}/${server.sent}`);
