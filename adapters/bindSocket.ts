@@ -27,10 +27,9 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
   const clock = actorClock(options.clock, scheduler, reporter);
   // Real time is one shared function; a user's clock is asked through its wrapper.
   const now = options.clock === undefined ? realNow : () => clock.now();
-  const link = new SocketLink(options.queueMax, hooks, now);
+  // With `resume`, its link: a session hands back what a failed resume lost as `undelivered`, as the link does.
+  const link = options.resume?.createLink(options.queueMax, hooks, now, options.settings.heartbeat) ?? new SocketLink(options.queueMax, hooks, now);
   const settings = withSafeReconnectPolicy(options.settings, reporter);
-  // A session hands back what a failed resume lost as `undelivered`, as the link does.
-  if (options.resume !== undefined) link.session = options.resume.createSession(hooks, options.settings.heartbeat);
   const input: SocketMachineInput = {
     settings,
     silentFor: link.silentFor,

@@ -5,6 +5,7 @@ import type { Connection } from './connection.js';
 import { HeartSocketError } from './errors.js';
 import { watchNetworkStatus } from './networkStatus.js';
 import { runSocketActor } from './socketActor.js';
+import type { WebSocketLike } from './webSocketLike.js';
 
 /**
  * Every connection runs the one machine provided here, not a machine provided per connection:
@@ -52,7 +53,11 @@ const implementations = {
       );
     },
     acknowledge: ({ system }) => connectionOf(system).link.session?.acknowledge(),
-    endHandshake: ({ system }) => connectionOf(system).link.endHandshake(),
+    endHandshake: ({ system }) => {
+      // The socket becomes the one `send()` writes to, with a resumed session's unacknowledged messages re-sent on it.
+      const { link } = connectionOf(system);
+      link.socket = link.session!.endHandshake() as WebSocketLike | null;
+    },
     deliverHeldFrame: ({ system }) => {
       const { link, scheduler } = connectionOf(system);
       const held = link.session!.takeHeldFrame();

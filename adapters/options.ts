@@ -176,7 +176,7 @@ const binaryTypesOf = (WebSocket: WebSocketConstructor): readonly string[] =>
 function checkResume(resume: unknown): ResumeOption | undefined {
   if (resume === undefined) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- load-bearing, as in checkClock
-  if (typeof (resume as Partial<ResumeOption> | null)?.createSession === 'function') return resume as ResumeOption;
+  if (typeof (resume as Partial<ResumeOption> | null)?.createLink === 'function') return resume as ResumeOption;
   throw optionTypeError('resume', "the value of resumable() from 'heartsocket/resume'", resume);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ResumeResult, SendData, SessionEvent } from '../machine/types.js';
 import type { SocketSettings } from '../machine/settings.js';
-import type { LinkHooks } from './socketLink.js';
+import type { LinkHooks, SocketLink } from './socketLink.js';
 
 /**
  * The value of the `resume` option: what `resumable()` of `heartsocket/resume` returns. Pass it
@@ -22,12 +22,12 @@ export interface ResumeOption {
   /** Milliseconds each wait of the handshake may take (`resumable({ timeout })`). @internal */
   readonly handshakeTimeout: number;
   /**
-   * One session for one connection (one `HeartSocket`), for as long as it lives: it hands back
-   * what a failed resume lost through `hooks.onUndelivered`, and lets acks ride on the heartbeat
-   * where its texts are the default ones.
+   * The link of one connection (one `HeartSocket`), with one session for as long as it lives: it
+   * hands back what a failed resume lost through `hooks.onUndelivered`, and lets acks ride on the
+   * heartbeat where its texts are the default ones.
    * @internal
    */
-  createSession(hooks: Pick<LinkHooks, 'onUndelivered'>, heartbeat: SocketSettings['heartbeat']): ResumableSession;
+  createLink(queueMax: number, hooks: LinkHooks, now: () => number, heartbeat: SocketSettings['heartbeat']): SocketLink;
 }
 
 /**
@@ -85,7 +85,7 @@ export interface SessionInfo {
  *
  * @example
  * ```ts
- * const session = resumable().createSession(hooks);
+ * const session = new Session(RESUME_DEFAULTS, hooks, heartbeat);
  * const url = session.flagUrl('wss://example.com/feed'); // …?heartsocket-session=1
  * ```
  */

@@ -87,8 +87,7 @@ class Attempt {
     if (this.ended) return;
     this.ended = true;
     const { link } = this.connection;
-    this.letSessionGo();
-    if (link.socket === this.socket) link.socket = null;
+    link.release(this.socket);
     this.sendBack({ type: 'SOCKET.CLOSE', ...close });
   }
 
@@ -96,9 +95,7 @@ class Attempt {
     this.opened = true;
     const { link } = this.connection;
     link.heard();
-    // With a session, the handshake first: `send()` queues until it is over (`endHandshake`).
-    if (link.session !== null) link.session.open(ws);
-    else link.socket = ws;
+    link.adopt(ws);
     this.sendBack({ type: 'SOCKET.OPEN' });
   }
 
@@ -114,26 +111,14 @@ class Attempt {
   message(ws: WebSocketLike, data: unknown, origin: string): void {
     const { link, isPong } = this.connection;
     this.heard();
-    if (link.session !== null && this.socket === ws) {
-      // The session says what is a pong: with the default texts, a confirmed session's plain
-      // `pong` is an app message (docs/protocol.md, "Heartbeat messages are not app messages").
-      const app = link.session.receive(ws, data, this, isPong);
-      if (app === undefined) return link.tap?.received(data, true);
-      data = app;
-    } else if (isPong !== undefined && isPong(data)) {
-      link.tap?.received(data, true);
-      return;
-    }
+    const app = link.appData(ws, data, this, isPong);
+    if (app === undefined) return link.tap?.received(data, true);
+    data = app;
     // A listener of the step that `heard()` or a throwing isPong caused may have replaced
     // this socket: a replaced socket's message never reaches the user.
     if (this.socket !== ws) return;
     link.tap?.received(data, false);
     link.hooks.onMessage(data, origin);
-  }
-
-  /** This socket's frames no longer count for the session. */
-  letSessionGo(): void {
-    if (this.socket !== null) this.connection.link.session?.detach(this.socket);
   }
 
   connect(url: string, protocols: readonly string[]): void {
@@ -187,7 +172,7 @@ class Attempt {
     try {
       if (this.connection.heartbeat.protocol) socket.ping!();
       else {
-        const payload = this.connection.link.session?.pingFrame() ?? this.connection.pingPayload();
+        const payload = this.connection.link.pingFrame() ?? this.connection.pingPayload();
         if (payload !== undefined) socket.send(payload as SendData);
       }
     } catch (error) {
@@ -200,10 +185,8 @@ class Attempt {
     if (command.type === 'PING') return this.ping();
     const socket = this.socket;
     if (socket === null) return;
-    this.letSessionGo();
     // Closing: no more sends to this socket; they queue for the next one.
-    const { link } = this.connection;
-    if (link.socket === socket) link.socket = null;
+    this.connection.link.release(socket);
     this.closeSafely(socket, command.code, command.reason);
   }
 
@@ -240,7 +223,7 @@ class Attempt {
       this.sendBack({ type: 'SOCKET.INVALID', error, reason: 'invalid protocols' });
       return;
     }
-    if (connection.link.session !== null) url = connection.link.session.flagUrl(url);
+    url = connection.link.attemptUrlFor(url);
     connection.link.attemptUrl = url;
     this.connect(url, protocols);
   }
@@ -253,9 +236,8 @@ class Attempt {
     link.letGo = null;
     if (this.socket === null) return;
     const ws = this.socket;
-    this.letSessionGo();
     this.socket = null;
-    if (link.socket === ws) link.socket = null;
+    link.release(ws);
     if (this.connection.isWs) {
       (ws as WsSocket)[ATTEMPT] = undefined!; // a socket let go closes on its own: it keeps nothing of ours
       for (const [event, listener] of WS_LISTENERS) ws.off!(event, listener);

@@ -1,9 +1,14 @@
 import type { SendData } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
 import { SendQueue } from './sendQueue.js';
-import type { ResumableSession } from './session.js';
+import type { ResumableSession, SessionReporter } from './session.js';
 import type { TrafficTap } from './trafficTap.js';
 import { ReadyState, type WebSocketLike } from './webSocketLike.js';
+
+/** The attempt a frame came through, as `appData` sees it: its socket, and where it reports. */
+export interface LinkAttempt extends SessionReporter {
+  readonly socket: WebSocketLike | null;
+}
 
 /** Where a link hands what it cannot keep. */
 export interface LinkHooks {
@@ -39,8 +44,8 @@ export class SocketLink {
   letGo: { code: number; reason: string } | null = null;
   /** A watching debug view's ear (see `TrafficTap`); `null` when nobody watches. */
   tap: TrafficTap | null = null;
-  /** `resume` on: the connection's session (`heartsocket/resume`); `null` without. */
-  session: ResumableSession | null = null;
+  /** `resume` on: the connection's session (`SessionLink` of `heartsocket/resume` sets it); `null` without. */
+  readonly session: ResumableSession | null = null;
 
   constructor(
     readonly queueMax: number,
@@ -49,6 +54,11 @@ export class SocketLink {
     readonly now: () => number,
   ) {
     this.lastHeardAt = now();
+  }
+
+  /** Messages queued. */
+  get queuedMessages(): number {
+    return this.#queue?.length ?? 0;
   }
 
   /** Bytes queued, as `bufferedAmount` counts them. */
@@ -92,9 +102,7 @@ export class SocketLink {
     const socket = this.socket;
     // A socket that has begun closing silently drops what it is given: queue it for the next one.
     const now = socket !== null && socket.readyState === ReadyState.OPEN;
-    const session = this.session;
-    if (session !== null) session.admit(data, this.#queue?.length ?? 0, this.queuedBytes);
-    if (now) socket.send(session?.active === true ? session.written(data) : data);
+    if (now) socket.send(this.written(data));
     else (this.#queue ??= new SendQueue(this.queueMax)).push(data);
     if (this.tap !== null) this.tap.sent(data, !now);
   }
@@ -107,11 +115,9 @@ export class SocketLink {
     const socket = this.socket;
     if (socket === null || this.#queue === null) return;
     const messages = this.#queue.drain();
-    const session = this.session?.active === true ? this.session : null;
     for (const [index, data] of messages.entries()) {
       try {
-        // Only-queued messages enter the session as they are written: numbered from here.
-        socket.send(session === null ? data : session.written(data));
+        socket.send(this.written(data));
       } catch (error) {
         const rest = messages.slice(index);
         this.hooks.onUndelivered(
@@ -123,12 +129,36 @@ export class SocketLink {
     }
   }
 
-  /**
-   * The session handshake is over: the socket becomes the one `send()` writes to, and a resumed
-   * session's unacknowledged messages are re-sent on it, before the queue is flushed.
-   */
-  endHandshake(): void {
-    this.socket = this.session!.endHandshake() as WebSocketLike | null;
+  // What `SessionLink` (heartsocket/resume) overrides; without `resume`, the plain connection.
+
+  /** The frame an app message is written as. */
+  written(data: SendData): SendData {
+    return data;
+  }
+
+  /** A socket opened: it becomes the one `send()` writes to. */
+  adopt(ws: WebSocketLike): void {
+    this.socket = ws;
+  }
+
+  /** A socket is closing or gone (or the attempt has none): `send()` no longer writes to it. */
+  release(ws: WebSocketLike | null): void {
+    if (this.socket === ws) this.socket = null;
+  }
+
+  /** An incoming frame of `attempt`'s socket `ws`: the app's data, or `undefined` for a pong. */
+  appData(ws: WebSocketLike, data: unknown, attempt: LinkAttempt, isPong: ((data: unknown) => boolean) | undefined): unknown {
+    return isPong !== undefined && isPong(data) ? undefined : data;
+  }
+
+  /** The heartbeat's frame, if the link has one of its own (else `heartbeat.message`). */
+  pingFrame(): string | undefined {
+    return undefined;
+  }
+
+  /** The URL an attempt connects to. */
+  attemptUrlFor(url: string): string {
+    return url;
   }
 
   /** The connection is over for good: the queued messages are handed back, not dropped. */

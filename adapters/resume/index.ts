@@ -8,6 +8,7 @@
 import type { ResumeOption } from '../session.js';
 import { resolveResumeSettings, type ResumableOptions } from './options.js';
 import { Session } from './session.js';
+import { SessionLink } from './sessionLink.js';
 
 /**
  * Turns resumable sessions on, for the `resume` option of `HeartSocket`, `createSocketActor` or
@@ -33,7 +34,7 @@ export function resumable(options?: ResumableOptions): ResumeOption {
   const settings = resolveResumeSettings(options);
   return Object.freeze<ResumeOption>({
     handshakeTimeout: settings.timeout,
-    createSession: (hooks, heartbeat) => new Session(settings, hooks, heartbeat),
+    createLink: (queueMax, hooks, now, heartbeat) => new SessionLink(queueMax, hooks, now, new Session(settings, hooks, heartbeat)),
   });
 }
 
