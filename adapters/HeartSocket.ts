@@ -1,6 +1,6 @@
 import type { Actor } from 'xstate';
 import type { socketMachine } from '../machine/socketMachine.js';
-import { stateNameOf } from '../machine/stateName.js';
+import { nameByTags } from '../machine/stateName.js';
 import type { SendData, SocketEmitted, SocketMachineEvent, SocketStateName } from '../machine/types.js';
 import { bindSocket } from './bindSocket.js';
 import type { DeliveryScheduler } from './deliveryScheduler.js';
@@ -175,7 +175,7 @@ export class HeartSocket extends SocketEventTarget {
     this.#link = binding.link;
     this.#scheduler = binding.scheduler;
     this.#binaryTypes = resolved.binaryTypes;
-    this.#state = stateNameOf(this.actor.getSnapshot());
+    this.#state = this.#stateNow();
     // XState runs `actor.on` listeners before its subscribers: take the new state first, so that
     // `state` and `readyState` are already OPEN in `onopen` (and CLOSED in a final `onclose`).
     // One listener for the three, a method of the hooks: each listener costs memory per connection.
@@ -194,9 +194,15 @@ export class HeartSocket extends SocketEventTarget {
     return this.actor.getSnapshot().hasTag('forGood');
   }
 
+  /** The actor's state now, by its tag (as `stateNameOf` reads it). */
+  #stateNow(): SocketStateName {
+    const snapshot = this.actor.getSnapshot();
+    return nameByTags(snapshot, snapshot.value);
+  }
+
   /** Takes the actor's current state (by its tag) at once; the change is announced with `statechange`. */
   #syncState(): void {
-    const state = stateNameOf(this.actor.getSnapshot());
+    const state = this.#stateNow();
     if (state === this.#state) return;
     const previous = this.#state;
     this.#state = state;

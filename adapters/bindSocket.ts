@@ -5,7 +5,7 @@ import { CallbackReporter, guardedInspector, withSafeReconnectPolicy } from './c
 import { actorClock, realNow } from './clock.js';
 import { Connection } from './connection.js';
 import { DeliveryScheduler } from './deliveryScheduler.js';
-import { boundMachine, boundMachineWithoutNetworkSignal, registerConnection } from './implementations.js';
+import { plainMachines, registerConnection } from './implementations.js';
 import { hostIsOffline, networkHost } from './networkStatus.js';
 import type { ResolvedOptions } from './options.js';
 import { SocketLink, type LinkHooks } from './socketLink.js';
@@ -40,7 +40,8 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
     ...(options.resume !== undefined && { handshakeTimeout: options.resume.handshakeTimeout }),
   };
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
-  const machine = networkHost() === null ? boundMachineWithoutNetworkSignal : boundMachine;
+  const machines = options.resume?.machines ?? plainMachines;
+  const machine = networkHost() === null ? machines.withoutNetworkSignal : machines.withNetworkSignal;
   const actor = createActor(machine, { input, clock, ...(inspect !== undefined && { inspect }) });
   reporter.attach(actor, scheduler);
   registerConnection(actor.system, new Connection(options, settings, link, reporter, scheduler));

@@ -1,11 +1,11 @@
 import { fromCallback } from 'xstate';
-import { socketMachine, socketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
+import { plainSocketMachine, plainSocketMachineWithoutNetworkSignal } from '../machine/socketMachine.js';
 import type { SocketCommand, SocketEvent } from '../machine/types.js';
 import type { Connection } from './connection.js';
 import { HeartSocketError } from './errors.js';
 import { watchNetworkStatus } from './networkStatus.js';
+import type { BoundMachines } from './session.js';
 import { runSocketActor } from './socketActor.js';
-import type { WebSocketLike } from './webSocketLike.js';
 
 /**
  * Every connection runs the one machine provided here, not a machine provided per connection:
@@ -20,7 +20,8 @@ export function registerConnection(system: object, connection: Connection): void
   connections.set(system, connection);
 }
 
-function connectionOf(system: object): Connection {
+/** The connection of the actor system an implementation runs in. */
+export function connectionOf(system: object): Connection {
   const connection = connections.get(system);
   if (connection === undefined) {
     throw new Error('heartsocket: this machine runs only in the actor that createSocketActor() or HeartSocket made for it.');
@@ -28,8 +29,11 @@ function connectionOf(system: object): Connection {
   return connection;
 }
 
-/** The machine's actors and actions, bound to real sockets (see `machine/socketMachine.ts` for what each is). */
-const implementations = {
+/**
+ * The machine's actors and actions, bound to real sockets (see `machine/socketMachine.ts` for what
+ * each is); heartsocket/resume adds the session handshake's (adapters/resume/machine.ts).
+ */
+export const implementations = {
   actors: {
     socket: fromCallback<SocketCommand, void, SocketEvent>((args) => runSocketActor(connectionOf(args.system), args)),
     network: fromCallback(({ sendBack, system }) => watchNetworkStatus(sendBack, connectionOf(system).scheduler)),
@@ -52,18 +56,6 @@ const implementations = {
         new HeartSocketError('CLOSED', 'SEND after the connection was closed; send RECONNECT first.'),
       );
     },
-    acknowledge: ({ system }) => connectionOf(system).link.session?.acknowledge(),
-    endHandshake: ({ system }) => {
-      // The socket becomes the one `send()` writes to, with a resumed session's unacknowledged messages re-sent on it.
-      const { link } = connectionOf(system);
-      link.socket = link.session!.endHandshake() as WebSocketLike | null;
-    },
-    deliverHeldFrame: ({ system }) => {
-      const { link, scheduler } = connectionOf(system);
-      const held = link.session!.takeHeldFrame();
-      // Posted: delivered after the `open` this step posted, as the frame came after the socket opened.
-      if (held !== undefined) scheduler.post(() => link.hooks.onMessage(held, ''));
-    },
     discardQueue: ({ system }) => connectionOf(system).link.discard('the connection ended for good'),
     letSocketGo: ({ event, system }) => {
       // Without a code the replaced socket is dropped (terminate()), as the socket actor's cleanup does by default.
@@ -72,9 +64,13 @@ const implementations = {
       }
     },
   },
-} satisfies Parameters<typeof socketMachine.provide>[0];
+} satisfies Parameters<typeof plainSocketMachine.provide>[0];
 
-/** The machine, bound: with a `network` actor where the host has an online/offline signal (browsers). */
-export const boundMachine = socketMachine.provide(implementations);
-/** Where the host has no online/offline signal (Node), no `network` actor: it would never speak. */
-export const boundMachineWithoutNetworkSignal = socketMachineWithoutNetworkSignal.provide(implementations);
+/**
+ * The machine without the session handshake, bound: with a `network` actor where the host has an
+ * online/offline signal (browsers); where it has none (Node), no `network` actor: it would never speak.
+ */
+export const plainMachines: BoundMachines = {
+  withNetworkSignal: plainSocketMachine.provide(implementations),
+  withoutNetworkSignal: plainSocketMachineWithoutNetworkSignal.provide(implementations),
+};

@@ -5,6 +5,7 @@
  */
 import type { ResumeResult, SendData, SessionEvent } from '../machine/types.js';
 import type { SocketSettings } from '../machine/settings.js';
+import type { SocketMachine } from '../machine/socketMachine.js';
 import type { LinkHooks, SocketLink } from './socketLink.js';
 
 /**
@@ -21,6 +22,8 @@ import type { LinkHooks, SocketLink } from './socketLink.js';
 export interface ResumeOption {
   /** Milliseconds each wait of the handshake may take (`resumable({ timeout })`). @internal */
   readonly handshakeTimeout: number;
+  /** The statechart with the session handshake, bound to real sockets. @internal */
+  readonly machines: BoundMachines;
   /**
    * The link of one connection (one `HeartSocket`), with one session for as long as it lives: it
    * hands back what a failed resume lost through `hooks.onUndelivered`, and lets acks ride on the
@@ -121,4 +124,18 @@ export interface ResumableSession {
   /** The heartbeat timer on a busy stream: an explicit `␐ack`, if anything received is unacknowledged. */
   acknowledge(): void;
   readonly info: SessionInfo;
+}
+
+/**
+ * The machine a connection runs, bound to real sockets, for hosts with an online/offline signal
+ * (browsers) and without (Node): without `resume`, the plain one; with, `resumable()`'s.
+ *
+ * @example
+ * ```ts
+ * const machine = networkHost() === null ? machines.withoutNetworkSignal : machines.withNetworkSignal;
+ * ```
+ */
+export interface BoundMachines {
+  readonly withNetworkSignal: SocketMachine;
+  readonly withoutNetworkSignal: SocketMachine;
 }

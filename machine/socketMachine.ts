@@ -1,4 +1,4 @@
-import { assertEvent, assign, emit, enqueueActions, fromCallback, raise, sendTo, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
 import {
   abandoned,
@@ -8,11 +8,12 @@ import {
   closeFromUser,
   heartbeatClose,
   heartbeatCloseFromSocket,
-  HANDSHAKE_TIMEOUT_CLOSE,
   HEARTBEAT_TIMEOUT_CLOSE,
   type CloseParams,
 } from './closes.js';
+import { SESSION_HANDSHAKE, withSessionHandshake } from './sessionHandshake.js';
 import { resolveSettings, type CloseInfo } from './settings.js';
+import { suppliedByAdapter } from './suppliedByAdapter.js';
 import type {
   SocketCommand,
   SocketContext,
@@ -36,7 +37,7 @@ import type {
 //   │  ├─ connecting                   ▸ connecting
 //   │  │  ├─ opening                     the socket is being opened
 //   │  │  └─ handshake                   `resume` on only: the server's first frame, then its answer
-//   │  │     └─ awaitingHello, awaitingAnswer (no answer: closed with 4002)
+//   │  │     └─ awaitingHello, awaitingAnswer (no answer: closed with 4002)   machine/sessionHandshake.ts
 //   │  ├─ connected #connected
 //   │  │  ├─ open                      ▸ open
 //   │  │  └─ awaitingPong              ▸ awaitingPong
@@ -51,16 +52,25 @@ import type {
 //   ├─ ended                             (+ forGood)
 //   └─ notStarted                        `startClosed`, before the first `reconnect()`
 
+/** The parts of the session handshake (`SESSION_HANDSHAKE`) without sessions: an open socket is an open connection. */
+const WITHOUT_SESSIONS = { entering: [], states: {}, whileBusy: {} } as const;
+
 /**
  * The statechart. `watchesNetwork: false` leaves out the `network` actor, for hosts that have no
  * online/offline signal (Node): it would never say anything, and each actor costs memory per
- * connection. Nothing else differs (a unit test compares the two). The implementations it names
- * are in `machineSetup`, below.
+ * connection. Nothing else differs (a unit test compares the two). `session`: the handshake's
+ * parts (machine/sessionHandshake.ts), or none. The implementations it names are in
+ * `machineSetup`, below (the handshake's in `withSessionHandshake`).
  */
-function defineSocketMachine(watchesNetwork: boolean) {
-  return machineSetup.createMachine({
+function socketChart<const Entering extends readonly object[], const States extends object, const WhileBusy extends object>(
+  watchesNetwork: boolean,
+  session: { readonly entering: Entering; readonly states: States; readonly whileBusy: WhileBusy },
+) {
+  // (Each part its own type parameter: TypeScript keeps a spread type parameter's keys, not a spread member's.)
+  const { entering, states, whileBusy } = session;
+  return {
     id: 'heartsocket',
-    context: ({ input }) => ({
+    context: ({ input }: { input: SocketMachineInput }): SocketContext => ({
       settings: input.settings ?? resolveSettings(input),
       retries: 0,
       retryDelay: 0,
@@ -90,7 +100,7 @@ function defineSocketMachine(watchesNetwork: boolean) {
         ],
       },
       running: {
-        invoke: watchesNetwork ? { id: 'network', src: 'network' } : [],
+        invoke: watchesNetwork ? ({ id: 'network', src: 'network' } as const) : [],
         initial: 'live',
         on: {
           SEND: { actions: 'transmit' },
@@ -134,41 +144,10 @@ function defineSocketMachine(watchesNetwork: boolean) {
                 states: {
                   opening: {
                     on: {
-                      'SOCKET.OPEN': [
-                        // `resume` on: the server's first frame says whether it keeps sessions.
-                        { guard: 'resumeIsOn', target: 'handshake' },
-                        { target: '#connected', actions: ['flushQueue', 'announceOpen'] },
-                      ],
+                      'SOCKET.OPEN': [...entering, { target: '#connected', actions: ['flushQueue', 'announceOpen'] }],
                     },
                   },
-                  /**
-                   * The socket is open, the session is not settled yet: `state` stays `connecting`.
-                   * Whatever the outcome, a resumed session's unacknowledged messages are re-sent
-                   * (`endHandshake`) before the queue is flushed, so the order holds; a plain
-                   * server's first frame, held meanwhile, reaches the app right after `open`.
-                   */
-                  handshake: {
-                    initial: 'awaitingHello',
-                    on: {
-                      'SESSION.READY': {
-                        target: '#connected',
-                        actions: ['endHandshake', 'flushQueue', 'announceSession', 'announceOpen', 'deliverHeldFrame'],
-                      },
-                    },
-                    states: {
-                      awaitingHello: {
-                        on: { 'SESSION.HELLO': { target: 'awaitingAnswer' } },
-                        // Silence: a plain server with nothing to say yet. Open as a plain connection.
-                        after: { handshakeTimeout: { actions: 'concludeUnsupported' } },
-                      },
-                      // A session server that does not answer is not a plain one: close with 4002
-                      // (the session stops listening to this socket), and the socket's close goes
-                      // to the policy as in `connecting`.
-                      awaitingAnswer: {
-                        after: { handshakeTimeout: { actions: 'closeSocketForHandshake' } },
-                      },
-                    },
-                  },
+                  ...states,
                 },
               },
               connected: {
@@ -189,9 +168,8 @@ function defineSocketMachine(watchesNetwork: boolean) {
                       heartbeatInterval: [
                         // heartbeat: false — the timer fires once and nothing follows.
                         { guard: 'heartbeatIsOff' },
-                        // Traffic arrived meanwhile: wait out the rest of the interval. A busy
-                        // session acknowledges here, at least once per interval (`resume` on only).
-                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, actions: 'acknowledge' },
+                        // Traffic arrived meanwhile: wait out the rest of the interval.
+                        { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, ...whileBusy },
                         { target: 'awaitingPong' },
                       ],
                     },
@@ -317,7 +295,7 @@ function defineSocketMachine(watchesNetwork: boolean) {
         },
       },
     },
-  });
+  } as const;
 }
 
 /**
@@ -359,19 +337,6 @@ function reportClose(close: CloseParams) {
  */
 export const LATE_TIMER_SLACK = 100;
 
-/**
- * An implementation the adapter must supply: the machine does no I/O of its own. Using the bare
- * machine without providing it fails loudly instead of sitting in `connecting` forever.
- */
-function suppliedByAdapter(name: string): () => never {
-  return () => {
-    throw new Error(
-      `heartsocket: socketMachine needs "${name}" from its adapter; run it with createSocketActor() or ` +
-        `provide it: socketMachine.provide({ ${name === 'socket' ? 'actors' : 'actions'}: { ${name} } }).`,
-    );
-  };
-}
-
 /** The implementations the statechart names: actors, actions, guards and delays. */
 const machineSetup = setup({
   types: {
@@ -405,35 +370,14 @@ const machineSetup = setup({
       return { type: 'CLOSE', code: event.code ?? 1000, reason: event.reason ?? '' };
     }),
     closeSocketForSilence: sendTo('socket', { type: 'CLOSE', ...HEARTBEAT_TIMEOUT_CLOSE } satisfies SocketCommand),
-    closeSocketForHandshake: sendTo('socket', { type: 'CLOSE', ...HANDSHAKE_TIMEOUT_CLOSE } satisfies SocketCommand),
-    /**
-     * A busy session tells the server how much its app received (`␐ack <n>`), if it does not know
-     * yet. The adapter's, and only with `resume`: nothing here.
-     */
-    acknowledge: () => {},
-    /**
-     * The handshake is over (a session, a plain server, or silence): the socket becomes the one
-     * `send()` writes to, and a resumed session's unacknowledged messages are re-sent on it.
-     */
-    endHandshake: suppliedByAdapter('endHandshake'),
-    /** The first frame of a plain server, held during the handshake: now the app's, after `open`. */
-    deliverHeldFrame: suppliedByAdapter('deliverHeldFrame'),
-    announceSession: emit(({ event }) => {
-      assertEvent(event, 'SESSION.READY');
-      return { type: 'resume' as const, resumed: event.resumed, reason: event.reason, sessionId: event.sessionId };
-    }),
-    /** `hello` never came: the handshake ends as if the server had said it keeps no sessions. */
-    concludeUnsupported: raise({ type: 'SESSION.READY', resumed: false, reason: 'unsupported', sessionId: null }),
     /**
      * `reconnect(code?, reason?)`: with a code, the socket about to be replaced closes with it and
      * finishes its handshake on its own, detached; without, it is dropped. (Told before `live` is
      * left: a message sent to the `socket` actor would arrive after it stopped.)
      */
     letSocketGo: suppliedByAdapter('letSocketGo'),
-    announceOpen: emit(({ event }) => ({
-      type: 'open' as const,
-      resumed: event.type === 'SESSION.READY' && event.resumed,
-    })),
+    /** `open`; never resumed without the session handshake (which has its own). */
+    announceOpen: emit({ type: 'open', resumed: false } as const),
     announceError: emit(({ event }) => ({
       type: 'error' as const,
       error: 'error' in event ? event.error : undefined,
@@ -460,7 +404,6 @@ const machineSetup = setup({
       return policy.enabled && context.retries < policy.maxRetries && policy.shouldReconnect(close);
     },
     heartbeatIsOff: ({ context }) => !context.settings.heartbeat.enabled,
-    resumeIsOn: ({ context }) => context.handshakeTimeout !== undefined,
     // Judged against the clock when the timer fires, not trusted: traffic since the timer was set,
     // or a timer that fired early, means the peer has not been silent for a whole interval yet.
     peerWasHeardWithinInterval: ({ context }) => context.silentFor() < context.settings.heartbeat.interval,
@@ -479,10 +422,28 @@ const machineSetup = setup({
     connectTimeout: ({ context }) => context.settings.connectTimeout,
     closeTimeout: ({ context }) => context.settings.closeTimeout,
     minUptime: ({ context }) => context.settings.reconnect.minUptime,
-    /** `resumable({ timeout })`: for the server's `hello`, then again for its answer. */
-    handshakeTimeout: ({ context }) => context.handshakeTimeout ?? 0,
   },
 });
+
+/** The setup of the statechart without the session handshake (`withSessionHandshake` extends it). */
+export type MachineSetup = typeof machineSetup;
+
+/**
+ * The statechart with the session handshake: `socketMachine`'s. Called by a pure call (marked so
+ * for bundlers): a bundle that uses only the plain machine (an app without `resume`) leaves it out.
+ */
+function defineSocketMachine(watchesNetwork: boolean) {
+  return withSessionHandshake(machineSetup).createMachine(socketChart(watchesNetwork, SESSION_HANDSHAKE));
+}
+
+/**
+ * The statechart without the session handshake, for the adapter when `resume` is off: the same
+ * states, `connecting.handshake` left out (`heartsocket/resume` runs {@link socketMachine}).
+ * @internal
+ */
+export const plainSocketMachine = machineSetup.createMachine(socketChart(true, WITHOUT_SESSIONS));
+/** {@link plainSocketMachine} without its `network` actor. @internal */
+export const plainSocketMachineWithoutNetworkSignal = machineSetup.createMachine(socketChart(false, WITHOUT_SESSIONS));
 
 /**
  * The connection statechart: `connecting`, `open`, `awaitingPong`, `closing`, `reconnectWait` and
@@ -502,7 +463,7 @@ const machineSetup = setup({
  * }).start();
  * ```
  */
-export const socketMachine = defineSocketMachine(true);
+export const socketMachine = /* @__PURE__ */ defineSocketMachine(true);
 
 /**
  * {@link socketMachine} without its `network` actor, for hosts with no online/offline signal.
@@ -512,7 +473,7 @@ export const socketMachine = defineSocketMachine(true);
  * const machine = typeof navigator === 'undefined' ? socketMachineWithoutNetworkSignal : socketMachine;
  * ```
  */
-export const socketMachineWithoutNetworkSignal = defineSocketMachine(false);
+export const socketMachineWithoutNetworkSignal = /* @__PURE__ */ defineSocketMachine(false);
 
 /**
  * The type of {@link socketMachine}.

@@ -5,7 +5,8 @@ import type { SocketStateName } from './types.js';
 /** The six tags: a snapshot has exactly one of them. */
 const STATE_NAMES: readonly SocketStateName[] = ['open', 'awaitingPong', 'connecting', 'reconnectWait', 'closing', 'closed'];
 
-type Tagged = { hasTag(tag: SocketStateName): boolean };
+/** A snapshot's tags. */
+export type Tagged = { hasTag(tag: SocketStateName): boolean };
 
 /** What a state value that names no state of the machine resolves to: no tag at all. */
 const UNTAGGED: Tagged = { hasTag: () => false };
@@ -29,9 +30,21 @@ export function stateNameOf(snapshot: {
   value: StateValue;
   hasTag?: (tag: SocketStateName) => boolean;
 }): SocketStateName {
-  const tagged = snapshot.hasTag === undefined ? resolve(snapshot.value) : (snapshot as Tagged);
+  return snapshot.hasTag === undefined ? nameByTags(resolve(snapshot.value), snapshot.value) : nameByTags(snapshot as Tagged, snapshot.value);
+}
+
+/**
+ * The named state of a snapshot by its own tags: `stateNameOf` for a live snapshot, without the
+ * machine (the adapter's, so that its bundle carries only the machine it runs). @internal
+ *
+ * @example
+ * ```ts
+ * nameByTags(actor.getSnapshot(), actor.getSnapshot().value); // 'open'
+ * ```
+ */
+export function nameByTags(tagged: Tagged, value: StateValue): SocketStateName {
   for (const name of STATE_NAMES) if (tagged.hasTag(name)) return name;
-  throw new Error(`heartsocket: no named state in ${JSON.stringify(snapshot.value)}`);
+  throw new Error(`heartsocket: no named state in ${JSON.stringify(value)}`);
 }
 
 /** The machine's snapshot for a state value, with the tags of its state nodes. */

@@ -7,6 +7,7 @@
  */
 import type { ResumeOption } from '../session.js';
 import { resolveResumeSettings, type ResumableOptions } from './options.js';
+import { sessionMachines } from './machine.js';
 import { Session } from './session.js';
 import { SessionLink } from './sessionLink.js';
 
@@ -34,6 +35,7 @@ export function resumable(options?: ResumableOptions): ResumeOption {
   const settings = resolveResumeSettings(options);
   return Object.freeze<ResumeOption>({
     handshakeTimeout: settings.timeout,
+    machines: sessionMachines,
     createLink: (queueMax, hooks, now, heartbeat) => new SessionLink(queueMax, hooks, now, new Session(settings, hooks, heartbeat)),
   });
 }
