@@ -415,13 +415,13 @@ export class HeartSocket extends SocketEventTarget {
     emitted(emitted: SocketEmitted): void {
       const socket = this.socket;
       socket.#syncState();
-      if (emitted.type === 'open' || emitted.type === 'resume') {
-        // The event's own fields (`resumed`; `reason`, `sessionId`) on a plain event: no class per type in the bundle.
+      if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
+      else if (emitted.type === 'error') socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
+      else {
+        // `open` and `resume`: their fields (`resumed`; `reason`, `sessionId`) on a plain event, no class per type in the bundle.
         const { type, ...fields } = emitted;
         socket.#post(type, () => Object.assign(new HeartSocketEvent(type), fields));
       }
-      else if (emitted.type === 'close') socket.#post('close', () => new HeartSocketCloseEvent(emitted));
-      else socket.#post('error', () => new HeartSocketErrorEvent(emitted.error));
     }
 
     /** Every new snapshot of the actor. */

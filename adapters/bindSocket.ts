@@ -37,7 +37,8 @@ export function bindSocket(options: ResolvedOptions, hooks: LinkHooks): SocketBi
     random: Math.random,
     hostIsOffline,
     socketExists: link.socketExists,
-    ...(options.resume !== undefined && { handshakeTimeout: options.resume.handshakeTimeout }),
+    // `undefined` without `resume`: the machine's handshake is not taken.
+    handshakeTimeout: options.resume?.handshakeTimeout,
   };
   const inspect = options.inspect === undefined ? undefined : guardedInspector(options.inspect, reporter);
   const machines = options.resume?.machines ?? plainMachines;
