@@ -144,9 +144,11 @@ function socketChart<const Entering extends readonly object[], const States exte
                 states: {
                   opening: {
                     on: {
+                      // With the session handshake, `resume` on: to `handshake` first (SESSION_HANDSHAKE.entering).
                       'SOCKET.OPEN': [...entering, { target: '#connected', actions: ['flushQueue', 'announceOpen'] }],
                     },
                   },
+                  // With the session handshake: `handshake`, hello then answer (SESSION_HANDSHAKE.states).
                   ...states,
                 },
               },
@@ -168,7 +170,8 @@ function socketChart<const Entering extends readonly object[], const States exte
                       heartbeatInterval: [
                         // heartbeat: false — the timer fires once and nothing follows.
                         { guard: 'heartbeatIsOff' },
-                        // Traffic arrived meanwhile: wait out the rest of the interval.
+                        // Traffic arrived meanwhile: wait out the rest of the interval. A busy session
+                        // acknowledges here, at least once per interval (SESSION_HANDSHAKE.whileBusy).
                         { guard: 'peerWasHeardWithinInterval', target: 'open', reenter: true, ...whileBusy },
                         { target: 'awaitingPong' },
                       ],
