@@ -8,12 +8,16 @@ import { SET_TRAFFIC_TAP } from '../../adapters/trafficTap.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import type { LiveViewEvent, LiveViewTraffic } from '../../visualizations/inspector/liveViewEvents.js';
 import { TRAFFIC_REPORT_MS, watchSocket } from '../../visualizations/inspector/watch.js';
+import { resumable } from '../../adapters/resume/index.js';
+import { cleanup as cleanupSupport } from '../support/client.js';
 import { TestServer } from '../support/server.js';
+import { accept, startWss } from '../support/wss.js';
 import { sleep, waitFor } from '../support/wait.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await cleanupSupport();
 });
 
 async function openSocket(server: TestServer, options: ConstructorParameters<typeof HeartSocket>[2] = {}): Promise<HeartSocket> {
@@ -43,6 +47,35 @@ describe('watchSocket', () => {
     expect(snapshot?.context).toMatchObject({ settings: { heartbeat: { interval: 1234, timeout: 567 } } });
     // It is all plain data, as the relay sends it.
     expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+  });
+
+  it('with resume on: the session when the watch begins and when its counts change; nothing after the watch ends', async () => {
+    const { wss, url } = await startWss();
+    accept(wss, { sessions: {} });
+    const socket = await openSocket({ url } as TestServer, { resume: resumable() });
+    const events: LiveViewEvent[] = [];
+    const unwatch = watchSocket(socket, (event) => events.push(event));
+    const sessions = () => events.flatMap((event) => (event.type === 'heartsocket.session' ? [event.session] : []));
+
+    expect(events.map((event) => event.type)).toEqual(['@xstate.actor', '@xstate.actor', 'heartsocket.watch', '@xstate.snapshot', 'heartsocket.session']);
+    const id = socket.session!.id;
+    expect(sessions()[0]).toEqual({
+      id,
+      sent: 0,
+      received: 0,
+      unacknowledgedSent: 0,
+      unacknowledgedReceived: 0,
+      lastResume: { resumed: false, reason: null, sessionId: id },
+    });
+    socket.send('one');
+    await waitFor(() => sessions().some((session) => session.sent === 1), 'the count reported');
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+
+    unwatch();
+    const count = events.length;
+    socket.send('two');
+    await sleep(TRAFFIC_REPORT_MS * 2);
+    expect(events.length).toBe(count);
   });
 
   it('counts messages and bytes both ways, with previews, and reports every 250 ms while they change', async () => {

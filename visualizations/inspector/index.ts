@@ -20,6 +20,7 @@ export {
   type LiveViewEvent,
   type LiveViewInspector,
   type LiveViewInspectorOptions,
+  type LiveViewSession,
   type LiveViewTraffic,
   type WatchOptions,
 } from './liveView.js';

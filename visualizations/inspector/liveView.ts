@@ -5,7 +5,7 @@ import type { SocketOptions } from '../../adapters/options.js';
 import { toLiveViewEvent, type LiveViewEvent } from './liveViewEvents.js';
 import { watchSocket, type WatchOptions } from './watch.js';
 
-export { toLiveViewEvent, type LiveViewEvent, type LiveViewSnapshot, type LiveViewTraffic } from './liveViewEvents.js';
+export { toLiveViewEvent, type LiveViewEvent, type LiveViewSession, type LiveViewSnapshot, type LiveViewTraffic } from './liveViewEvents.js';
 export type { WatchOptions } from './watch.js';
 
 /** The event with its actor ids prefixed by `origin/`. */

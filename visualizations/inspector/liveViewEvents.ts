@@ -1,5 +1,5 @@
 // The live view's events: XState's inspection events as plain JSON, plus heartsocket's own
-// (`heartsocket.watch`, `heartsocket.traffic`, `heartsocket.unwatch`).
+// (`heartsocket.watch`, `heartsocket.traffic`, `heartsocket.session`, `heartsocket.unwatch`).
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 
 /**
@@ -22,6 +22,7 @@ export type LiveViewEvent =
   | (LiveViewBase & { type: '@xstate.snapshot'; event: AnyEventObject; snapshot: LiveViewSnapshot })
   | (LiveViewBase & { type: 'heartsocket.watch'; label: string; url: string })
   | (LiveViewBase & { type: 'heartsocket.traffic'; traffic: LiveViewTraffic })
+  | (LiveViewBase & { type: 'heartsocket.session'; session: LiveViewSession })
   | (LiveViewBase & { type: 'heartsocket.unwatch' })
   | (LiveViewBase & {
       type: '@xstate.microstep';
@@ -76,6 +77,34 @@ export interface LiveViewTraffic {
   recent: { at: number; direction: 'in' | 'out' | 'queued'; text: string }[];
   /** Messages since the previous report not in `recent`. */
   skipped: number;
+}
+
+/**
+ * A watched socket's resumable session (`heartsocket.session`), with `resume` on only: what
+ * `HeartSocket.session` reads, sent when the watch begins and whenever it changes (checked with
+ * each traffic report, and at once on a `resume` event). A socket without `resume` sends none.
+ *
+ * @example
+ * ```ts
+ * const session: LiveViewSession = {
+ *   id: 'k3J9…', sent: 12, received: 40, unacknowledgedSent: 2, unacknowledgedReceived: 0,
+ *   lastResume: { resumed: true, reason: null, sessionId: 'k3J9…' },
+ * };
+ * ```
+ */
+export interface LiveViewSession {
+  /** The session's id; `null` before the first, or after the server ended it. */
+  id: string | null;
+  /** Application messages written into the session. */
+  sent: number;
+  /** Application messages received in the session. */
+  received: number;
+  /** Written, not yet acknowledged by the server (kept for a resume). */
+  unacknowledgedSent: number;
+  /** Received, not yet acknowledged to the server. */
+  unacknowledgedReceived: number;
+  /** How the last handshake ended (`resumed`, or why not); `null` before one did. */
+  lastResume: { resumed: boolean; reason: string | null; sessionId: string | null } | null;
 }
 
 /** The version every live view event carries (`_version`). */

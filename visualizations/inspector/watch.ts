@@ -7,7 +7,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { HeartSocket } from '../../adapters/HeartSocket.js';
 import { SET_TRAFFIC_TAP, type TrafficTap } from '../../adapters/trafficTap.js';
-import { LIVE_VIEW_VERSION, toLiveViewEvent, type LiveViewEvent, type LiveViewTraffic } from './liveViewEvents.js';
+import { LIVE_VIEW_VERSION, toLiveViewEvent, type LiveViewEvent, type LiveViewSession, type LiveViewTraffic } from './liveViewEvents.js';
 
 /** How often counts are reported while they change. */
 export const TRAFFIC_REPORT_MS = 250;
@@ -106,6 +106,21 @@ class TrafficCounter implements TrafficTap {
 
 const watched = new WeakSet<HeartSocket>();
 
+/** The socket's session as plain data, or `null` without `resume`. */
+function sessionOf(socket: HeartSocket): LiveViewSession | null {
+  const info = socket.session;
+  if (info === null) return null;
+  const last = info.lastResume;
+  return {
+    id: info.id,
+    sent: info.sent,
+    received: info.received,
+    unacknowledgedSent: info.unacknowledgedSent,
+    unacknowledgedReceived: info.unacknowledgedReceived,
+    lastResume: last === null ? null : { resumed: last.resumed, reason: last.reason, sessionId: last.sessionId },
+  };
+}
+
 /**
  * Options of `watch()` (see `LiveViewInspector`).
  *
@@ -169,9 +184,25 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
     if (event !== undefined) send(event);
   });
 
+  // `resume` on: the session, sent when it changes. Acks arrive as control frames the traffic tap
+  // never sees, so it is compared at every report rather than counted.
+  let sessionSent = '';
+  const reportSession = (): void => {
+    const session = sessionOf(socket);
+    if (session === null) return;
+    const key = JSON.stringify(session);
+    if (key === sessionSent) return;
+    sessionSent = key;
+    send({ ...base(), type: 'heartsocket.session', session });
+  };
+  reportSession();
+  // The handshake's result at once, not up to a report later: it is what someone debugging a resume looks for.
+  socket.addEventListener('resume', reportSession);
+
   const counter = new TrafficCounter();
   const report = (): void => {
     if (counter.changed) send({ ...base(), type: 'heartsocket.traffic', traffic: counter.take(socket.bufferedAmount) });
+    reportSession();
   };
   const timer = setInterval(report, TRAFFIC_REPORT_MS);
   // A Node process must be free to exit while it is watched.
@@ -184,6 +215,7 @@ export function watchSocket(socket: HeartSocket, sink: (event: LiveViewEvent) =>
     watching = false;
     watched.delete(socket);
     socket[SET_TRAFFIC_TAP](null);
+    socket.removeEventListener('resume', reportSession);
     clearInterval(timer);
     subscription.unsubscribe();
     if (viewFailed) return; // nothing more for a view that broke

@@ -41,6 +41,8 @@ const view = new LiveView(model, diagram, {
   clocks: $<HTMLUListElement>('clocks'),
   traffic: $('traffic'),
   problems: $('problems'),
+  resumableSection: $('resumable-section'),
+  resumable: $('resumable'),
   timeline: $('timeline'),
   outages: $<HTMLOListElement>('outages'),
   log: $<HTMLOListElement>('log'),

@@ -5,6 +5,7 @@
 import { describeRetryDelay, type DiagramTimings } from '../../diagram/diagramWords.js';
 import { bytes, clock, duration, isRecord, plural } from './format.js';
 import { describeClose } from './history.js';
+import type { LiveViewSession } from '../../inspector/liveViewEvents.js';
 import type { Session } from './session.js';
 import { clocksOf } from './timers.js';
 
@@ -78,6 +79,43 @@ export function renderTraffic(element: HTMLElement, session: Session): void {
       term.textContent = name;
       const detail = document.createElement('dd');
       detail.dataset.traffic = name.split(' ')[0]!;
+      detail.textContent = value;
+      return [term, detail];
+    }),
+  );
+}
+
+/** How a handshake ended, in words: `resumed`, `new session`, or `not resumed: <reason>`. */
+export function describeResume(result: NonNullable<LiveViewSession['lastResume']>): string {
+  if (result.resumed) return 'resumed';
+  if (result.reason === null) return 'new session';
+  return result.reason === 'unsupported' ? 'not resumed: the server keeps no sessions (unsupported)' : `not resumed: ${result.reason}`;
+}
+
+/**
+ * `resume` on: the session id, the messages not yet acknowledged each way, the last handshake's
+ * result. The section stays hidden for a socket without `resume` (nothing changes for it).
+ */
+export function renderResumable(section: HTMLElement, element: HTMLElement, session: Session): void {
+  const resumable = session.resumable;
+  section.hidden = resumable === null;
+  if (resumable === null) {
+    element.replaceChildren();
+    return;
+  }
+  const last = resumable.lastResume;
+  const rows: [string, string, string][] = [
+    ['id', 'session id', resumable.id ?? 'none yet'],
+    ['unacknowledged-sent', 'sent, not yet acknowledged', `${plural(resumable.unacknowledgedSent, 'message')} (of ${resumable.sent} sent)`],
+    ['unacknowledged-received', 'received, not yet acknowledged', `${plural(resumable.unacknowledgedReceived, 'message')} (of ${resumable.received} received)`],
+    ['last-resume', 'last handshake', last === null ? 'none yet' : describeResume(last)],
+  ];
+  element.replaceChildren(
+    ...rows.flatMap(([key, name, value]) => {
+      const term = document.createElement('dt');
+      term.textContent = name;
+      const detail = document.createElement('dd');
+      detail.dataset.session = key;
       detail.textContent = value;
       return [term, detail];
     }),

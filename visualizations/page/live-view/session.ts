@@ -4,7 +4,7 @@
  * the Stately inspector's); holds no DOM.
  */
 import { timingsFromSettings, type DiagramTimings } from '../../diagram/diagramWords.js';
-import type { LiveViewTraffic } from '../../inspector/liveViewEvents.js';
+import type { LiveViewSession, LiveViewTraffic } from '../../inspector/liveViewEvents.js';
 import { isRecord } from './format.js';
 import { errorMessage, History } from './history.js';
 
@@ -63,6 +63,8 @@ export class Session {
   /** State ids that `reenter` transitions of the step in progress entered anew. */
   #reentered: string[] = [];
   traffic: LiveViewTraffic | null = null;
+  /** `resume` on: the resumable session as last reported; `null` for a socket without `resume`. */
+  resumable: LiveViewSession | null = null;
   lastError: SocketProblem | null = null;
   lastClose: CloseSeen | null = null;
 
@@ -152,6 +154,17 @@ export class Session {
   noteTraffic(traffic: LiveViewTraffic): void {
     this.traffic = traffic;
     this.watched = true;
+  }
+
+  /**
+   * A session report: replaces the previous one. Returns the handshake's result when it is new
+   * (another result, or the same result for another session), for the log.
+   */
+  noteSession(session: LiveViewSession): LiveViewSession['lastResume'] {
+    const before = this.resumable?.lastResume ?? null;
+    this.resumable = session;
+    const after = session.lastResume;
+    return after !== null && JSON.stringify(after) !== JSON.stringify(before) ? after : null;
   }
 
   get lastReceivedAt(): number | null {

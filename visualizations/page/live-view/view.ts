@@ -7,8 +7,8 @@
  */
 import { stateNameOf } from '../../../machine/stateName.js';
 import type { MachineModel, TransitionInfo } from '../../diagram/diagram.js';
-import type { LiveViewTraffic } from '../../inspector/liveViewEvents.js';
-import { describeSettings, renderClocks, renderProblems, renderTraffic } from './panels.js';
+import type { LiveViewSession, LiveViewTraffic } from '../../inspector/liveViewEvents.js';
+import { describeResume, describeSettings, renderClocks, renderProblems, renderResumable, renderTraffic } from './panels.js';
 import { Session, type LogEntry, type SessionSource } from './session.js';
 import { clock, duration, isRecord } from './format.js';
 import { renderTimeline } from './timeline.js';
@@ -25,6 +25,7 @@ export interface IncomingEvent {
   label?: string;
   url?: string;
   traffic?: LiveViewTraffic;
+  session?: LiveViewSession;
   event?: { type: string; [key: string]: unknown };
   snapshot?: { status?: string; value?: unknown; context?: unknown };
   transitions?: { source: string; targets: string[]; eventType: string }[];
@@ -50,6 +51,9 @@ export interface ViewElements {
   clocks: HTMLUListElement;
   traffic: HTMLElement;
   problems: HTMLElement;
+  /** The resumable session's section (hidden without `resume`) and its list. */
+  resumableSection: HTMLElement;
+  resumable: HTMLElement;
   timeline: HTMLElement;
   outages: HTMLOListElement;
   log: HTMLOListElement;
@@ -133,6 +137,9 @@ export class LiveView {
       case 'heartsocket.traffic':
         if (event.traffic !== undefined) this.#onTraffic(session, event.traffic);
         break;
+      case 'heartsocket.session':
+        if (event.session !== undefined) this.#onSession(session, event.session, at);
+        break;
       case 'heartsocket.unwatch':
         session.live = false;
         this.#append(session, { at, kind: 'info', text: 'the watch ended: no more events from this socket' });
@@ -198,6 +205,7 @@ export class LiveView {
     this.#els.log.scrollTop = this.#els.log.scrollHeight;
     this.#renderState(session);
     renderProblems(this.#els.problems, session);
+    renderResumable(this.#els.resumableSection, this.#els.resumable, session);
     this.#diagram.flash([]);
     this.tick();
     this.onShow(session);
@@ -243,6 +251,12 @@ export class LiveView {
     }
     if (traffic.skipped > 0) this.#append(session, { at: Date.now(), kind: 'message', text: `… and ${traffic.skipped} more messages` });
     if (session === this.#shown) renderTraffic(this.#els.traffic, session);
+  }
+
+  #onSession(session: Session, report: LiveViewSession, at: number): void {
+    const result = session.noteSession(report);
+    if (result !== null) this.#append(session, { at, kind: 'info', text: `session ${result.sessionId ?? '(none)'}: ${describeResume(result)}` });
+    if (session === this.#shown) renderResumable(this.#els.resumableSection, this.#els.resumable, session);
   }
 
   #keyOf(id: string): string {
