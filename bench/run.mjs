@@ -6,7 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { machine } from './lib.mjs';
 
-const BENCHMARKS = ['messages.mjs', 'connections.mjs', 'deadPeer.mjs', 'storm.mjs', 'bundle.mjs', 'serverHalf.mjs'];
+const BENCHMARKS = ['messages.mjs', 'connections.mjs', 'deadPeer.mjs', 'storm.mjs', 'bundle.mjs', 'serverHalf.mjs', 'sessions.mjs', 'resume.mjs'];
 const RESULTS = fileURLToPath(new URL('RESULTS.md', import.meta.url));
 
 /** Runs one benchmark; its stdout (the tables) is shown as it comes and returned. */
