@@ -52,6 +52,19 @@ async function waitForRow(page: Page, key: string, pattern: RegExp, timeoutMs = 
   return (await handle.jsonValue()) as string;
 }
 
+/** The live view page from `relay`'s server, failing the test on any page error. */
+async function openPage(relay: Awaited<ReturnType<typeof startLiveViewServer>>, query: URLSearchParams): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.context.newPage();
+  onCleanup(() => page.close());
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${relay.url}/live-view.html?${query}`);
+  return { page, errors };
+}
+
 describe('the live view of a resumable session in Chromium', () => {
   it('shows the session id, the unacknowledged counts each way and the last resume; a plain socket shows no session', async () => {
     const { wss, port } = await startWss();
@@ -84,14 +97,7 @@ describe('the live view of a resumable session in Chromium', () => {
     live.watch(plain, { label: 'plain' });
     live.watch(feed, { label: 'resumable' });
 
-    const page = await browser!.context.newPage();
-    onCleanup(() => page.close());
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    await page.goto(`${relay.url}/live-view.html?${new URLSearchParams({ relay: relay.relayUrl })}`);
+    const { page, errors } = await openPage(relay, new URLSearchParams({ relay: relay.relayUrl }));
     await page.waitForFunction(() => document.querySelectorAll('#session-select option').length === 2, undefined, { timeout: 5000 });
 
     // A socket without resume: no session section, as before.
@@ -140,6 +146,33 @@ describe('the live view of a resumable session in Chromium', () => {
     // Back to the plain socket: the section hides again.
     await page.selectOption('#session-select', { label: '#1 plain (relay)' });
     expect(await page.isHidden('#resumable-section')).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("a socket of the page itself (the browser's WebSocket) with the resume box ticked: the server terminates it, the panel shows it resumed", async () => {
+    const { wss, url } = await startWss();
+    const sessions: Session[] = [];
+    accept(wss, { sessions: { onSession: (session) => void sessions.push(session) } });
+    const relay = await startLiveViewServer({ root, bundle });
+    onCleanup(() => relay.close());
+    const query = new URLSearchParams({ url: `${url}/page`, interval: '1000', timeout: '1000', delay: '100', closeTimeout: '200', resume: '', connect: '' });
+    const { page, errors } = await openPage(relay, query);
+    expect(await page.isChecked('#resume')).toBe(true);
+
+    await waitForRow(page, 'last-resume', /^new session$/);
+    await waitFor(() => sessions.length === 1, 'the server\'s session', 5000);
+    const session = sessions[0]!;
+    expect(await sessionRow(page, 'id')).toBe(session.id);
+    session.send('one');
+    session.send('two');
+    await waitForRow(page, 'unacknowledged-received', /\(of 2 received\)$/);
+
+    session.socket!.terminate();
+    await waitForRow(page, 'last-resume', /^resumed$/);
+    expect(await sessionRow(page, 'id')).toBe(session.id);
+    expect(sessions).toHaveLength(1);
+    const log = await page.$$eval('#log li', (rows) => rows.map((row) => row.textContent ?? ''));
+    expect(log.some((line) => line.includes(`session ${session.id}: resumed`))).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -9,12 +9,14 @@
  *   `createLiveViewInspector(relayUrl)` (`watch(socket)` or `inspect`), or `createWebSocketInspector`
  *   from `@statelyai/inspect`.
  *
- * Query parameters: `url`, `interval`, `timeout`, `delay`, `closeTimeout` fill the form,
- * `connectTimeout` is passed on as it is (the form has no field for it), and `connect` opens a
- * socket on load; `relay=<ws url>` listens to a relay on load.
+ * Query parameters: `url`, `interval`, `timeout`, `delay`, `closeTimeout` fill the form, `resume`
+ * ticks its resume box (`resumable()` of heartsocket/resume), `connectTimeout` is passed on as it is
+ * (the form has no field for it), and `connect` opens a socket on load; `relay=<ws url>` listens
+ * to a relay on load.
  */
 import * as heartsocket from '../../../adapters/index.js';
 import { HeartSocket } from '../../../adapters/HeartSocket.js';
+import { resumable } from '../../../adapters/resume/index.js';
 import type { MachineModel } from '../../diagram/diagram.js';
 import machineJson from '../../generated/socket-machine.json';
 import { watchSocket, type WatchOptions } from '../../inspector/watch.js';
@@ -92,6 +94,7 @@ function connect(): void {
       heartbeat: { interval: numberInput('interval'), timeout: numberInput('timeout') },
       reconnect: { delay: numberInput('delay') },
       closeTimeout: numberInput('close-timeout'),
+      ...($<HTMLInputElement>('resume').checked && { resume: resumable() }),
       ...(params.has('connectTimeout') && { connectTimeout: Number(params.get('connectTimeout')) }),
     });
   } catch (error) {
@@ -172,6 +175,7 @@ if (relayParam !== null) relayInput.value = relayParam;
 else if (location.protocol === 'http:' || location.protocol === 'https:') {
   relayInput.value = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 }
+if (params.has('resume')) $<HTMLInputElement>('resume').checked = true;
 if (params.has('url')) $<HTMLDetailsElement>('page-socket').open = true;
 if (params.has('connect')) connect();
 if (relayParam !== null) listen(relayParam);
