@@ -8,7 +8,10 @@ import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { createLiveViewInspector, type LiveViewEvent } from '../../visualizations/inspector/liveView.js';
 import { stateNameOf } from '../../machine/stateName.js';
 import { startLiveViewServer } from '../../visualizations/page/serve.js';
+import { resumable } from '../../adapters/resume/index.js';
+import { cleanup as cleanupSupport } from '../support/client.js';
 import { TestServer } from '../support/server.js';
+import { accept, startWss } from '../support/wss.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { dedupe } from '../support/dedupe.js';
 import { wsText } from '../support/text.js';
@@ -18,6 +21,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await cleanupSupport();
 });
 
 /** A page's end of the relay: collects what arrives. */
@@ -139,6 +143,41 @@ describe('createLiveViewInspector → relay → live view', () => {
     await waitFor(() => reports(late.messages).length === 1, 'the latest report', 5000);
     expect(reports(late.messages)[0]!.traffic).toEqual(reports(early.messages).at(-1)!.traffic);
     expect(late.messages.filter((m) => m.type !== 'heartsocket.traffic')).toEqual(early.messages.filter((m) => m.type !== 'heartsocket.traffic'));
+  });
+
+  it('a late page gets only the latest session report of each socket with resume on, and it ends the story once the watch ends', async () => {
+    const relay = await startLiveViewServer({ root, bundle: '', replay: 50 });
+    cleanups.push(() => relay.close());
+    const { wss, url } = await startWss();
+    accept(wss, { sessions: {} });
+    const live = createLiveViewInspector(relay.relayUrl, { WebSocket });
+    cleanups.push(() => live.stop());
+    const socket = new HeartSocket(url, [], { WebSocket, heartbeat: false, resume: resumable() });
+    cleanups.push(() => socket.close());
+    const unwatch = live.watch(socket);
+    const early = await listen(relay.relayUrl);
+    await new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    // One report per change: each send changes the counts.
+    for (let round = 0; round < 3; round++) {
+      socket.send(`message ${round}`);
+      await sleep(300);
+    }
+    const sessions = (messages: Record<string, any>[]) => messages.filter((m) => m.type === 'heartsocket.session');
+    await waitFor(() => sessions(early.messages).at(-1)?.session.sent === 3, 'three sends reported', 5000);
+    expect(sessions(early.messages).length).toBeGreaterThan(1);
+
+    const late = await listen(relay.relayUrl);
+    await waitFor(() => sessions(late.messages).length === 1, 'the latest session report', 5000);
+    expect(sessions(late.messages)[0]!.session).toEqual(sessions(early.messages).at(-1)!.session);
+    expect(sessions(late.messages)[0]!.session.id).toBe(socket.session!.id);
+
+    // Once the watch ends, its last report is part of the story for every page that comes later.
+    unwatch();
+    await waitFor(() => early.messages.at(-1)?.type === 'heartsocket.unwatch', 'the end of the watch', 5000);
+    const later = await listen(relay.relayUrl);
+    await waitFor(() => later.messages.some((m) => m.type === 'heartsocket.unwatch'), 'the replay', 5000);
+    expect(sessions(later.messages)).toHaveLength(1);
+    expect(sessions(later.messages)[0]!.session).toEqual(sessions(early.messages).at(-1)!.session);
   });
 
   it("makes each inspector's actor ids its own, so that two processes (each with its x:0) are told apart", async () => {

@@ -60,13 +60,19 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-/** A traffic report or the end of a watch: its type and socket; null for every other message. */
-function watchMessageOf(message: string): { type: 'heartsocket.traffic' | 'heartsocket.unwatch'; rootId: string } | null {
-  if (!message.includes('"heartsocket.traffic"') && !message.includes('"heartsocket.unwatch"')) return null;
+/** Reports of which a late page needs only the latest per socket: they carry the whole picture. */
+type LatestKind = 'heartsocket.traffic' | 'heartsocket.session';
+const LATEST_KINDS: readonly string[] = ['heartsocket.traffic', 'heartsocket.session'];
+
+/** A traffic or session report, or the end of a watch: its type and socket; null for every other message. */
+function watchMessageOf(message: string): { type: LatestKind | 'heartsocket.unwatch'; rootId: string } | null {
+  if (!message.includes('"heartsocket.traffic"') && !message.includes('"heartsocket.session"') && !message.includes('"heartsocket.unwatch"')) return null;
   try {
     const event = JSON.parse(message) as { type?: unknown; rootId?: unknown };
     if (typeof event.rootId !== 'string') return null;
-    if (event.type === 'heartsocket.traffic' || event.type === 'heartsocket.unwatch') return { type: event.type, rootId: event.rootId };
+    if (event.type === 'heartsocket.traffic' || event.type === 'heartsocket.session' || event.type === 'heartsocket.unwatch') {
+      return { type: event.type, rootId: event.rootId };
+    }
     return null;
   } catch {
     return null;
@@ -77,9 +83,11 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
   const directory = join(options.root, 'visualizations', 'page');
   const replayMax = options.replay ?? 1000;
   const replay: string[] = [];
-  // Traffic reports come four times a second per watched socket: a late page needs only the
-  // latest of each socket (it has totals), and they must not push the states out of the replay.
-  const latestTraffic = new Map<string, string>();
+  // Traffic and session reports come up to four times a second per watched socket: a late page
+  // needs only the latest of each kind per socket (it has totals, or the whole session), and they
+  // must not push the states out of the replay. Keyed by kind and socket.
+  const latest = new Map<string, string>();
+  const latestKey = (type: string, rootId: string): string => `${type} ${rootId}`;
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -123,19 +131,22 @@ export async function startLiveViewServer(options: LiveViewServerOptions): Promi
   });
   relay.on('connection', (client) => {
     for (const message of replay) client.send(message);
-    for (const message of latestTraffic.values()) client.send(message);
+    for (const message of latest.values()) client.send(message);
     client.on('message', (data, isBinary) => {
       if (isBinary) return;
       // A text frame, on ws's default binaryType ('nodebuffer'): a Buffer.
       const message = (data as Buffer).toString();
       const watch = watchMessageOf(message);
-      if (watch?.type === 'heartsocket.traffic') latestTraffic.set(watch.rootId, message);
+      if (watch !== null && LATEST_KINDS.includes(watch.type)) latest.set(latestKey(watch.type, watch.rootId), message);
       else {
         if (watch?.type === 'heartsocket.unwatch') {
-          // The watch is over: its last report joins the story, and the map forgets the socket.
-          const last = latestTraffic.get(watch.rootId);
-          if (last !== undefined) replay.push(last);
-          latestTraffic.delete(watch.rootId);
+          // The watch is over: its last reports join the story, and the map forgets the socket.
+          for (const kind of LATEST_KINDS) {
+            const key = latestKey(kind, watch.rootId);
+            const last = latest.get(key);
+            if (last !== undefined) replay.push(last);
+            latest.delete(key);
+          }
         }
         replay.push(message);
         if (replay.length > replayMax) replay.splice(0, replay.length - replayMax);
