@@ -288,8 +288,8 @@ async function measureWire() {
         // and each side within 800 of its bound of 1000 unacknowledged. Each side's acks travel
         // behind its own app frames, so the server's unacknowledged count runs about one direction's
         // backlog ahead of what the client has read: without this check the server session
-        // overflows (ends with `overflow`) at the defaults. A server app has no public count to
-        // check (`outbox` is internal): read here for the benchmark only.
+        // overflows (ends with `overflow`) at the defaults. A server app paces itself by
+        // `session.unacknowledged`, as here.
         const serverSend = (text) => (resume ? session.send(text) : plainWs.send(text));
         for (let sent = 0; sent < MESSAGES; ) {
           for (const last = sent + 100; sent < last; sent++) {
@@ -297,7 +297,7 @@ async function measureWire() {
             serverSend(PAYLOAD);
           }
           const ahead = () =>
-            sent - serverGot.count > 500 || sent - clientGot > 500 || (client.session?.unacknowledgedSent ?? 0) > 800 || (session?.outbox.length ?? 0) > 800;
+            sent - serverGot.count > 500 || sent - clientGot > 500 || (client.session?.unacknowledgedSent ?? 0) > 800 || (session?.unacknowledged.messages ?? 0) > 800;
           for (const deadline = Date.now() + 10_000; ahead(); await sleep(1)) {
             if (Date.now() > deadline) {
               throw new Error(`the busy stream stalled at ${sent}: server got ${serverGot.count}, client got ${clientGot}, ` +

@@ -181,12 +181,12 @@ describe('acceptHeartbeats({ sessions })', () => {
     peer.send('c1');
     peer.control('ping', 2);
     expect(await peer.next()).toBe(`${DLE}pong 1`);
-    expect(session.outbox.length).toBe(1);
+    expect(session.unacknowledged).toEqual({ messages: 1, bytes: 2 });
     peer.control('ack', 3);
     peer.send('c2');
     peer.send('c3');
     expect(await peer.next()).toBe(`${DLE}ack 3`); // two received since the pong told 1
-    expect(session.outbox.length).toBe(0);
+    expect(session.unacknowledged).toEqual({ messages: 0, bytes: 0 });
   });
 
   it('acks on the sweep what was received and not yet acknowledged', async () => {
@@ -226,7 +226,10 @@ describe('acceptHeartbeats({ sessions })', () => {
     const { peer, id } = await SessionPeer.start(url);
     await waitFor(() => app.sessions.length === 1, 'onSession');
     const [session] = app.sessions as [Session];
-    expect([session.send('m1'), session.send('m2'), session.send('m3')]).toEqual([true, true, false]);
+    expect([session.send('m1'), session.send('m2')]).toEqual([true, true]);
+    // The app can see the bound coming: the client has acknowledged neither yet.
+    expect(session.unacknowledged).toEqual({ messages: 2, bytes: 4 });
+    expect(session.send('m3')).toBe(false);
     expect(app.ends.get(id)).toBe('overflow');
     expect(await peer.take(3)).toEqual(['m1', 'm2', `${DLE}end overflow`]);
     expect((await peer.waitClosed()).code).toBe(1000);

@@ -123,6 +123,21 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.wire?.ws ?? null;
   }
 
+  /**
+   * What the client has not acknowledged yet: the messages a resume would re-send, and their
+   * bytes. A producer faster than its client paces itself by this: one more message than
+   * `maxMessages` (or `maxBytes`) allows ends the session with `overflow`.
+   *
+   * @example
+   * ```ts
+   * if (session.unacknowledged.messages < 800) session.send(nextTick());
+   * else skippedTicks++; // the client is behind: send a snapshot when it has caught up
+   * ```
+   */
+  get unacknowledged(): { messages: number; bytes: number } {
+    return { messages: this.outbox.length, bytes: this.outbox.bytes };
+  }
+
   /** Whether it ended (`'end'` was emitted). */
   get ended(): boolean {
     return this.endReason !== undefined;
