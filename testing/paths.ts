@@ -44,6 +44,12 @@ const PATH_POLICY = {
   closeTimeout: 1000,
 } as const satisfies PolicyOptions;
 
+/**
+ * The session handshake's timeout on the `resume` paths (`resumable({ timeout })`): distinct
+ * from every delay above, so the walk tells its timer apart by its length.
+ */
+const PATH_HANDSHAKE_TIMEOUT = 1500;
+
 /** For the graph walk: a clock that has moved on a great deal every time it is read. */
 function lateClock(): () => number {
   let now = 0;
@@ -54,7 +60,11 @@ function lateClock(): () => number {
  * The ways the world is walked, each a separate set of paths: `silentPeer` (the server says nothing
  * unless a step makes it), `chattyPeer` (it keeps talking, so the heartbeat waits on),
  * `heartbeatOff`, `stalledHost` (every timer fires long after it was due), `startClosed` (the
- * socket waits for `reconnect()`), `offlineStart` (the browser says offline at the start).
+ * socket waits for `reconnect()`), `offlineStart` (the browser says offline at the start),
+ * and two with `resume` on, where every connection goes through the session handshake:
+ * `sessionServer` (the server keeps sessions: its `hello`, then its answer to `start`/`resume`, or
+ * silence until the answer's timeout) and `sessionlessServer` (a plain server: its first frame, or
+ * silence until the `hello`'s timeout, settles the handshake as `unsupported`).
  *
  * @example
  * ```ts
@@ -62,7 +72,7 @@ function lateClock(): () => number {
  * const quick = connectionPaths({ variants });
  * ```
  */
-export type PathVariant = 'silentPeer' | 'chattyPeer' | 'heartbeatOff' | 'stalledHost' | 'startClosed' | 'offlineStart';
+export type PathVariant = 'silentPeer' | 'chattyPeer' | 'heartbeatOff' | 'stalledHost' | 'startClosed' | 'offlineStart' | 'sessionServer' | 'sessionlessServer';
 
 /** A variant's world: the policy, and what the graph walk must assume of time, peer and host. */
 interface VariantWorld {
@@ -73,6 +83,13 @@ interface VariantWorld {
   /** Whether every timer fires long after it was due. */
   readonly lateTimers: boolean;
   readonly startsOffline: boolean;
+  /** `resume` on: the session handshake's timeout (`resumable({ timeout })`); off without. */
+  readonly handshakeTimeout?: number;
+  /**
+   * With `resume` on, whether the server keeps sessions: its first frame is then `hello` (so the
+   * `hello`'s timeout never runs out), else it never says `hello`.
+   */
+  readonly serverKeepsSessions?: boolean;
 }
 
 /**
@@ -87,6 +104,8 @@ export const VARIANTS: Readonly<Record<PathVariant, VariantWorld>> = {
   stalledHost: { policy: PATH_POLICY, silentFor: () => Infinity, now: lateClock(), lateTimers: true, startsOffline: false },
   startClosed: { policy: { ...PATH_POLICY, startClosed: true }, silentFor: () => Infinity, ...onTime },
   offlineStart: { policy: PATH_POLICY, silentFor: () => Infinity, ...onTime, startsOffline: true },
+  sessionServer: { policy: PATH_POLICY, silentFor: () => Infinity, ...onTime, handshakeTimeout: PATH_HANDSHAKE_TIMEOUT, serverKeepsSessions: true },
+  sessionlessServer: { policy: PATH_POLICY, silentFor: () => Infinity, ...onTime, handshakeTimeout: PATH_HANDSHAKE_TIMEOUT, serverKeepsSessions: false },
 };
 
 /**
@@ -126,6 +145,11 @@ export interface ConnectionPath {
   readonly variant: PathVariant;
   /** The policy options the app's socket runs with on this path (the walk passes them to the app). */
   readonly policy: PolicyOptions;
+  /**
+   * `resume` on this path: the options of `resumable()` the app's socket runs with (the walk
+   * passes `resume: resumable(path.resume)` to the app); `undefined` without.
+   */
+  readonly resume: { readonly timeout: number } | undefined;
   /** The steps, the first one the start (the machine's initial state). */
   readonly steps: readonly PathStep[];
   /** The state the path ends in. */
@@ -149,7 +173,10 @@ export interface ConnectionPathsOptions {
  * Events the model's world causes. Left out, and why: `SEND` is how actor users send
  * (`HeartSocket.send()` writes without an event); `SOCKET.ERROR` never comes alone (the adapter
  * reports it just before `SOCKET.CLOSE`); `CALLBACK.THREW` is a user's function throwing, which
- * changes no state.
+ * changes no state. `SESSION.HELLO` and `SESSION.READY` happen only in the session handshake
+ * (`resume` on): the machine takes one transition on `SESSION.READY` whatever its outcome, so one
+ * event stands for all of them — the walk's server answers what the client asked (a new session to
+ * `start`, `resumed` to `resume`), or, before any `hello`, sends a plain server's first frame.
  */
 const WORLD_EVENTS: PathEvent[] = [
   { type: 'SOCKET.OPEN' },
@@ -161,16 +188,37 @@ const WORLD_EVENTS: PathEvent[] = [
   { type: 'RECONNECT', code: 4100, reason: 'new token' },
   { type: 'NETWORK.OFFLINE' },
   { type: 'NETWORK.ONLINE' },
+  { type: 'SESSION.HELLO' },
+  { type: 'SESSION.READY', resumed: false, reason: null, sessionId: null },
 ];
 
 /** The events possible in a snapshot: the world's, and the delayed transitions of its active states. */
-function eventsFor(snapshot: PathSnapshot): PathEvent[] {
+function eventsFor(variant: VariantWorld, snapshot: PathSnapshot): PathEvent[] {
   const delayed = snapshot._nodes.flatMap((node: AnyStateNode) =>
     node.after.map((transition): PathEvent => ({ type: transition.eventType as `xstate.after.${string}` })),
   );
   const unique = new Map([...WORLD_EVENTS, ...delayed].map((event) => [eventKey(event), event]));
-  return [...unique.values()].filter((event) => socketMachine.getTransitionData(snapshot, event as never).length > 0);
+  return [...unique.values()].filter(
+    (event) => socketMachine.getTransitionData(snapshot, event as never).length > 0 && serverCanCause(variant, snapshot, event),
+  );
 }
+
+/**
+ * What the handshake's server does before `hello`: a session server says `hello` first (no plain
+ * first frame, `SESSION.READY`; no running out of the `hello`'s timeout); a plain server never says
+ * `hello`. Each variant's paths thus reach `open` through its own server's handshake.
+ */
+function serverCanCause(variant: VariantWorld, snapshot: PathSnapshot, event: PathEvent): boolean {
+  // An invalid URL is found before a socket is made: never once it is open, in the handshake.
+  if (event.type === 'SOCKET.INVALID') return !inHandshake(snapshot);
+  if (event.type === 'SESSION.HELLO') return variant.serverKeepsSessions === true;
+  if (!awaitsHello(snapshot) || !variant.serverKeepsSessions) return true;
+  return event.type !== 'SESSION.READY' && delayNameOf(event) !== 'handshakeTimeout';
+}
+
+/** Whether the snapshot is in the session handshake, or in its first step (`hello` awaited). */
+export const inHandshake = (snapshot: PathSnapshot): boolean => snapshot._nodes.some((node: AnyStateNode) => node.key === 'handshake');
+export const awaitsHello = (snapshot: PathSnapshot): boolean => snapshot._nodes.some((node: AnyStateNode) => node.key === 'awaitingHello');
 
 /** An event's identity: its type, and its code where it has one (`RECONNECT` with and without). */
 export const eventKey = (event: PathEvent): string => ('code' in event ? `${event.type}(${event.code})` : event.type);
@@ -193,7 +241,7 @@ function serializeState(snapshot: PathSnapshot): string {
 function traversal(name: PathVariant) {
   const variant = VARIANTS[name];
   return {
-    events: eventsFor,
+    events: (snapshot: PathSnapshot) => eventsFor(variant, snapshot),
     serializeState,
     input: {
       ...variant.policy,
@@ -201,6 +249,7 @@ function traversal(name: PathVariant) {
       now: variant.now,
       hostIsOffline: () => variant.startsOffline,
       random: () => 0.5,
+      handshakeTimeout: variant.handshakeTimeout,
     },
   } as const;
 }
@@ -233,10 +282,12 @@ function toConnectionPath(variant: PathVariant, path: GraphPath): ConnectionPath
     snapshot: state,
   }));
   const words = steps.slice(1).map((step) => step.description);
+  const { handshakeTimeout } = VARIANTS[variant];
   return {
     name: `${variant}: ${words.join(' → ') || '(start)'}`,
     variant,
     policy: VARIANTS[variant].policy,
+    resume: handshakeTimeout === undefined ? undefined : { timeout: handshakeTimeout },
     steps,
     state: stateNameOf(path.state),
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -26,6 +27,41 @@ export interface TestServerOptions {
    * @default 'answer'
    */
   pings?: 'answer' | 'ignore';
+  /**
+   * The session handshake (docs/protocol.md), for clients with `resume` on (their upgrade request
+   * carries `heartsocket-session=1`). `'off'`: a plain server, that never says `hello`. `'on'`: a
+   * server that keeps sessions: `␐hello 1` first on every flagged connection, and the answer to the
+   * client's `start`/`resume` at once. `'hold'`: the same server, each step waiting for the test's
+   * `hello()` and `answerHandshake()` (silence meanwhile: the client's handshake timeout runs).
+   * @default 'off'
+   */
+  sessions?: 'off' | 'on' | 'hold';
+}
+
+/** U+0010: the first character of the session protocol's control frames. */
+const DLE = '\u0010';
+
+/** The query parameter of a client with `resume` on. */
+const SESSION_FLAG = 'heartsocket-session=1';
+
+/** A session the server keeps: what its client sent, what was sent to it (all of it: a test's worth). */
+interface KeptSession {
+  readonly id: string;
+  /** The client's app messages received in the session. */
+  received: number;
+  /** The app messages sent in the session, as written (escaped). */
+  readonly sent: string[];
+}
+
+/**
+ * Where a connection stands in the handshake: `plain` (no flag, or a first frame that was not
+ * `hello`), `flagged` (`hello` not sent yet), `hello` (sent; `asked` is the client's `start` or
+ * `resume` once it came), `session` (the answer sent: app frames are counted in `session`).
+ */
+interface Link {
+  phase: 'plain' | 'flagged' | 'hello' | 'session';
+  asked?: readonly string[];
+  session?: KeptSession;
 }
 
 interface HeldUpgrade {
@@ -56,7 +92,8 @@ async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
  * A WebSocket server on 127.0.0.1 (a free port) that a test drives: it accepts or refuses
  * upgrades, answers or ignores heartbeat pings, goes silent (half-open: it stops reading and
  * answering but keeps the connection), drops the TCP connection, closes with a code, restarts on
- * the same port, and records what it received. Needs `ws` (an optional peer of heartsocket).
+ * the same port, and records what it received. It can keep sessions for clients with `resume` on
+ * (`sessions`: the handshake at once, or step by step). Needs `ws` (an optional peer of heartsocket).
  *
  * @example
  * ```ts
@@ -69,6 +106,13 @@ async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
  * server.drop(); // or: the TCP connection is cut, no close frame
  * console.log(server.requests, server.received, server.pingsReceived, server.accepted);
  * await server.stop();
+ *
+ * // A server that keeps sessions, its handshake driven step by step (a client with `resume` on):
+ * const sessions = new TestServer({ sessions: 'hold' });
+ * // …once the client's socket is open at the server:
+ * sessions.hello(); // ␐hello 1
+ * await sessions.answerHandshake(); // ␐session <id> to ␐start 1, ␐resumed <n> to ␐resume 1 <id> <n>
+ * console.log(sessions.handshakes); // ['\u0010start 1']
  * ```
  */
 export class TestServer {
@@ -78,16 +122,30 @@ export class TestServer {
   pings: 'answer' | 'ignore';
   /** The path and query of every upgrade request, accepted or not, in order (a token, a resume id…). */
   readonly requests: string[] = [];
-  /** Every message received but heartbeat pings, as text, over all connections, in order. */
+  /**
+   * Every app message received (not heartbeat pings, not the session protocol's control frames),
+   * as text, over all connections, in order.
+   */
   readonly received: string[] = [];
   /** Heartbeat pings (`'ping'`) received, over all connections. */
   pingsReceived = 0;
   /** Connections accepted since the server was made. */
   accepted = 0;
+  /**
+   * The session handshake's frames the clients sent (`␐start 1`, `␐resume 1 <id> <received>`), in
+   * order, over all connections.
+   */
+  readonly handshakes: string[] = [];
+  /** How each connection ended at the server, in order: the close code and reason it got (1006 for a cut). */
+  readonly closes: { readonly code: number; readonly reason: string }[] = [];
+  /** Whether the server keeps sessions, and whether its handshake waits for the test. */
+  sessions: 'off' | 'on' | 'hold';
 
   readonly #http: Server = createServer();
   readonly #held: HeldUpgrade[] = [];
   readonly #connections = new Set<WebSocket>();
+  readonly #links = new Map<WebSocket, Link>();
+  readonly #kept = new Map<string, KeptSession>();
   #wss: WebSocketServer | undefined;
   #port = 0;
 
@@ -95,6 +153,7 @@ export class TestServer {
   constructor(options: TestServerOptions = {}) {
     this.upgrades = options.upgrades ?? 'accept';
     this.pings = options.pings ?? 'answer';
+    this.sessions = options.sessions ?? 'off';
     this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade({ request, socket, head }));
   }
 
@@ -141,9 +200,49 @@ export class TestServer {
     upgrade.socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\n\r\n`);
   }
 
-  /** Sends a text message on every open connection. */
+  /**
+   * Sends a text message on every open connection. In a session it is counted and kept (escaped if
+   * it begins with U+0010); on a flagged connection before `hello`, it is a plain server's first
+   * frame: that connection stays plain.
+   */
   send(text: string): void {
-    for (const connection of this.#connections) connection.send(text);
+    for (const connection of this.#connections) {
+      const link = this.#links.get(connection)!;
+      if (link.phase === 'flagged') link.phase = 'plain';
+      if (link.phase !== 'session') {
+        connection.send(text);
+        continue;
+      }
+      const frame = text.startsWith(DLE) ? DLE + text : text;
+      link.session!.sent.push(frame);
+      connection.send(frame);
+    }
+  }
+
+  /**
+   * Says `␐hello 1` on the one open connection, whose request carried the session flag: the
+   * server keeps sessions (with `sessions: 'hold'`; `'on'` says it by itself).
+   */
+  hello(): void {
+    const connection = this.#only('hello()');
+    const link = this.#links.get(connection)!;
+    if (link.phase !== 'flagged') throw new Error(`TestServer.hello(): the connection is ${link.phase === 'plain' ? 'plain (no session flag, or a first frame sent)' : 'past its hello'}`);
+    link.phase = 'hello';
+    connection.send(`${DLE}hello 1`);
+  }
+
+  /**
+   * Waits for the client's answer to `hello` on the one open connection, and answers it: a new
+   * session (`␐session <id>`) to `start`; to `resume`, `␐resumed <received>` with the messages
+   * the client missed sent again after it, or, for a session the server does not keep,
+   * `␐session <new id> unknown`. Resolves once the answer is sent.
+   */
+  async answerHandshake(): Promise<void> {
+    const connection = this.#only('answerHandshake()');
+    const link = this.#links.get(connection)!;
+    if (link.phase !== 'hello') throw new Error('TestServer.answerHandshake(): no hello was said on the connection');
+    await waitUntil(() => link.asked !== undefined || !this.#connections.has(connection), "the client's start or resume");
+    if (link.asked !== undefined) this.#answer(connection, link);
   }
 
   /**
@@ -203,6 +302,8 @@ export class TestServer {
     for (const upgrade of this.#held.splice(0)) upgrade.socket.destroy();
     for (const connection of this.#connections) connection.terminate();
     this.#connections.clear();
+    // A restart forgets its sessions, as a real server without a shared store does.
+    this.#kept.clear();
     if (this.#http.listening) await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 
@@ -223,14 +324,58 @@ export class TestServer {
     const connection = await new Promise<WebSocket>((resolve) => this.#wss!.handleUpgrade(request, socket, head, resolve));
     this.accepted++;
     this.#connections.add(connection);
+    const flagged = this.sessions !== 'off' && new URL(request.url ?? '/', 'ws://host').searchParams.has(SESSION_FLAG.split('=')[0]!);
+    const link: Link = { phase: flagged ? 'flagged' : 'plain' };
+    this.#links.set(connection, link);
     connection.on('error', ignore);
-    connection.on('close', () => this.#connections.delete(connection));
+    connection.on('close', (code, reason) => {
+      this.closes.push({ code, reason: reason.toString() });
+      this.#connections.delete(connection);
+      this.#links.delete(connection);
+    });
     connection.on('message', (data) => {
       const text = textOf(data);
+      if (link.phase === 'hello' || link.phase === 'session') return this.#receiveInSession(connection, link, text);
       if (text !== HEARTBEAT_PING) return void this.received.push(text);
       this.pingsReceived++;
       if (this.pings === 'answer') connection.send(HEARTBEAT_PONG);
     });
+    if (flagged && this.sessions === 'on') this.hello();
+  }
+
+  /** A frame on a connection past `hello`: the handshake's, an ack, a ping with an ack, or an app message. */
+  #receiveInSession(connection: WebSocket, link: Link, text: string): void {
+    const control = text.startsWith(DLE) && !text.startsWith(DLE + DLE);
+    if (!control) {
+      // (An app frame before the answer is the client's protocol error: recorded, not counted.)
+      if (link.session !== undefined) link.session.received++;
+      return void this.received.push(text.startsWith(DLE) ? text.slice(1) : text);
+    }
+    const [name, ...fields] = text.slice(1).split(' ');
+    if (name === 'start' || name === 'resume') {
+      this.handshakes.push(text);
+      link.asked = [name, ...fields];
+      if (this.sessions === 'on') this.#answer(connection, link);
+    } else if (name === 'ping') {
+      this.pingsReceived++;
+      if (this.pings === 'answer') connection.send(`${DLE}pong ${link.session?.received ?? 0}`);
+    }
+    // `␐ack <n>`: everything is kept anyway (a test's worth of messages), nothing to drop.
+  }
+
+  #answer(connection: WebSocket, link: Link): void {
+    const [name, , id, received] = link.asked!;
+    const kept = name === 'resume' ? this.#kept.get(id!) : undefined;
+    link.phase = 'session';
+    if (kept !== undefined) {
+      link.session = kept;
+      connection.send(`${DLE}resumed ${kept.received}`);
+      for (const frame of kept.sent.slice(Number(received))) connection.send(frame);
+      return;
+    }
+    link.session = { id: randomBytes(16).toString('base64url'), received: 0, sent: [] };
+    this.#kept.set(link.session.id, link.session);
+    connection.send(name === 'resume' ? `${DLE}session ${link.session.id} unknown` : `${DLE}session ${link.session.id}`);
   }
 
   #only(call: string): WebSocket {

@@ -5,12 +5,15 @@
  * the socket must be in the path's state and the server must have seen what the path implies.
  */
 import type { ActorRefLike, AnyActorRef, InspectionEvent } from 'xstate';
+import { resumable } from '../adapters/resume/index.js';
+import type { ResumeOption } from '../adapters/session.js';
 import type { PolicyOptions } from '../machine/settings.js';
+import { HANDSHAKE_TIMEOUT_CLOSE } from '../machine/closes.js';
 import { LATE_TIMER_SLACK } from '../machine/socketMachine.js';
 import { stateNameOf } from '../machine/stateName.js';
 import type { SocketStateName } from '../machine/types.js';
 import { NetworkHost } from './networkHost.js';
-import { delayNameOf, VARIANTS, type ConnectionPath, type PathEvent, type PathSnapshot, type PathStep } from './paths.js';
+import { awaitsHello, delayNameOf, inHandshake, VARIANTS, type ConnectionPath, type PathEvent, type PathSnapshot, type PathStep } from './paths.js';
 import { TestClock } from './testClock.js';
 import { TestServer } from './testServer.js';
 import { UrlDesk } from './urlDesk.js';
@@ -28,8 +31,15 @@ import { waitUntil } from './waitUntil.js';
 export interface PathConnection {
   /** The URL, as a function heartsocket calls before each attempt: the walk answers when the path says. */
   readonly url: () => Promise<string>;
-  /** The path's policy, the walk's clock, and the inspector the walk watches the socket through. */
-  readonly options: PolicyOptions & { readonly clock: TestClock; readonly inspect: (event: InspectionEvent) => void };
+  /**
+   * The path's policy, the walk's clock, and the inspector the walk watches the socket through;
+   * on the paths with `resume` (`path.resume`), `resume: resumable({ timeout })` too.
+   */
+  readonly options: PolicyOptions & {
+    readonly clock: TestClock;
+    readonly inspect: (event: InspectionEvent) => void;
+    readonly resume?: ResumeOption;
+  };
 }
 
 /**
@@ -105,7 +115,7 @@ export interface WalkOptions<App extends WalkedApp> {
  * the clock tells the timers apart by their length. (The reconnect delay is a fixed number on
  * every path: no jitter.)
  */
-function delaysOf({ settings }: PathSnapshot['context']): Record<string, number> {
+function delaysOf({ settings, handshakeTimeout }: PathSnapshot['context']): Record<string, number> {
   const { heartbeat, reconnect, connectTimeout, closeTimeout } = settings;
   return {
     heartbeatInterval: heartbeat.interval,
@@ -115,8 +125,18 @@ function delaysOf({ settings }: PathSnapshot['context']): Record<string, number>
     minUptime: reconnect.minUptime,
     connectTimeout,
     closeTimeout,
+    handshakeTimeout: handshakeTimeout ?? NaN,
   };
 }
+
+/**
+ * What a server without sessions says first, on the paths where one ends the handshake
+ * (`sessionlessServer`): the client opens as a plain connection and hands it to the app.
+ */
+const PLAIN_FIRST_FRAME = 'a plain server speaks first';
+
+/** The query parameter of a socket with `resume` on: on every request of those paths, on none of the others. */
+const SESSION_FLAG = 'heartsocket-session=1';
 
 /** For what a failed walk leaves behind: its failure is what the test reports. */
 function ignore(): void {}
@@ -126,7 +146,7 @@ const isRootEvent = (event: InspectionEvent) => event.actorRef.sessionId === eve
 
 /** One walk of one path. */
 class Walk<App extends WalkedApp> {
-  readonly server = new TestServer({ upgrades: 'hold', pings: 'ignore' });
+  readonly server: TestServer;
   readonly clock = new TestClock();
   readonly desk = new UrlDesk();
   readonly network = new NetworkHost();
@@ -136,12 +156,18 @@ class Walk<App extends WalkedApp> {
   app!: App;
   url = '';
   pingsSent = 0;
+  /** Session handshakes the server answered: the client's next answer to `hello` is `resume` once there is one. */
+  sessionsGiven = 0;
+  /** `hello`s the server said: each is answered by the client with `start` or `resume`. */
+  hellosSaid = 0;
 
   constructor(
     readonly path: ConnectionPath,
     readonly options: WalkOptions<App>,
   ) {
     this.variant = VARIANTS[path.variant];
+    // A server that keeps sessions on the paths that have them, its handshake step by step.
+    this.server = new TestServer({ upgrades: 'hold', pings: 'ignore', sessions: this.variant.serverKeepsSessions ? 'hold' : 'off' });
     this.delays = delaysOf(path.steps[0]!.snapshot.context);
   }
 
@@ -152,7 +178,8 @@ class Walk<App extends WalkedApp> {
       // The latest socket the app made is the one walked (a remount or a new URL makes another).
       if (event.type === '@xstate.actor' && isRootEvent(event)) this.socketActor = event.actorRef;
     };
-    this.app = await this.options.start({ url: this.desk.url, options: { ...this.path.policy, clock: this.clock, inspect } });
+    const resume = this.path.resume && { resume: resumable(this.path.resume) };
+    this.app = await this.options.start({ url: this.desk.url, options: { ...this.path.policy, clock: this.clock, inspect, ...resume } });
   }
 
   snapshot(): PathSnapshot | undefined {
@@ -166,17 +193,31 @@ class Walk<App extends WalkedApp> {
     await waitUntil(() => this.server.waiting === 1, 'the upgrade request to reach the server');
   }
 
-  async perform(event: PathEvent, from: SocketStateName, to: SocketStateName): Promise<void> {
+  async perform(event: PathEvent, before: PathSnapshot, to: SocketStateName): Promise<void> {
     const delay = delayNameOf(event);
-    if (from === 'connecting' && event.type !== 'SOCKET.INVALID') await this.attemptInFlight();
+    const from = stateNameOf(before);
+    // In the handshake the socket is open already: there is no attempt to bring to the server.
+    const handshake = inHandshake(before);
+    if (from === 'connecting' && !handshake && event.type !== 'SOCKET.INVALID') await this.attemptInFlight();
     // The server stops reading: the close handshake waits for a step to complete it.
     if (to === 'closing' && from !== 'closing') this.server.silence();
+    // The answer never came: the client closes with 4002, and the server, not reading, leaves the
+    // close to a later step (the socket stays in the handshake until its close ends).
+    if (delay === 'handshakeTimeout' && !awaitsHello(before)) this.server.silence();
     if (delay !== undefined) return this.timePasses(delay, to);
     switch (event.type) {
       case 'SOCKET.OPEN':
         return this.server.accept();
+      case 'SESSION.HELLO':
+        this.hellosSaid++;
+        return this.server.hello();
+      case 'SESSION.READY':
+        if (awaitsHello(before)) return this.server.send(PLAIN_FIRST_FRAME);
+        await this.server.answerHandshake();
+        this.sessionsGiven++;
+        return;
       case 'SOCKET.CLOSE':
-        if (from === 'connecting') this.server.refuse();
+        if (from === 'connecting' && !handshake) this.server.refuse();
         else if (from === 'closing') this.server.wake();
         else this.server.close(4001, 'server closed');
         return;
@@ -235,7 +276,28 @@ class Walk<App extends WalkedApp> {
       await waitUntil(() => this.server.connections === 0, `${where}: the server to see the socket end`);
     }
     await waitUntil(() => this.server.pingsReceived === this.pingsSent, () => `${where}: ${this.pingsSent} pings at the server, saw ${this.server.pingsReceived}`);
+    await this.checkHandshake(step, where);
     return { path: this.path, step, index, state: step.state, snapshot: this.snapshot()!, app: this.app, server: this.server, clock: this.clock };
+  }
+
+  /**
+   * The session handshake as the server saw it: every request flagged on the paths with `resume`,
+   * none on the others (an app without it sends what it always sent); after `hello`, the client's
+   * answer is `start` while it has no session, `resume` with its id and count once it has one.
+   */
+  async checkHandshake(step: PathStep, where: string): Promise<void> {
+    const flagged = this.server.requests.filter((request) => request.includes(SESSION_FLAG)).length;
+    const expected = this.path.resume === undefined ? 0 : this.server.requests.length;
+    if (flagged !== expected) throw new Error(`${where}: ${flagged} of the ${this.server.requests.length} upgrade requests carry ${SESSION_FLAG}, ${expected} expected`);
+    if (step.event.type !== 'SESSION.HELLO') return;
+    await waitUntil(() => this.server.handshakes.length === this.hellosSaid, `${where}: the client's answer to hello at the server`);
+    const answer = this.server.handshakes.at(-1)!;
+    const [name, version, id, count, ...more] = answer.slice(1).split(' ');
+    const fresh = this.sessionsGiven === 0;
+    const ok = fresh
+      ? name === 'start' && version === '1' && id === undefined
+      : name === 'resume' && version === '1' && /^[\w-]{22}$/.test(id ?? '') && /^\d+$/.test(count ?? '') && more.length === 0;
+    if (!ok) throw new Error(`${where}: the answer to hello is ${JSON.stringify(answer)}, expected ${fresh ? 'start 1' : 'resume 1 <id> <received>'}`);
   }
 
   async run(): Promise<void> {
@@ -247,11 +309,20 @@ class Walk<App extends WalkedApp> {
       const from = steps[index - 1]!.state;
       const where = `${this.path.name}, step ${index} (${step.description})`;
       if (step.state === 'awaitingPong' && from !== 'awaitingPong') this.pingsSent++;
-      await this.perform(step.event, from, step.state);
+      await this.perform(step.event, steps[index - 1]!.snapshot, step.state);
       view = await this.check(step, index, where);
       await this.userCheck('atEachStep', view, `step ${index} (${step.description})`);
     }
     await this.userCheck('atEnd', view, 'the end');
+    const last = steps.at(-1)!;
+    if (steps.length > 1 && delayNameOf(last.event) === 'handshakeTimeout' && !awaitsHello(steps.at(-2)!.snapshot)) {
+      // The answer's timeout closed the socket; the server, reading again, must see why.
+      this.server.wake();
+      await waitUntil(
+        () => this.server.closes.some((close) => close.code === HANDSHAKE_TIMEOUT_CLOSE.code),
+        () => `${this.path.name}: the server to see the socket closed with ${HANDSHAKE_TIMEOUT_CLOSE.code}, saw ${JSON.stringify(this.server.closes)}`,
+      );
+    }
   }
 
   /** The user's assertions; a failure says at which step of the walk (the test's name says which path). */

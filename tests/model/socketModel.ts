@@ -12,24 +12,18 @@ import type { ConnectionPath, PathEvent, PathSnapshot } from '../../testing/inde
  * - `SEND` is how actor users send; `HeartSocket.send()` writes without an event (the hot path).
  * - `SOCKET.ERROR` never comes alone: the adapter reports it just before `SOCKET.CLOSE`.
  * - `CALLBACK.THREW` is a user's function throwing; it changes no state.
- * - `SESSION.HELLO`, `SESSION.READY`: the session handshake, only with `resume` (the model's
- *   sockets have none); tests/unit/handshake.test.ts and tests/integration/resume.test.ts.
- * All are covered by the unit and integration tests.
+ * (The session handshake's `SESSION.HELLO` and `SESSION.READY` are walked: the `sessionServer`
+ * and `sessionlessServer` paths have `resume` on.) All are covered by the unit and integration tests.
  */
-export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR', 'CALLBACK.THREW', 'SESSION.HELLO', 'SESSION.READY'] as const;
+export const EVENTS_OUTSIDE_THE_MODEL = ['SEND', 'SOCKET.ERROR', 'CALLBACK.THREW'] as const;
 
 /**
  * Transitions the model's world never takes, and why:
  * - `reconnect()` while the attempt is still looking up its URL: every model step acts on an
  *   attempt already in flight. The unit tests and tests/integration/reentrancy.test.ts cover it.
- * - the session handshake's (`resume` on: into `connecting.handshake`, and its timeouts); the
- *   model's sockets have no `resume`. tests/unit/handshake.test.ts covers them.
  */
 export const TRANSITIONS_OUTSIDE_THE_MODEL = [
   'live | RECONNECT | 0',
-  'heartsocket.running.live.connecting.opening | SOCKET.OPEN | 0',
-  'heartsocket.running.live.connecting.handshake.awaitingHello | xstate.after.handshakeTimeout.heartsocket.running.live.connecting.handshake.awaitingHello | 0',
-  'heartsocket.running.live.connecting.handshake.awaitingAnswer | xstate.after.handshakeTimeout.heartsocket.running.live.connecting.handshake.awaitingAnswer | 0',
 ] as const;
 
 /** Every transition the machine defines, by `state id | event | branch index`. */

@@ -63,7 +63,7 @@ describe('connectionPaths', () => {
     expect(new Set(paths.map((path) => path.variant))).toEqual(new Set(['heartbeatOff']));
     expect(paths.every((path) => path.name.startsWith('heartbeatOff: ') && path.steps[0]!.description === 'start')).toBe(true);
     expect(() => connectionPaths({ variants: ['sleepyPeer' as never] })).toThrow(
-      new RangeError('heartsocket: options.variants must be a list of silentPeer, chattyPeer, heartbeatOff, stalledHost, startClosed, offlineStart, got "sleepyPeer".'),
+      new RangeError('heartsocket: options.variants must be a list of silentPeer, chattyPeer, heartbeatOff, stalledHost, startClosed, offlineStart, sessionServer, sessionlessServer, got "sleepyPeer".'),
     );
   });
 });
