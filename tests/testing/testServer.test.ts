@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
+import { resumable } from '../../adapters/resume/index.js';
 import { TestClock, TestServer } from '../../testing/index.js';
 import { waitFor } from '../support/wait.js';
 
@@ -140,4 +141,85 @@ it('TestServer: start() after stop() listens again, on the same port', async () 
   });
   await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
   expect(server.accepted).toBe(1);
+});
+
+describe('TestServer keeps sessions (a client with resume on)', () => {
+  async function resuming(server: TestServer) {
+    const url = await server.start();
+    const clock = new TestClock();
+    const socket = new HeartSocket(url, [], { WebSocket, clock, heartbeat: HEARTBEAT, reconnect: { delay: 4000 }, resume: resumable({ timeout: 1500 }) });
+    const resumes: { resumed: boolean; reason: string | null }[] = [];
+    const messages: string[] = [];
+    socket.addEventListener('resume', ({ resumed, reason }) => void resumes.push({ resumed, reason }));
+    socket.addEventListener('message', (event) => void messages.push(String(event.data)));
+    cleanup.push(async () => {
+      socket.close();
+      await server.stop();
+    });
+    return { socket, clock, resumes, messages };
+  }
+
+  it("'on': a new session to start, resumed to resume (what the server missed sent again), unknown after a restart", async () => {
+    const server = new TestServer({ sessions: 'on' });
+    const { socket, clock, resumes, messages } = await resuming(server);
+    await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+    expect(resumes).toEqual([{ resumed: false, reason: null }]);
+    socket.send('one');
+    server.send('news');
+    await waitFor(() => server.received.length === 1 && messages.length === 1, 'a message each way');
+    // Written into a half-open link, then the link is cut: the client sends it again on resume.
+    server.silence();
+    socket.send('two');
+    server.drop();
+    await waitFor(() => socket.state === 'reconnectWait', () => `reconnectWait, is ${socket.state}`);
+    clock.advance(4000);
+    await waitFor(() => resumes.length === 2 && server.received.length === 2, () => `resumed, ${JSON.stringify(resumes)}`);
+    expect(resumes[1]).toEqual({ resumed: true, reason: null });
+    expect(server.received).toEqual(['one', 'two']);
+    expect(server.handshakes[0]).toBe('\u0010start 1');
+    expect(server.handshakes[1]!.startsWith('\u0010')).toBe(true);
+    expect(server.handshakes[1]!.slice(1)).toMatch(/^resume 1 [\w-]{22} 1$/);
+    await server.restart();
+    await waitFor(() => socket.state === 'reconnectWait', () => `reconnectWait, is ${socket.state}`);
+    clock.advance(4000);
+    await waitFor(() => resumes.length === 3, 'the third handshake');
+    expect(resumes[2]).toEqual({ resumed: false, reason: 'unknown' });
+    expect(messages).toEqual(['news']);
+  });
+
+  it("'off': no hello for a flagged client, whose handshake runs out as unsupported; no control frame recorded", async () => {
+    const server = new TestServer();
+    const { socket, clock, resumes } = await resuming(server);
+    await waitFor(() => server.connections === 1, 'the connection');
+    expect(server.requests).toEqual(['/?heartsocket-session=1']);
+    expect(socket.state).toBe('connecting');
+    clock.advance(1500);
+    await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+    expect(resumes).toEqual([{ resumed: false, reason: 'unsupported' }]);
+    socket.send('plain');
+    await waitFor(() => server.received.length === 1, 'the message');
+    expect(server.received).toEqual(['plain']);
+    expect(server.handshakes).toEqual([]);
+  });
+
+  it("'hold': hello() and answerHandshake() are the test's; hello() needs a flagged connection", async () => {
+    const plain = new TestServer({ sessions: 'hold' });
+    const url = await plain.start();
+    const socket = new HeartSocket(url, [], { WebSocket, clock: new TestClock() });
+    cleanup.push(async () => {
+      socket.close();
+      await plain.stop();
+    });
+    await waitFor(() => socket.state === 'open', () => `open, is ${socket.state}`);
+    expect(() => plain.hello()).toThrow('TestServer.hello(): the connection is plain (no session flag, or a first frame sent)');
+    await expect(plain.answerHandshake()).rejects.toThrow('TestServer.answerHandshake(): no hello was said on the connection');
+
+    const server = new TestServer({ sessions: 'hold' });
+    const { socket: resumer, resumes } = await resuming(server);
+    await waitFor(() => server.connections === 1, 'the connection');
+    server.hello();
+    await server.answerHandshake();
+    await waitFor(() => resumer.state === 'open', () => `open, is ${resumer.state}`);
+    expect(resumes).toEqual([{ resumed: false, reason: null }]);
+  });
 });
