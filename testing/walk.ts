@@ -359,7 +359,10 @@ class Walk<App extends WalkedApp> {
  * until the path says), a {@link TestClock} and a simulated online/offline signal; calls `start`,
  * whose app makes its socket with the walk's `url` and `options`; then causes each step for real and
  * checks the socket is in the path's state (and the retry count), at most one connection is live,
- * and the server received the pings the path sent. After each check `atEachStep` runs, after the
+ * and the server received the pings the path sent; on the paths with `resume` (the walk passes
+ * `resume: resumable({ timeout })` in `options`), also that every upgrade request carries the
+ * session flag, that the client answers `hello` with `start` (or `resume` once it has a session),
+ * and that the answer's timeout closes the socket with 4002. After each check `atEachStep` runs, after the
  * last `atEnd`; then `stop` (or the app's `close()`) must close the socket and leave no timer.
  * Rejects with an `Error` that names the path and the step. Works under any test runner.
  *
