@@ -14,7 +14,10 @@ export interface ResumableOptions {
   maxMessages?: number;
   /** Most bytes kept unacknowledged (UTF-8 for text); one more message past it makes `send()` throw `QUEUE_FULL`. @default 1048576 */
   maxBytes?: number;
-  /** An explicit `␐ack` after this many messages received without one. @default 64 */
+  /**
+   * An explicit `␐ack` after this many messages received without one; written when the run of
+   * messages read together has been delivered, with the last count. @default 64
+   */
   ackEvery?: number;
   /** Milliseconds for the server's `hello` after the socket opens, and again for its answer to `start`/`resume`. @default 5000 */
   timeout?: number;

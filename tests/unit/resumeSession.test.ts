@@ -191,6 +191,47 @@ describe('a session across cut links', () => {
     expect(next.frames).toEqual([`${DLE}resume 1 s9 2`]);
   });
 
+  it('one threshold ack per run of messages delivered together, with the last count, when the run ends', async () => {
+    const { session } = newSession({ ackEvery: 2 });
+    const socket = new FakeSocket();
+    session.open(socket);
+    session.receive(socket, `${DLE}hello 1`, reporter());
+    session.receive(socket, `${DLE}session s1`, reporter());
+    session.endHandshake();
+    socket.frames.length = 0; // the start frame
+    // One synchronous run, as a socket delivers the messages of one read: five, past ackEvery twice.
+    for (const text of ['1', '2', '3', '4', `${DLE}${DLE}5`]) session.receive(socket, text, reporter());
+    expect(socket.frames).toEqual([]);
+    await Promise.resolve(); // the run ends
+    expect(socket.frames).toEqual([`${DLE}ack 5`]);
+    expect(session.info.unacknowledgedReceived).toBe(0);
+    // The next run: one message, below the threshold, no ack; a second one reaches it.
+    session.receive(socket, '6', reporter());
+    await Promise.resolve();
+    expect(socket.frames).toEqual([`${DLE}ack 5`]);
+    session.receive(socket, '7', reporter());
+    await Promise.resolve();
+    expect(socket.frames).toEqual([`${DLE}ack 5`, `${DLE}ack 7`]);
+  });
+
+  it('a threshold ack due when the socket is let go is not written: the resume carries the count', async () => {
+    const { session } = newSession({ ackEvery: 1 });
+    const socket = new FakeSocket();
+    session.open(socket);
+    session.receive(socket, `${DLE}hello 1`, reporter());
+    session.receive(socket, `${DLE}session s1`, reporter());
+    session.endHandshake();
+    socket.frames.length = 0;
+    session.receive(socket, 'one', reporter());
+    session.detach(socket);
+    await Promise.resolve();
+    expect(socket.frames).toEqual([]);
+    const next = new FakeSocket();
+    session.open(next);
+    session.receive(next, `${DLE}hello 1`, reporter());
+    expect(next.frames).toEqual([`${DLE}resume 1 s1 1`]);
+  });
+
   it('a failed resume hands the unacknowledged back as RESUME_FAILED and starts counting again', () => {
     const { session, handedBack } = newSession();
     const socket = new FakeSocket();
