@@ -1,10 +1,11 @@
 import type { SendData } from '../machine/types.js';
 import { HeartSocketError } from './errors.js';
-import { utf8Length } from './utf8Length.js';
+
+const encoder = new TextEncoder();
 
 /** The bytes a message adds to `bufferedAmount`. */
 export function byteLength(data: SendData): number {
-  if (typeof data === 'string') return utf8Length(data);
+  if (typeof data === 'string') return encoder.encode(data).byteLength;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
   return (data as ArrayBuffer | ArrayBufferView).byteLength;
 }

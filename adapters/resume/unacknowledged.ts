@@ -1,5 +1,6 @@
 import { HeartSocketError } from '../errors.js';
 import { byteLength, snapshotOf } from '../sendQueue.js';
+import { utf8Length } from '../utf8Length.js';
 import type { SendData } from '../../machine/types.js';
 
 /**
@@ -32,7 +33,7 @@ export class UnacknowledgedBuffer {
   /** @throws {HeartSocketError} `QUEUE_FULL` when `data`, after what is kept and queued, would pass the bound. */
   admit(data: SendData, queuedMessages: number, queuedBytes: number): void {
     const messages = this.length + queuedMessages + 1;
-    const bytes = this.#bytes + queuedBytes + byteLength(data);
+    const bytes = this.#bytes + queuedBytes + sizeOf(data);
     if (messages <= this.maxMessages && bytes <= this.maxBytes) return;
     const bound = messages > this.maxMessages ? `maxMessages = ${this.maxMessages}` : `maxBytes = ${this.maxBytes}`;
     throw new HeartSocketError(
@@ -44,7 +45,7 @@ export class UnacknowledgedBuffer {
 
   /** A message written: kept (binary copied: the caller may reuse its buffer) under the next number. */
   push(frame: SendData): void {
-    const size = byteLength(frame);
+    const size = sizeOf(frame);
     this.#frames.push(snapshotOf(frame));
     this.#sizes.push(size);
     this.#bytes += size;
@@ -85,4 +86,12 @@ export class UnacknowledgedBuffer {
     this.sent = 0;
     return frames;
   }
+}
+
+/**
+ * `byteLength`, with text counted rather than encoded: this runs twice for every message sent
+ * with `resume` on (the bound, then the buffer), and `TextEncoder` would allocate a copy each time.
+ */
+function sizeOf(data: SendData): number {
+  return typeof data === 'string' ? utf8Length(data) : byteLength(data);
 }

@@ -15,5 +15,5 @@ it('gives the byte length TextEncoder gives, for any text', () => {
 });
 
 it('counts each width of UTF-8: 1, 2, 3 and 4 bytes, and 3 for a lone surrogate (U+FFFD)', () => {
-  expect(['a', 'é', '€', '😀', '\ud800', '\udc00', '\udc00\ud800', ''].map(utf8Length)).toEqual([1, 2, 3, 4, 3, 3, 6, 0]);
+  expect(['a', 'é', '€', '😀', '\ud800', '\udc00', '\udc00\ud800', '\ud800\ud800\udc00\udc00', ''].map(utf8Length)).toEqual([1, 2, 3, 4, 3, 3, 6, 10, 0]);
 });
