@@ -128,4 +128,18 @@ describe('the session handshake', () => {
       expect(m.pings()).toBe(0);
     }
   });
+
+  it("the machine's own acknowledge is a no-op, not a missing implementation: a busy session without the adapter's stays open", () => {
+    const m = startMachine(fast, { handshakeTimeout: TIMEOUT, machinesAcknowledge: true });
+    m.open();
+    m.actor.send({ type: 'SESSION.READY', resumed: false, reason: null, sessionId: 's1' });
+    for (let quarter = 0; quarter < 8; quarter++) {
+      m.advance(fast.heartbeat.interval / 4);
+      m.hear();
+    }
+    expect(m.actor.getSnapshot().status).toBe('active');
+    expect(m.state).toBe('open');
+    expect(m.order).not.toContain('acknowledge');
+    expect(m.pings()).toBe(0);
+  });
 });

@@ -15,6 +15,8 @@ export function startMachine(
     hostIsOffline = (): boolean => false,
     socketExists = (): boolean => true,
     handshakeTimeout = undefined as number | undefined,
+    /** Leave `acknowledge` to the machine's own (a no-op: the adapter brings the real one). */
+    machinesAcknowledge = false,
   } = {},
 ) {
   const clock = new SimulatedClock();
@@ -50,7 +52,7 @@ export function startMachine(
       },
       endHandshake: () => void order.push('endHandshake'),
       deliverHeldFrame: () => void order.push('deliverHeldFrame'),
-      acknowledge: () => void order.push('acknowledge'),
+      ...(!machinesAcknowledge && { acknowledge: () => void order.push('acknowledge') }),
       discardQueue: () => void calls.discardQueue++,
       transmit: ({ event }) => void calls.transmit.push(event),
       refuseSend: ({ event }) => void calls.refused.push(event),
