@@ -13,8 +13,7 @@ import { buildLiveView } from '../../visualizations/page/build.js';
 import { startLiveViewServer } from '../../visualizations/page/serve.js';
 import { cleanup, onCleanup, waitFor } from '../support/client.js';
 import { TcpProxy } from '../support/proxy.js';
-import { wsText } from '../support/text.js';
-import { accept, startWss } from '../support/wss.js';
+import { accept, acceptSessions, startWss } from '../support/wss.js';
 import { launchChromium } from './chromium.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -68,16 +67,7 @@ async function openPage(relay: Awaited<ReturnType<typeof startLiveViewServer>>, 
 describe('the live view of a resumable session in Chromium', () => {
   it('shows the session id, the unacknowledged counts each way and the last resume; a plain socket shows no session', async () => {
     const { wss, port } = await startWss();
-    const sessions: Session[] = [];
-    const serverGot: string[] = [];
-    accept(wss, {
-      sessions: {
-        onSession(session) {
-          sessions.push(session);
-          session.on('message', (data) => serverGot.push(wsText(data)));
-        },
-      },
-    });
+    const { sessions, received: serverGot } = acceptSessions(wss);
     const proxy = await TcpProxy.start(port);
     // A relay of its own: the page shows only this test's sockets.
     const relay = await startLiveViewServer({ root, bundle });

@@ -3,28 +3,17 @@
 // the link: every message each way reaches the other app exactly once and in order.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Session } from '../../adapters/server/index.js';
 import { resumable } from '../../adapters/resume/index.js';
 import { cleanup, createSocket, fastOptions, waitFor, waitForState } from '../support/client.js';
 import { TcpProxy } from '../support/proxy.js';
-import { accept, startWss } from '../support/wss.js';
-import { wsText } from '../support/text.js';
+import { acceptSessions, startWss } from '../support/wss.js';
 
 describe('heartsocket/resume with heartsocket/server sessions', () => {
   afterEach(cleanup);
 
   it('resumes across a cut link: exactly once and in order, both ways', async () => {
     const { wss, port } = await startWss();
-    const sessions: Session[] = [];
-    const serverGot: string[] = [];
-    accept(wss, {
-      sessions: {
-        onSession(session) {
-          sessions.push(session);
-          session.on('message', (data) => serverGot.push(wsText(data)));
-        },
-      },
-    });
+    const { sessions, received: serverGot } = acceptSessions(wss);
     const proxy = await TcpProxy.start(port);
     const { socket, events } = createSocket(
       `${proxy.url}/feed`,
