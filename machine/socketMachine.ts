@@ -340,6 +340,14 @@ function reportClose(close: CloseParams) {
  */
 export const LATE_TIMER_SLACK = 100;
 
+/**
+ * What the statechart names and the adapter implements (the socket, the queue, the network
+ * signal): nothing here. The exported machines are made with loud stand-ins instead
+ * (`requiredFromAdapter`), the adapter's with the real ones, so that an app's bundle carries
+ * neither the stand-ins nor their messages.
+ */
+function implementedByAdapter(): void {}
+
 /** The implementations the statechart names: actors, actions, guards and delays. */
 const machineSetup = setup({
   types: {
@@ -351,19 +359,19 @@ const machineSetup = setup({
   },
   actors: {
     /** The one underlying WebSocket: opened when invoked, abandoned when stopped. */
-    socket: fromCallback<SocketCommand, void, SocketEvent>(suppliedByAdapter('socket')),
+    socket: fromCallback<SocketCommand, void, SocketEvent>(implementedByAdapter),
     /** The host's online/offline signal. Hosts without one (Node) report nothing. */
-    network: fromCallback<NetworkEvent>(() => {}),
+    network: fromCallback<NetworkEvent>(implementedByAdapter),
   },
   actions: {
     /** Write the messages queued while disconnected to the new socket, in order. */
-    flushQueue: suppliedByAdapter('flushQueue'),
+    flushQueue: implementedByAdapter,
     /** Send the user's data now if open, else queue it (`SEND`, for actor users). */
-    transmit: suppliedByAdapter('transmit'),
+    transmit: implementedByAdapter,
     /** Report the queued messages that will never be sent, now that the connection is over. */
-    discardQueue: suppliedByAdapter('discardQueue'),
+    discardQueue: implementedByAdapter,
     /** Report a `SEND` that came after the end: it is not queued for a later `reconnect()`. */
-    refuseSend: suppliedByAdapter('refuseSend'),
+    refuseSend: implementedByAdapter,
     sendPing: sendTo('socket', { type: 'PING' } satisfies SocketCommand),
     /** Measured from here, a pong timer that fires long after it was due is recognised as late. */
     notePingSent: assign({ pingSentAt: ({ context }) => context.now() }),
@@ -378,7 +386,7 @@ const machineSetup = setup({
      * finishes its handshake on its own, detached; without, it is dropped. (Told before `live` is
      * left: a message sent to the `socket` actor would arrive after it stopped.)
      */
-    letSocketGo: suppliedByAdapter('letSocketGo'),
+    letSocketGo: implementedByAdapter,
     /** `open`; never resumed without the session handshake (which has its own). */
     announceOpen: emit({ type: 'open', resumed: false } as const),
     announceError: emit(({ event }) => ({
@@ -436,7 +444,27 @@ export type MachineSetup = typeof machineSetup;
  * for bundlers): a bundle that uses only the plain machine (an app without `resume`) leaves it out.
  */
 function defineSocketMachine(watchesNetwork: boolean) {
-  return withSessionHandshake(machineSetup).createMachine(socketChart(watchesNetwork, SESSION_HANDSHAKE));
+  return withSessionHandshake(machineSetup)
+    .createMachine(socketChart(watchesNetwork, SESSION_HANDSHAKE))
+    .provide(requiredFromAdapter());
+}
+
+/**
+ * The exported machines' stand-ins for what the adapter must supply: run bare, they fail loudly
+ * instead of sitting in `connecting` forever. (The `network` actor may stay silent: hosts without
+ * an online/offline signal have nothing to say.)
+ */
+function requiredFromAdapter() {
+  return {
+    actors: { socket: fromCallback<SocketCommand, void, SocketEvent>(suppliedByAdapter('socket')) },
+    actions: {
+      flushQueue: suppliedByAdapter('flushQueue'),
+      transmit: suppliedByAdapter('transmit'),
+      discardQueue: suppliedByAdapter('discardQueue'),
+      refuseSend: suppliedByAdapter('refuseSend'),
+      letSocketGo: suppliedByAdapter('letSocketGo'),
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, fromCallback } from 'xstate';
 import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/closes.js';
 import { LATE_TIMER_SLACK, socketMachine, socketMachineWithoutNetworkSignal } from '../../machine/socketMachine.js';
 import { startMachine, type MachineHarness } from './harness.js';
@@ -452,6 +452,19 @@ describe('the bare machine', () => {
     actor.subscribe({ error: (error) => void errors.push(error as Error) });
     actor.start();
     expect(errors[0]?.message).toMatch(/provide it: socketMachine\.provide\(\{ actors: \{ socket \} \}\)/);
+  });
+
+  it.each([
+    ['socketMachine', socketMachine],
+    ['socketMachineWithoutNetworkSignal', socketMachineWithoutNetworkSignal],
+  ])('%s: an action the adapter must supply fails loudly too, naming it', (_name, machine) => {
+    const quietSocket = machine.provide({ actors: { socket: fromCallback(() => {}) } });
+    const actor = createActor(quietSocket, { input: { silentFor: () => 0, now: () => 0, random: Math.random } });
+    const errors: Error[] = [];
+    actor.subscribe({ error: (error) => void errors.push(error as Error) });
+    actor.start();
+    actor.send({ type: 'SEND', data: 'hello' });
+    expect(errors[0]?.message).toMatch(/provide it: socketMachine\.provide\(\{ actions: \{ transmit \} \}\)/);
   });
 
   it('rejects bad options at creation, naming the option', () => {
