@@ -193,18 +193,9 @@ function checkCallbackOption<F extends (...args: never[]) => unknown>(name: stri
   throw optionTypeError(name, 'a function', value);
 }
 
-/** Whether two objects have the same keys with the same values (`===`), one level down too. */
-function sameSettings(a: object, b: object): boolean {
-  const same = (x: object, y: object, deeper: boolean): boolean =>
-    Object.keys(x).length === Object.keys(y).length &&
-    Object.entries(x).every(([key, value]: [string, unknown]) => {
-      const other: unknown = (y as Record<string, unknown>)[key];
-      if (value === other) return true;
-      const bothObjects = typeof value === 'object' && typeof other === 'object' && value !== null && other !== null;
-      return deeper && bothObjects && same(value, other, false);
-    });
-  return same(a, b, true);
-}
+/** Whether `b` has `a`'s values (`===`) under `a`'s keys: resolved settings always have the same keys. */
+const sameValues = (a: object, b: object): boolean =>
+  Object.entries(a).every(([key, value]) => value === (b as Record<string, unknown>)[key]);
 
 /**
  * The settings of the latest connection, frozen: the next one made with the same options shares
@@ -212,12 +203,10 @@ function sameSettings(a: object, b: object): boolean {
  */
 let latestSettings: SocketSettings = DEFAULT_SETTINGS;
 function shareSettings(settings: SocketSettings): SocketSettings {
-  if (sameSettings(settings, latestSettings)) return latestSettings;
-  latestSettings = Object.freeze({
-    ...settings,
-    heartbeat: Object.freeze({ ...settings.heartbeat }),
-    reconnect: Object.freeze({ ...settings.reconnect }),
-  });
+  const { heartbeat, reconnect, ...rest } = settings;
+  const latest = latestSettings;
+  if (sameValues(rest, latest) && sameValues(heartbeat, latest.heartbeat) && sameValues(reconnect, latest.reconnect)) return latest;
+  latestSettings = Object.freeze({ ...rest, heartbeat: Object.freeze({ ...heartbeat }), reconnect: Object.freeze({ ...reconnect }) });
   return latestSettings;
 }
 

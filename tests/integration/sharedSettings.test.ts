@@ -34,6 +34,17 @@ describe('the settings a connection runs on', () => {
     expect(settingsOf({ heartbeat: { interval: 1235 } })).not.toBe(settings);
   });
 
+  it('are not shared when any one value differs: at the top, in heartbeat, in reconnect', () => {
+    const base = { connectTimeout: 5000, heartbeat: { message: new ArrayBuffer(1) }, reconnect: { delay: 100 } };
+    const settings = settingsOf(base);
+    expect(settingsOf(base)).toBe(settings);
+    expect(settingsOf({ ...base, connectTimeout: 5001 })).not.toBe(settingsOf(base));
+    // Another buffer, however alike: a message is compared as the object it is.
+    expect(settingsOf({ ...base, heartbeat: { message: new ArrayBuffer(1) } })).not.toBe(settingsOf(base));
+    expect(settingsOf({ ...base, reconnect: { delay: 101 } })).not.toBe(settingsOf(base));
+    expect(settingsOf({ ...base, reconnect: false })).not.toBe(settingsOf(base));
+  });
+
   it("are frozen with a user's shouldReconnect (each connection guards its own)", () => {
     const shouldReconnect = () => true;
     const settings = settingsOf({ reconnect: { shouldReconnect } });
