@@ -153,17 +153,7 @@ class Attempt {
     ws.onerror = (event: { error?: unknown }) => this.errored(event);
     ws.onclose = (event: { code: number; reason: string; wasClean: boolean }) =>
       this.end({ code: event.code, reason: event.reason, wasClean: event.wasClean });
-    // The peer's protocol pings and pongs are life too, where the socket reports them.
-    if (ws.on !== undefined) {
-      const frame = (): void => this.heardFrame();
-      this.frame = frame;
-      ws.on('pong', frame);
-      ws.on('ping', frame);
-    }
   }
-
-  /** A non-`ws` socket's listener of protocol frames, where it has `on()`. */
-  frame: (() => void) | undefined;
 
   ping(): void {
     const socket = this.socket;
@@ -246,10 +236,6 @@ class Attempt {
     } else {
       ws.onopen = ws.onmessage = ws.onclose = null;
       ws.onerror = ignore;
-      if (this.frame !== undefined) {
-        ws.off?.('pong', this.frame);
-        ws.off?.('ping', this.frame);
-      }
     }
     if (ws.readyState === ReadyState.CLOSED) return;
     if (letGo !== null) this.closeSafely(ws, letGo.code, letGo.reason);
