@@ -133,15 +133,16 @@ function checkCloseArguments(code: number | undefined, reason: string | undefine
  * @public
  */
 export class HeartSocket extends SocketEventTarget {
+  // The four constants are on the class and on its prototype, as a WebSocket has them (defined
+  // below the class): not four fields per socket.
   /** `readyState` while connecting, and while waiting to retry: `0`. */
-  static readonly CONNECTING = ReadyState.CONNECTING;
+  declare static readonly CONNECTING: typeof ReadyState.CONNECTING;
   /** `readyState` while open (also while a pong is awaited): `1`. */
-  static readonly OPEN = ReadyState.OPEN;
+  declare static readonly OPEN: typeof ReadyState.OPEN;
   /** `readyState` during the closing handshake: `2`. */
-  static readonly CLOSING = ReadyState.CLOSING;
+  declare static readonly CLOSING: typeof ReadyState.CLOSING;
   /** `readyState` once the connection has ended for good (or before `startClosed` is started): `3`. */
-  static readonly CLOSED = ReadyState.CLOSED;
-  // On the prototype, as a WebSocket has them (defined below the class): not four fields per socket.
+  declare static readonly CLOSED: typeof ReadyState.CLOSED;
   /** `readyState` while connecting, and while waiting to retry: `0`. */
   declare readonly CONNECTING: typeof ReadyState.CONNECTING;
   /** `readyState` while open (also while a pong is awaited): `1`. */
@@ -452,5 +453,6 @@ export class HeartSocket extends SocketEventTarget {
 }
 
 for (const [name, value] of Object.entries(ReadyState)) {
+  Object.defineProperty(HeartSocket, name, { value, enumerable: true });
   Object.defineProperty(HeartSocket.prototype, name, { value, enumerable: true });
 }

@@ -18,6 +18,15 @@ describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
     expect([socket.CONNECTING, socket.OPEN, socket.CLOSING, socket.CLOSED]).toEqual([0, 1, 2, 3]);
   });
 
+  it("defines the constants as this WebSocket does: on the class and its prototype, read-only, enumerable", () => {
+    for (const name of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) {
+      expect(Object.getOwnPropertyDescriptor(HeartSocket, name)).toEqual(Object.getOwnPropertyDescriptor(WebSocket, name));
+      expect(Object.getOwnPropertyDescriptor(HeartSocket.prototype, name)).toEqual(
+        Object.getOwnPropertyDescriptor(WebSocket.prototype, name),
+      );
+    }
+  });
+
   it('reports the url, the subprotocol the server chose and the extensions', async () => {
     const server = await startServer();
     const socket = open(server.url, ['chat', 'json']);
