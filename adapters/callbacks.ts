@@ -113,9 +113,8 @@ export function withSafeReconnectPolicy(settings: SocketSettings, reporter: Call
 const FALLBACK_DELAY = DEFAULT_SETTINGS.reconnect.delay;
 
 function safeDelay(delay: (retry: number) => number, reporter: CallbackReporter): (retry: number) => number {
-  const guarded = reporter.guard('reconnect.delay', delay, () => FALLBACK_DELAY, FALLBACK_DELAY);
   return (retry) => {
-    const wait = guarded(retry);
+    const wait = reporter.call('reconnect.delay', () => delay(retry), () => FALLBACK_DELAY);
     if (typeof wait === 'number' && wait >= 0 && wait <= MAX_DELAY) return wait;
     reporter.report('reconnect.delay', optionRangeError('reconnect.delay', `a function returning milliseconds from 0 to ${MAX_DELAY}`, wait));
     return FALLBACK_DELAY;
