@@ -335,40 +335,19 @@ export class HeartSocket extends SocketEventTarget {
     this.#send({ type: 'RECONNECT', ...(code !== undefined && { code }), ...(reason !== undefined && { reason }) });
   }
 
+  // The `on…` handlers are accessors on the prototype, as a WebSocket has them (defined below the
+  // class, with the constants): each is the callback of a listener of its own (`setHandler`).
   /** Called on `open`: every time a connection opens, the first one and each reconnect. */
-  get onopen(): Handler<OpenEvent> {
-    return this.handlerOf<Handler<OpenEvent>>('open');
-  }
-  set onopen(handler: Handler<OpenEvent>) {
-    this.setHandler('open', handler);
-  }
-
+  declare onopen: Handler<OpenEvent>;
   /**
    * Called on `message`: every incoming message, except pongs matched by `heartbeat.isPong`. The
    * event is a light `MessageEvent` (see `LightMessageEvent`), as `addEventListener` listeners get.
    */
-  get onmessage(): Handler<MessageEvent> {
-    return this.handlerOf<Handler<MessageEvent>>('message');
-  }
-  set onmessage(handler: Handler<MessageEvent>) {
-    this.setHandler('message', handler);
-  }
-
+  declare onmessage: Handler<MessageEvent>;
   /** Called on `close`: once per underlying socket, failed attempts included. */
-  get onclose(): Handler<HeartSocketCloseEvent> {
-    return this.handlerOf<Handler<HeartSocketCloseEvent>>('close');
-  }
-  set onclose(handler: Handler<HeartSocketCloseEvent>) {
-    this.setHandler('close', handler);
-  }
-
+  declare onclose: Handler<HeartSocketCloseEvent>;
   /** Called on `error`: the socket reported one (a `close` follows), or a function from the options threw. */
-  get onerror(): Handler<HeartSocketErrorEvent> {
-    return this.handlerOf<Handler<HeartSocketErrorEvent>>('error');
-  }
-  set onerror(handler: Handler<HeartSocketErrorEvent>) {
-    this.setHandler('error', handler);
-  }
+  declare onerror: Handler<HeartSocketErrorEvent>;
 
   /**
    * Adds a listener, as `EventTarget.addEventListener` does (`once`, `signal`, `capture`, objects
@@ -450,6 +429,19 @@ export class HeartSocket extends SocketEventTarget {
     const event = new LightMessageEvent(data, origin, socket.#link.lastHeardAt);
     socket.dispatchTo(listeners, 'message', event as unknown as Event, event);
   }
+}
+
+for (const type of ['open', 'message', 'close', 'error']) {
+  Object.defineProperty(HeartSocket.prototype, `on${type}`, {
+    get(this: HeartSocket) {
+      return this.handlerOf<unknown>(type);
+    },
+    set(this: HeartSocket, handler: unknown) {
+      this.setHandler(type, handler);
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 for (const [name, value] of Object.entries(ReadyState)) {

@@ -27,6 +27,20 @@ describe.each(IMPLEMENTATIONS)('the WebSocket API (%s)', (_name, WebSocket) => {
     }
   });
 
+  it('has the on… handlers where this WebSocket has them: enumerable accessors of the prototype', () => {
+    const shape = (descriptor: PropertyDescriptor | undefined) => ({
+      get: typeof descriptor?.get,
+      set: typeof descriptor?.set,
+      enumerable: descriptor?.enumerable,
+      configurable: descriptor?.configurable,
+    });
+    for (const name of ['onopen', 'onmessage', 'onclose', 'onerror']) {
+      expect(shape(Object.getOwnPropertyDescriptor(HeartSocket.prototype, name))).toEqual(
+        shape(Object.getOwnPropertyDescriptor(WebSocket.prototype, name)),
+      );
+    }
+  });
+
   it('reports the url, the subprotocol the server chose and the extensions', async () => {
     const server = await startServer();
     const socket = open(server.url, ['chat', 'json']);
