@@ -7,7 +7,7 @@
 import { assertEvent, emit, raise, sendTo } from 'xstate';
 import { HANDSHAKE_TIMEOUT_CLOSE } from './closes.js';
 import type { MachineSetup } from './socketMachine.js';
-import { suppliedByAdapter } from './suppliedByAdapter.js';
+import { implementedByAdapter } from './suppliedByAdapter.js';
 import type { SocketCommand } from './types.js';
 
 /**
@@ -67,9 +67,9 @@ export function withSessionHandshake(machineSetup: MachineSetup) {
        * The handshake is over (a session, a plain server, or silence): the socket becomes the one
        * `send()` writes to, and a resumed session's unacknowledged messages are re-sent on it.
        */
-      endHandshake: suppliedByAdapter('endHandshake'),
+      endHandshake: implementedByAdapter,
       /** The first frame of a plain server, held during the handshake: now the app's, after `open`. */
-      deliverHeldFrame: suppliedByAdapter('deliverHeldFrame'),
+      deliverHeldFrame: implementedByAdapter,
       announceSession: emit(({ event }) => {
         assertEvent(event, 'SESSION.READY');
         return { type: 'resume' as const, resumed: event.resumed, reason: event.reason, sessionId: event.sessionId };

@@ -13,7 +13,7 @@ import {
 } from './closes.js';
 import { SESSION_HANDSHAKE, withSessionHandshake } from './sessionHandshake.js';
 import { resolveSettings, type CloseInfo } from './settings.js';
-import { suppliedByAdapter } from './suppliedByAdapter.js';
+import { implementedByAdapter, suppliedByAdapter } from './suppliedByAdapter.js';
 import type {
   SocketCommand,
   SocketContext,
@@ -340,14 +340,6 @@ function reportClose(close: CloseParams) {
  */
 export const LATE_TIMER_SLACK = 100;
 
-/**
- * What the statechart names and the adapter implements (the socket, the queue, the network
- * signal): nothing here. The exported machines are made with loud stand-ins instead
- * (`requiredFromAdapter`), the adapter's with the real ones, so that an app's bundle carries
- * neither the stand-ins nor their messages.
- */
-function implementedByAdapter(): void {}
-
 /** The implementations the statechart names: actors, actions, guards and delays. */
 const machineSetup = setup({
   types: {
@@ -440,22 +432,30 @@ const machineSetup = setup({
 export type MachineSetup = typeof machineSetup;
 
 /**
- * The statechart with the session handshake: `socketMachine`'s. Called by a pure call (marked so
- * for bundlers): a bundle that uses only the plain machine (an app without `resume`) leaves it out.
+ * The statechart with the session handshake, unbound: `socketMachine` before its stand-ins. Called
+ * by pure calls (marked so for bundlers): a bundle without `resume` leaves it out.
  */
-function defineSocketMachine(watchesNetwork: boolean) {
-  return withSessionHandshake(machineSetup)
-    .createMachine(socketChart(watchesNetwork, SESSION_HANDSHAKE))
-    .provide(requiredFromAdapter());
+function sessionChart(watchesNetwork: boolean) {
+  return withSessionHandshake(machineSetup).createMachine(socketChart(watchesNetwork, SESSION_HANDSHAKE));
 }
 
 /**
- * The exported machines' stand-ins for what the adapter must supply: run bare, they fail loudly
- * instead of sitting in `connecting` forever. (The `network` actor may stay silent: hosts without
- * an online/offline signal have nothing to say.)
+ * The statechart with the session handshake, for the adapter of heartsocket/resume, which
+ * provides every part an adapter supplies (the exported {@link socketMachine} is this one with
+ * loud stand-ins for them).
+ * @internal
  */
-function requiredFromAdapter() {
-  return {
+export const sessionSocketMachine = /* @__PURE__ */ sessionChart(true);
+/** {@link sessionSocketMachine} without its `network` actor. @internal */
+export const sessionSocketMachineWithoutNetworkSignal = /* @__PURE__ */ sessionChart(false);
+
+/**
+ * The exported machines: run bare, what the adapter must supply fails loudly instead of sitting in
+ * `connecting` forever. (The `network` actor may stay silent: hosts without an online/offline
+ * signal have nothing to say.)
+ */
+function withStandIns(machine: typeof sessionSocketMachine) {
+  return machine.provide({
     actors: { socket: fromCallback<SocketCommand, void, SocketEvent>(suppliedByAdapter('socket')) },
     actions: {
       flushQueue: suppliedByAdapter('flushQueue'),
@@ -463,13 +463,15 @@ function requiredFromAdapter() {
       discardQueue: suppliedByAdapter('discardQueue'),
       refuseSend: suppliedByAdapter('refuseSend'),
       letSocketGo: suppliedByAdapter('letSocketGo'),
+      endHandshake: suppliedByAdapter('endHandshake'),
+      deliverHeldFrame: suppliedByAdapter('deliverHeldFrame'),
     },
-  };
+  });
 }
 
 /**
  * The statechart without the session handshake, for the adapter when `resume` is off: the same
- * states, `connecting.handshake` left out (`heartsocket/resume` runs {@link socketMachine}).
+ * states, `connecting.handshake` left out (`heartsocket/resume` runs {@link sessionSocketMachine}).
  * @internal
  */
 export const plainSocketMachine = machineSetup.createMachine(socketChart(true, WITHOUT_SESSIONS));
@@ -494,7 +496,7 @@ export const plainSocketMachineWithoutNetworkSignal = machineSetup.createMachine
  * }).start();
  * ```
  */
-export const socketMachine = /* @__PURE__ */ defineSocketMachine(true);
+export const socketMachine = /* @__PURE__ */ withStandIns(sessionSocketMachine);
 
 /**
  * {@link socketMachine} without its `network` actor, for hosts with no online/offline signal.
@@ -504,7 +506,7 @@ export const socketMachine = /* @__PURE__ */ defineSocketMachine(true);
  * const machine = typeof navigator === 'undefined' ? socketMachineWithoutNetworkSignal : socketMachine;
  * ```
  */
-export const socketMachineWithoutNetworkSignal = /* @__PURE__ */ defineSocketMachine(false);
+export const socketMachineWithoutNetworkSignal = /* @__PURE__ */ withStandIns(sessionSocketMachineWithoutNetworkSignal);
 
 /**
  * The type of {@link socketMachine}.

@@ -1,4 +1,4 @@
-import { socketMachine, socketMachineWithoutNetworkSignal } from '../../machine/socketMachine.js';
+import { sessionSocketMachine, sessionSocketMachineWithoutNetworkSignal } from '../../machine/socketMachine.js';
 import type { WebSocketLike } from '../webSocketLike.js';
 import { connectionOf, implementations } from '../implementations.js';
 import type { BoundMachines } from '../session.js';
@@ -20,10 +20,10 @@ const sessionImplementations = {
       if (held !== undefined) scheduler.post(() => link.hooks.onMessage(held, ''));
     },
   },
-} satisfies Parameters<typeof socketMachine.provide>[0];
+} satisfies Parameters<typeof sessionSocketMachine.provide>[0];
 
 /** The statechart with the session handshake, bound to real sockets: what `resume` runs. */
 export const sessionMachines: BoundMachines = {
-  withNetworkSignal: socketMachine.provide(sessionImplementations),
-  withoutNetworkSignal: socketMachineWithoutNetworkSignal.provide(sessionImplementations),
+  withNetworkSignal: sessionSocketMachine.provide(sessionImplementations),
+  withoutNetworkSignal: sessionSocketMachineWithoutNetworkSignal.provide(sessionImplementations),
 };
