@@ -467,6 +467,20 @@ describe('the bare machine', () => {
     expect(errors[0]?.message).toMatch(/provide it: socketMachine\.provide\(\{ actions: \{ transmit \} \}\)/);
   });
 
+  it("the session handshake's endHandshake fails loudly too, naming it", () => {
+    const quietSocket = socketMachine.provide({ actors: { socket: fromCallback(() => {}) } });
+    const input = { silentFor: () => 0, now: () => 0, random: Math.random, handshakeTimeout: 1000 };
+    const actor = createActor(quietSocket, { input });
+    const errors: Error[] = [];
+    actor.subscribe({ error: (error) => void errors.push(error as Error) });
+    actor.start();
+    actor.send({ type: 'SOCKET.OPEN' });
+    actor.send({ type: 'SESSION.HELLO' });
+    expect(errors).toEqual([]);
+    actor.send({ type: 'SESSION.READY', resumed: false, reason: null, sessionId: 'abc' });
+    expect(errors[0]?.message).toMatch(/provide it: socketMachine\.provide\(\{ actions: \{ endHandshake \} \}\)/);
+  });
+
   it('rejects bad options at creation, naming the option', () => {
     const actor = createActor(socketMachine, {
       input: { heartbeat: { interval: -1 }, silentFor: () => 0, now: () => 0, random: Math.random },
