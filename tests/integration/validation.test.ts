@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import WsWebSocket from 'ws';
 import { HeartSocket } from '../../adapters/HeartSocket.js';
 import { fastOptions, IMPLEMENTATIONS } from '../support/client.js';
 
@@ -43,5 +44,61 @@ describe('options.WebSocket', () => {
     const options = { WebSocket: 42 } as unknown as Parameters<typeof construct>[2];
     expect(() => construct('ws://127.0.0.1/', [], options)).toThrow(TypeError);
     expect(() => construct('ws://127.0.0.1/', [], options)).toThrow(/options\.WebSocket/);
+  });
+});
+
+describe('the other options, at construction', () => {
+  const bad = (options: object) => () =>
+    construct('ws://127.0.0.1/', [], { ...fastOptions(WsWebSocket), ...options });
+
+  it('rejects a clock without now(), setTimeout() and clearTimeout() with a TypeError naming it', () => {
+    expect(bad({ clock: { now: () => 0 } })).toThrow(TypeError);
+    expect(bad({ clock: { now: () => 0 } })).toThrow(/options\.clock must have now\(\), setTimeout\(\) and clearTimeout\(\)/);
+  });
+
+  it('rejects a queue that is not an object, or a max that is not a whole number, naming the option and the value', () => {
+    expect(bad({ queue: 5 })).toThrow(TypeError);
+    expect(bad({ queue: 5 })).toThrow(/options\.queue must be an object like \{ max: 1000 \}, got 5/);
+    expect(bad({ queue: { max: 1.5 } })).toThrow(RangeError);
+    expect(bad({ queue: { max: 1.5 } })).toThrow(/options\.queue\.max .* got 1\.5/);
+  });
+
+  it("rejects a resume option that is not resumable()'s value with a TypeError naming where it comes from", () => {
+    expect(bad({ resume: { timeout: 1000 } })).toThrow(TypeError);
+    expect(bad({ resume: { timeout: 1000 } })).toThrow(/options\.resume must be the value of resumable\(\) from 'heartsocket\/resume', got an object/);
+  });
+
+  it('rejects an inspect option that is neither a function nor an observer', () => {
+    expect(bad({ inspect: { next: 1 } })).toThrow(/options\.inspect must be a function or an observer with next\(\)/);
+  });
+});
+
+describe.each(['close', 'reconnect'] as const)('%s(code, reason): the standard rules, at the call', (method) => {
+  const made: HeartSocket[] = [];
+  afterEach(() => {
+    for (const socket of made.splice(0)) socket.actor.stop();
+  });
+
+  /** A socket that never connects (its URL never comes): only the arguments are under test. */
+  function socket(): HeartSocket {
+    const never = () => new Promise<string>(() => {});
+    const created = new HeartSocket(never, [], { ...fastOptions(WsWebSocket), startClosed: true });
+    made.push(created);
+    return created;
+  }
+
+  it.each([999, 1001, 2999, 5000, 3000.5, Number.NaN])('rejects the code %s with a RangeError', (code) => {
+    expect(() => socket()[method](code)).toThrow(RangeError);
+    expect(() => socket()[method](code)).toThrow(/close\(code\) must be 1000 or 3000–4999/);
+  });
+
+  it.each([1000, 3000, 4999])('takes the code %s', (code) => {
+    expect(() => socket()[method](code)).not.toThrow();
+  });
+
+  it('rejects a reason over 123 bytes of UTF-8 with a SyntaxError (bytes, not characters)', () => {
+    expect(() => socket()[method](1000, 'é'.repeat(62))).toThrow(SyntaxError); // 124 bytes, 62 characters
+    expect(() => socket()[method](1000, 'é'.repeat(62))).toThrow(/at most 123 bytes of UTF-8/);
+    expect(() => socket()[method](1000, 'a'.repeat(123))).not.toThrow();
   });
 });
