@@ -131,6 +131,55 @@ export function serve(methods) {
   process.on('disconnect', () => process.exit(0));
 }
 
+/**
+ * The client process of a message benchmark (1. Message overhead; 8. Resumable sessions).
+ * `open(args, direction, port)` connects with `connect(args, path, port)`, which resolves to an
+ * open socket, and listens with `onmessage` (or `addEventListener` when `args.listener`). Each
+ * `run()` then receives `n.receive` messages (asked for by sending `receiveRequest`) or sends
+ * `n.send` (`batch` per event-loop turn, until the server's `done`), and returns wall and CPU µs
+ * per message. The listener reads the data, as any would: the byte count is checked.
+ */
+export function serveMessageClient({ n, batch, receiveRequest, connect }) {
+  let socket;
+  let direction;
+  let count = 0;
+  let target = 0;
+  let bytes = 0;
+  let finished;
+  serve({
+    async open(args, dir, port) {
+      direction = dir;
+      target = direction === 'receive' ? n.receive : 1;
+      socket = await connect(args, direction === 'receive' ? '/receive' : `/send?n=${n.send}`, port);
+      const onMessage = (event) => {
+        bytes += event.data.length;
+        if (++count === target) finished();
+      };
+      if (args.listener) socket.addEventListener('message', onMessage);
+      else socket.onmessage = onMessage;
+    },
+    async run() {
+      count = 0;
+      bytes = 0;
+      const end = new Promise((resolve) => (finished = resolve));
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      if (direction === 'receive') socket.send(receiveRequest);
+      else {
+        for (let sent = 0; sent < n.send; ) {
+          for (const last = sent + batch; sent < last; sent++) socket.send(PAYLOAD);
+          await new Promise(setImmediate);
+        }
+      }
+      await within(end, 60_000, `${n[direction]} messages to ${direction}`);
+      const wall = performance.now() - start;
+      const expected = direction === 'receive' ? n.receive * Buffer.byteLength(PAYLOAD) : 'done'.length;
+      if (bytes !== expected) throw new Error(`received ${bytes} bytes of data, expected ${expected}`);
+      return { wall: (wall * 1e3) / n[direction], cpu: cpuSince(cpu) / n[direction] };
+    },
+  });
+}
+
 /** A ws server on 127.0.0.1, on a free port. */
 export async function listen(options = {}) {
   const server = new WebSocketServer({ host: HOST, port: 0, backlog: 4096, ...options });

@@ -7,7 +7,7 @@
 // process of its own (no JIT or heap state shared between libraries); their runs alternate.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { CAN_PIN, CLIENTS, cpuSince, FRAMES_PER_WRITE, listen, opened, PAYLOAD, progress, report, serve, spawn, spread, table, textBurst, textFrame, within } from './lib.mjs';
+import { CAN_PIN, CLIENTS, FRAMES_PER_WRITE, listen, opened, PAYLOAD, progress, report, serve, serveMessageClient, spawn, spread, table, textBurst, textFrame, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const N = { receive: 100_000, send: 20_000 }; // messages per run
@@ -75,46 +75,15 @@ async function server() {
 }
 
 /** One client process per library: opens one connection, then runs when told to. */
-async function client() {
-  let socket;
-  let direction;
-  let count = 0;
-  let target = 0;
-  let bytes = 0;
-  let finished;
-  serve({
-    async open({ client, listener }, dir, port) {
-      direction = dir;
-      target = direction === 'receive' ? N.receive : 1;
-      const path = direction === 'receive' ? '/receive' : `/send?n=${N.send}`;
-      socket = CLIENTS[client](`ws://127.0.0.1:${port}${path}`, OPTIONS[client]);
+function client() {
+  serveMessageClient({
+    n: N,
+    batch: SEND_BATCH,
+    receiveRequest: String(N.receive), // the server pushes as many as it is asked for
+    async connect({ client }, path, port) {
+      const socket = CLIENTS[client](`ws://127.0.0.1:${port}${path}`, OPTIONS[client]);
       await within(opened(socket), 10_000, `${client} to open`);
-      const onMessage = (event) => {
-        bytes += event.data.length; // read the data, as any listener would; checked below
-        if (++count === target) finished();
-      };
-      if (listener) socket.addEventListener('message', onMessage);
-      else socket.onmessage = onMessage;
-    },
-    /** One run: wall and CPU µs per message. */
-    async run() {
-      count = 0;
-      bytes = 0;
-      const end = new Promise((resolve) => (finished = resolve));
-      const cpu = process.cpuUsage();
-      const start = performance.now();
-      if (direction === 'receive') socket.send(String(N.receive));
-      else {
-        for (let sent = 0; sent < N.send; ) {
-          for (const last = sent + SEND_BATCH; sent < last; sent++) socket.send(PAYLOAD);
-          await new Promise(setImmediate);
-        }
-      }
-      await within(end, 60_000, `${N[direction]} messages to ${direction}`);
-      const wall = performance.now() - start;
-      const expected = direction === 'receive' ? N.receive * Buffer.byteLength(PAYLOAD) : 'done'.length;
-      if (bytes !== expected) throw new Error(`received ${bytes} bytes of data, expected ${expected}`);
-      return { wall: (wall * 1e3) / N[direction], cpu: cpuSince(cpu) / N[direction] };
+      return socket;
     },
   });
 }

@@ -18,8 +18,8 @@ import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
-  CAN_PIN, CLIENTS, cpuSince, FRAMES_PER_WRITE, HeartSocketModule, listen, median, opened, PAYLOAD, progress, quantile, report,
-  serve, sleep, spawn, spread, table, textBurst, textFrame, within, WebSocket, fixed,
+  CAN_PIN, CLIENTS, FRAMES_PER_WRITE, HeartSocketModule, listen, median, opened, PAYLOAD, progress, quantile, report,
+  serve, serveMessageClient, sleep, spawn, spread, table, textBurst, textFrame, within, WebSocket, fixed,
 } from './lib.mjs';
 import { CONTROL, frameReader } from './wireFrames.mjs';
 
@@ -97,45 +97,17 @@ async function costServer() {
   serve({ port: () => port });
 }
 
-async function costClient() {
-  let socket;
-  let direction;
-  let count = 0;
-  let target = 0;
-  let bytes = 0;
-  let finished;
-  serve({
-    async open({ client, resume, ackEvery }, dir, port) {
-      direction = dir;
-      target = direction === 'receive' ? N.receive : 1;
-      const path = direction === 'receive' ? '/receive' : `/send?n=${N.send}`;
+function costClient() {
+  serveMessageClient({
+    n: N,
+    batch: SEND_BATCH,
+    receiveRequest: 'go', // the server pushes N.receive
+    async connect({ client, resume, ackEvery }, path, port) {
       const options = client === 'heartsocket' ? { heartbeat: HEARTBEAT_OFF, ...(resume && { resume: resumable({ ...RESUME, ...(ackEvery && { ackEvery }) }) }) } : undefined;
-      socket = CLIENTS[client](`ws://127.0.0.1:${port}${path}`, options);
+      const socket = CLIENTS[client](`ws://127.0.0.1:${port}${path}`, options);
       await within(opened(socket), 10_000, `${client} to open`);
       if (resume && socket.session?.id == null) throw new Error('resume on, but no session: the server half did not take it');
-      socket.onmessage = (event) => {
-        bytes += event.data.length;
-        if (++count === target) finished();
-      };
-    },
-    async run() {
-      count = 0;
-      bytes = 0;
-      const end = new Promise((resolve) => (finished = resolve));
-      const cpu = process.cpuUsage();
-      const start = performance.now();
-      if (direction === 'receive') socket.send('go');
-      else {
-        for (let sent = 0; sent < N.send; ) {
-          for (const last = sent + SEND_BATCH; sent < last; sent++) socket.send(PAYLOAD);
-          await new Promise(setImmediate);
-        }
-      }
-      await within(end, 60_000, `${N[direction]} messages to ${direction}`);
-      const wall = performance.now() - start;
-      const expected = direction === 'receive' ? N.receive * Buffer.byteLength(PAYLOAD) : 'done'.length;
-      if (bytes !== expected) throw new Error(`received ${bytes} bytes of data, expected ${expected}`);
-      return { wall: (wall * 1e3) / N[direction], cpu: cpuSince(cpu) / N[direction] };
+      return socket;
     },
   });
 }
