@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { root } from '../../scripts/ensure-built.mjs';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { launchChromium } from './chromium.js';
 
 // Only these directories are served: the bundle and xstate's browser-ready ESM build.
 const SERVED = ['dist', join('node_modules', 'xstate', 'dist')];
@@ -52,5 +55,43 @@ export async function startBundlePage(title: string): Promise<{ url: string; clo
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * For a test file that drives the page in Chromium: before its tests, launches Chromium, builds the
+ * bundle if needed and serves the page titled `title`; after each test, runs what was pushed on
+ * `cleanups`, newest first; after the file, closes both. `beforeCleanup` runs first, after each
+ * test and after the file (a suspended browser must be woken before it can be closed).
+ */
+export function bundlePageInChromium(
+  title: string,
+  beforeCleanup: () => void = () => {},
+): { readonly context: BrowserContext; readonly url: string; readonly cleanups: (() => unknown)[] } {
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  let pageServer: Awaited<ReturnType<typeof startBundlePage>> | undefined;
+  const cleanups: (() => unknown)[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await ensureBuilt();
+    pageServer = await startBundlePage(title);
+  }, 240_000);
+  afterEach(async () => {
+    beforeCleanup();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  }, 30_000);
+  afterAll(async () => {
+    beforeCleanup();
+    await browser?.close();
+    await pageServer?.close();
+  }, 30_000);
+  return {
+    get context() {
+      return browser!.context;
+    },
+    get url() {
+      return pageServer!.url;
+    },
+    cleanups,
   };
 }

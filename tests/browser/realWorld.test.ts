@@ -3,12 +3,10 @@
 //   A. the whole browser is suspended (SIGSTOP to every Chromium process) while a pong is due;
 //   B. the server goes half-open: no pong, no answer to the close frame;
 //   C. the page starts while the browser is offline (playwright's context.setOffline).
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sleep } from '../support/wait.js';
-import { launchChromium } from './chromium.js';
-import { startBundlePage } from './bundlePage.js';
+import { bundlePageInChromium } from './bundlePage.js';
 import { PongServer, resumeStoppedChildren, suspendChromium } from './realWorld.js';
 
 const HEARTBEAT = { interval: 300, timeout: 300 };
@@ -50,39 +48,19 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
-let context: BrowserContext;
-let pageServer: Awaited<ReturnType<typeof startBundlePage>> | undefined;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  await ensureBuilt();
-  pageServer = await startBundlePage('heartsocket in the real world');
-}, 240_000);
-
-afterEach(async () => {
-  resumeStoppedChildren(); // never leave a Chromium stopped, whatever failed
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-}, 30_000);
-
-afterAll(async () => {
-  resumeStoppedChildren();
-  await browser?.close();
-  await pageServer?.close();
-}, 30_000);
+// Never leave a Chromium stopped, whatever failed: woken before each cleanup.
+const chromium = bundlePageInChromium('heartsocket in the real world', resumeStoppedChildren);
 
 /** A fresh page with the bundle loaded; page errors are collected (refused WebSockets aside). */
 async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  cleanups.push(() => page.close());
+  const page = await chromium.context.newPage();
+  chromium.cleanups.push(() => page.close());
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('console', (message) => {
     if (message.type() === 'error' && !/WebSocket connection to .* failed/.test(message.text())) errors.push(message.text());
   });
-  await page.goto(pageServer!.url);
+  await page.goto(chromium.url);
   await page.waitForFunction(() => 'heartsocket' in window, undefined, { timeout: 10_000 });
   return { page, errors };
 }
@@ -171,7 +149,7 @@ describe('heartsocket in headless Chromium, in real-world situations', () => {
   it('A. a suspended browser does not condemn a healthy peer, and still detects a dead one', async () => {
     const { page, errors } = await openPage();
     const server = await PongServer.start();
-    cleanups.push(() => server.stop());
+    chromium.cleanups.push(() => server.stop());
     await createSocket(page, server.url, {
       heartbeat: SUSPEND_HEARTBEAT,
       reconnect: { delay: 200 },
@@ -247,7 +225,7 @@ describe('heartsocket in headless Chromium, in real-world situations', () => {
   it('B. after a heartbeat failure the close event is 4000 heartbeat timeout', async () => {
     const { page, errors } = await openPage();
     const server = await PongServer.start();
-    cleanups.push(() => server.stop());
+    chromium.cleanups.push(() => server.stop());
     await createSocket(page, server.url, { heartbeat: HEARTBEAT, reconnect: { delay: 200 }, closeTimeout: CLOSE_TIMEOUT });
     await logged(page, /^open$/);
     // The heartbeat works while the server answers.
@@ -272,12 +250,12 @@ describe('heartsocket in headless Chromium, in real-world situations', () => {
   it('C. a page created offline waits for online, then connects', async () => {
     const { page, errors } = await openPage();
     const server = await PongServer.start();
-    cleanups.push(() => server.stop());
+    chromium.cleanups.push(() => server.stop());
 
     // Offline blocks loopback WebSockets too: Chromium fails them (1006) before a byte reaches the
     // server. So attempts are counted in the page, where they are made, as well as at the server.
-    await context.setOffline(true);
-    cleanups.push(() => context.setOffline(false));
+    await chromium.context.setOffline(true);
+    chromium.cleanups.push(() => chromium.context.setOffline(false));
     await page.waitForFunction(() => navigator.onLine === false, undefined, { timeout: 5000 });
     const initialState = await createSocket(
       page,
@@ -298,7 +276,7 @@ describe('heartsocket in headless Chromium, in real-world situations', () => {
       closes: offline.closes.length,
     }).toEqual({ initialState: 'reconnectWait', state: 'reconnectWait', attempts: 0, upgrades: 0, retryCount: 0, closes: 0 });
 
-    await context.setOffline(false);
+    await chromium.context.setOffline(false);
     await logged(page, /^open$/, { timeout: 5000 }).catch(() => {}); // the assertion below says what happened
     const online = await readRecord(page);
     expect({

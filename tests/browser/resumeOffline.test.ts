@@ -4,37 +4,16 @@
 // moments. With resume on, every message arrives exactly once and in order; with it off, the same
 // faults lose messages.
 import { randomInt } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { judgeStream, seededRandom, StreamServer } from '../resume/streams.js';
 import { sleep } from '../support/wait.js';
-import { launchChromium } from './chromium.js';
-import { startBundlePage } from './bundlePage.js';
+import { bundlePageInChromium } from './bundlePage.js';
 
 const OFFLINE_SPELLS = Number(process.env.RESUME_FAULTS ?? 5);
 const seed = process.env.RESUME_SEED === 'random' ? randomInt(2 ** 31) : Number(process.env.RESUME_SEED ?? 20261207);
 
-let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
-let context: BrowserContext;
-let pageServer: Awaited<ReturnType<typeof startBundlePage>> | undefined;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  await ensureBuilt();
-  pageServer = await startBundlePage('heartsocket/resume offline and back');
-}, 240_000);
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await pageServer?.close();
-}, 30_000);
+const chromium = bundlePageInChromium('heartsocket/resume offline and back');
 
 /** What the page's app did and heard. */
 interface PageStream {
@@ -47,9 +26,9 @@ interface PageStream {
 
 /** A page whose HeartSocket streams `c<n>` every few ms and records the `s<n>` it receives. */
 async function streamingPage(url: string, resume: boolean): Promise<Page> {
-  const page = await context.newPage();
-  cleanups.push(() => page.close());
-  await page.goto(pageServer!.url);
+  const page = await chromium.context.newPage();
+  chromium.cleanups.push(() => page.close());
+  await page.goto(chromium.url);
   await page.waitForFunction(() => 'heartsocket' in window && 'heartsocketResume' in window, undefined, { timeout: 10_000 });
   await page.evaluate(
     ({ url, resume }) => {
@@ -96,9 +75,9 @@ async function runOfflineSpells(page: Page, random: () => number): Promise<void>
   for (let i = 0; i < OFFLINE_SPELLS; i++) {
     await sleep(100 + Math.floor(random() * 200));
     const { opens } = await readStream(page);
-    await context.setOffline(true);
+    await chromium.context.setOffline(true);
     await sleep(150 + Math.floor(random() * 250));
-    await context.setOffline(false);
+    await chromium.context.setOffline(false);
     await page.waitForFunction((opens) => (window as any).stream.opens > opens, opens, { timeout: 10_000, polling: 20 });
   }
   await sleep(100);
@@ -132,12 +111,12 @@ async function stopAndSettle(page: Page, server: StreamServer, stopServer: () =>
 async function offlineRun(resume: boolean): Promise<{ server: StreamServer; stream: PageStream }> {
   const server = new StreamServer(resume ? {} : undefined);
   await server.start();
-  cleanups.push(() => server.stop());
+  chromium.cleanups.push(() => server.stop());
   const page = await streamingPage(`ws://127.0.0.1:${server.port}`, resume);
   await page.waitForFunction(() => (window as any).stream.opens === 1, undefined, { timeout: 10_000 });
   const stopServer = serverStreams(server);
-  cleanups.push(stopServer);
-  cleanups.push(() => context.setOffline(false));
+  chromium.cleanups.push(stopServer);
+  chromium.cleanups.push(() => chromium.context.setOffline(false));
   await runOfflineSpells(page, seededRandom(seed));
   return { server, stream: await stopAndSettle(page, server, stopServer) };
 }
