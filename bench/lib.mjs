@@ -180,6 +180,45 @@ export function serveMessageClient({ n, batch, receiveRequest, connect }) {
   });
 }
 
+/**
+ * The orchestrator's side of a message benchmark: the table rows of one `direction`, each
+ * variant's client process (`role` of `file`, opened with the variant, on a core of its own) run
+ * beside variant 0, raw `ws`. The machine's speed drifts (other work, other tenants) by more than
+ * the differences measured: every run of a variant is paired with a run of raw `ws` right beside
+ * it (before it one time, after it the next), and its ratio is to that run. A process's JIT can
+ * settle on a faster or slower receive path for all its runs: fresh processes `generations` times
+ * over the `rounds`, so that no ratio rests on one process's luck. Each row: direction, name,
+ * wall µs/msg and its ratio, CPU µs/msg and its ratio, as median (p25–p75).
+ */
+export async function pairedRuns({ file, role, variants, direction, port, rounds, warmup, generations }) {
+  const samples = variants.map(() => []); // per variant: { wall, cpu, ratio: { wall, cpu } }
+  let turn = 0; // rounds so far, warm-up ones too: the order rotates across processes
+  for (let generation = 0; generation < generations; generation++) {
+    const clients = variants.map(() => spawn(file, [role], { cpu: 1 }));
+    for (const [i, variant] of variants.entries()) await clients[i].call('open', variant, direction, port);
+    const run = (i) => within(clients[i].call('run'), 60_000, `${variants[i].name} ${direction}`);
+    const counted = Math.round((rounds * (generation + 1)) / generations) - Math.round((rounds * generation) / generations);
+    for (let round = -warmup; round < counted; round++, turn++) {
+      for (let k = 1; k < variants.length; k++) {
+        const i = 1 + ((k + turn) % (variants.length - 1)); // rotating order
+        // Raw `ws` first in every other counted pair of each variant: as often before it as after.
+        const wsFirst = (samples[i].length + (round < 0 ? k : 0)) % 2 === 0;
+        const first = await run(wsFirst ? 0 : i);
+        const second = await run(wsFirst ? i : 0);
+        const [ws, result] = wsFirst ? [first, second] : [second, first];
+        if (round < 0) continue;
+        samples[0].push({ ...ws, ratio: { wall: 1, cpu: 1 } });
+        samples[i].push({ ...result, ratio: { wall: result.wall / ws.wall, cpu: result.cpu / ws.cpu } });
+      }
+    }
+    await Promise.all(clients.map((client) => client.stop()));
+  }
+  return variants.map(({ name }, i) => {
+    const cell = (key) => [spread(samples[i].map((r) => r[key]), 3), spread(samples[i].map((r) => r.ratio[key]))];
+    return [direction, name, ...cell('wall'), ...cell('cpu')];
+  });
+}
+
 /** A ws server on 127.0.0.1, on a free port. */
 export async function listen(options = {}) {
   const server = new WebSocketServer({ host: HOST, port: 0, backlog: 4096, ...options });

@@ -7,7 +7,7 @@
 // process of its own (no JIT or heap state shared between libraries); their runs alternate.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { CAN_PIN, CLIENTS, FRAMES_PER_WRITE, listen, opened, PAYLOAD, progress, report, serve, serveMessageClient, spawn, spread, table, textBurst, textFrame, within } from './lib.mjs';
+import { CAN_PIN, CLIENTS, FRAMES_PER_WRITE, listen, opened, pairedRuns, PAYLOAD, progress, report, serve, serveMessageClient, spawn, table, textBurst, textFrame, within } from './lib.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const N = { receive: 100_000, send: 20_000 }; // messages per run
@@ -104,39 +104,12 @@ async function main() {
   const port = await server.call('port');
   const rows = [];
   for (const direction of process.env.BENCH_DIRECTIONS?.split(',') ?? ['receive', 'send']) {
-    // One live process per library. The machine's speed drifts (other work, other tenants), by
-    // more than the differences measured: every run of a library is paired with a run of raw `ws`
-    // right beside it (before it one time, after it the next), and its ratio is to that run. A
-    // process's JIT can settle on a faster or slower receive path for all its runs: fresh processes
-    // every ROUNDS / generationsOf(direction) rounds, so that no ratio rests on one process's luck.
-    const samples = VARIANTS.map(() => []); // per library: { wall, cpu, ratio: { wall, cpu } }
-    const generations = generationsOf(direction);
-    let turn = 0; // rounds so far, warm-up ones too: the order rotates across processes
-    for (let generation = 0; generation < generations; generation++) {
-      const clients = VARIANTS.map(() => spawn(FILE, ['client'], { cpu: 1 }));
-      for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
-      const run = (i) => within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
-      const rounds = Math.round((ROUNDS * (generation + 1)) / generations) - Math.round((ROUNDS * generation) / generations);
-      for (let round = -WARMUP; round < rounds; round++, turn++) {
-        for (let k = 1; k < VARIANTS.length; k++) {
-          const i = 1 + ((k + turn) % (VARIANTS.length - 1)); // rotating order
-          // Raw `ws` first in every other counted pair of each library: as often before it as after.
-          const wsFirst = (samples[i].length + (round < 0 ? k : 0)) % 2 === 0;
-          const first = await run(wsFirst ? 0 : i);
-          const second = await run(wsFirst ? i : 0);
-          const [ws, result] = wsFirst ? [first, second] : [second, first];
-          if (round < 0) continue;
-          samples[0].push({ ...ws, ratio: { wall: 1, cpu: 1 } });
-          samples[i].push({ ...result, ratio: { wall: result.wall / ws.wall, cpu: result.cpu / ws.cpu } });
-        }
-      }
-      await Promise.all(clients.map((client) => client.stop()));
-    }
+    // Fresh processes every ROUNDS / generationsOf(direction) rounds (see pairedRuns).
+    rows.push(...(await pairedRuns({
+      file: FILE, role: 'client', variants: VARIANTS, direction, port,
+      rounds: ROUNDS, warmup: WARMUP, generations: generationsOf(direction),
+    })));
     progress(`messages: ${direction} done`);
-    for (const [i, { name }] of VARIANTS.entries()) {
-      const cell = (key) => [spread(samples[i].map((r) => r[key]), 3), spread(samples[i].map((r) => r.ratio[key]))];
-      rows.push([direction, name, ...cell('wall'), ...cell('cpu')]);
-    }
   }
   await server.stop();
   report(

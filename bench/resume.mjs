@@ -18,8 +18,8 @@ import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
-  CAN_PIN, CLIENTS, FRAMES_PER_WRITE, HeartSocketModule, listen, median, opened, PAYLOAD, progress, quantile, report,
-  serve, serveMessageClient, sleep, spawn, spread, table, textBurst, textFrame, within, WebSocket, fixed,
+  CAN_PIN, CLIENTS, FRAMES_PER_WRITE, HeartSocketModule, listen, median, opened, pairedRuns, PAYLOAD, progress, quantile, report,
+  serve, serveMessageClient, sleep, spawn, table, textBurst, textFrame, within, WebSocket, fixed,
 } from './lib.mjs';
 import { CONTROL, frameReader } from './wireFrames.mjs';
 
@@ -117,35 +117,13 @@ async function measureCost() {
   const port = await server.call('port');
   const rows = [];
   for (const direction of ['receive', 'send']) {
-    const samples = VARIANTS.map(() => []);
     // A fresh set of client processes every round for receiving (where a process's JIT settles
     // moves its speed), every 4 for sending (mostly a write call), as messages.mjs does.
-    const generations = direction === 'receive' ? ROUNDS : Math.max(1, Math.round(ROUNDS / 4));
-    let turn = 0;
-    for (let generation = 0; generation < generations; generation++) {
-      const clients = VARIANTS.map(() => spawn(FILE, ['costClient'], { cpu: 1 }));
-      for (const [i, variant] of VARIANTS.entries()) await clients[i].call('open', variant, direction, port);
-      const run = (i) => within(clients[i].call('run'), 60_000, `${VARIANTS[i].name} ${direction}`);
-      const rounds = Math.round((ROUNDS * (generation + 1)) / generations) - Math.round((ROUNDS * generation) / generations);
-      for (let round = -WARMUP; round < rounds; round++, turn++) {
-        for (let k = 1; k < VARIANTS.length; k++) {
-          const i = 1 + ((k + turn) % (VARIANTS.length - 1));
-          const wsFirst = (samples[i].length + (round < 0 ? k : 0)) % 2 === 0;
-          const first = await run(wsFirst ? 0 : i);
-          const second = await run(wsFirst ? i : 0);
-          const [ws, result] = wsFirst ? [first, second] : [second, first];
-          if (round < 0) continue;
-          samples[0].push({ ...ws, ratio: { wall: 1, cpu: 1 } });
-          samples[i].push({ ...result, ratio: { wall: result.wall / ws.wall, cpu: result.cpu / ws.cpu } });
-        }
-      }
-      await Promise.all(clients.map((client) => client.stop()));
-    }
+    rows.push(...(await pairedRuns({
+      file: FILE, role: 'costClient', variants: VARIANTS, direction, port,
+      rounds: ROUNDS, warmup: WARMUP, generations: direction === 'receive' ? ROUNDS : Math.max(1, Math.round(ROUNDS / 4)),
+    })));
     progress(`resume cost: ${direction} done`);
-    for (const [i, { name }] of VARIANTS.entries()) {
-      const cell = (key) => [spread(samples[i].map((r) => r[key]), 3), spread(samples[i].map((r) => r.ratio[key]))];
-      rows.push([direction, name, ...cell('wall'), ...cell('cpu')]);
-    }
   }
   await server.stop();
   return table(['direction', 'client', 'wall µs/msg', 'wall ÷ ws', 'CPU µs/msg', 'CPU ÷ ws'], rows);
