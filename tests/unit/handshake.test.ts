@@ -2,14 +2,10 @@
 // entered only with `handshakeTimeout`, its two waits, and what each outcome does in which order.
 import { describe, expect, it } from 'vitest';
 import { HANDSHAKE_TIMEOUT_CLOSE } from '../../machine/closes.js';
-import { startMachine } from './harness.js';
+import { FAST, startMachine } from './harness.js';
 
-const fast = {
-  heartbeat: { interval: 100, timeout: 50 },
-  reconnect: { delay: 200, minUptime: 1000 },
-  connectTimeout: 5000,
-  closeTimeout: 80,
-} as const;
+// connectTimeout longer than the handshake's waits: each test times what it is about.
+const fast = { ...FAST, connectTimeout: 5000 } as const;
 const TIMEOUT = 300;
 
 const resuming = () => startMachine(fast, { handshakeTimeout: TIMEOUT });

@@ -4,6 +4,14 @@ import { stateNameOf } from '../../machine/stateName.js';
 import type { PolicyOptions } from '../../machine/settings.js';
 import type { SocketCommand, SocketEmitted, SocketStateName } from '../../machine/types.js';
 
+/** Short timings for the unit tests of the machine: every delay in tens or hundreds of ms of the simulated clock. */
+export const FAST = {
+  heartbeat: { interval: 100, timeout: 50 },
+  reconnect: { delay: 200, minUptime: 1000 },
+  connectTimeout: 500,
+  closeTimeout: 80,
+} as const;
+
 /**
  * The machine alone, under a simulated clock, with test doubles for what the adapter supplies.
  * Each started socket actor is recorded, so tests can see how many exist and what they were told.

@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback } from 'xstate';
 import { HEARTBEAT_TIMEOUT_CLOSE } from '../../machine/closes.js';
 import { LATE_TIMER_SLACK, socketMachine, socketMachineWithoutNetworkSignal } from '../../machine/socketMachine.js';
-import { startMachine, type MachineHarness } from './harness.js';
+import { FAST, startMachine, type MachineHarness } from './harness.js';
 
-const fast = {
-  heartbeat: { interval: 100, timeout: 50 },
-  reconnect: { delay: 200, minUptime: 1000 },
-  connectTimeout: 500,
-  closeTimeout: 80,
-} as const;
+const fast = FAST;
 
 /** Drives an open connection until the heartbeat gives up on a silent peer. */
 function silentPeerClosing(m: MachineHarness) {
