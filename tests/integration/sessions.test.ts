@@ -284,6 +284,15 @@ describe('acceptHeartbeats({ sessions })', () => {
     expect((await eager.waitClosed()).code).toBe(1002);
   });
 
+  it('quotes a huge unknown control frame in its 1002 close reason cut to 123 bytes, at once', async () => {
+    const { url } = await sessionServer();
+    const { peer } = await SessionPeer.start(url);
+    peer.control('x'.repeat(1_000_000), 1); // the reason was cut one character per byte count: a megabyte stalled the server
+    const closed = await peer.waitClosed();
+    expect(closed.code).toBe(1002);
+    expect(closed.reason).toBe(`heartsocket: unknown control frame ${'x'.repeat(123 - 'heartsocket: unknown control frame '.length)}`);
+  });
+
   it('ends the session with closed on session.close(): ␐end closed, close 1000; a resume then says ended', async () => {
     const { url, app } = await sessionServer();
     const first = await SessionPeer.start(url);

@@ -126,8 +126,9 @@ export function createSessionSockets(
 
   const protocolError = (link: SessionLink, why: string): void => {
     detach(link, hooks.now());
-    // A close reason is at most 123 bytes, and `why` may quote what the client sent.
-    let reason = `heartsocket: ${why}`;
+    // A close reason is at most 123 bytes, and `why` may quote what the client sent, up to `ws`'s
+    // maxPayload: cut to 123 characters first (no more can fit), then to 123 bytes.
+    let reason = `heartsocket: ${why}`.slice(0, 123);
     while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
     link.ws.close(1002, reason);
   };
