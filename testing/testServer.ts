@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { DLE, SESSION_FLAG } from '../adapters/controlFrames.js';
 import { HEARTBEAT_PING, HEARTBEAT_PONG } from '../machine/settings.js';
 import { waitUntil } from './waitUntil.js';
 
@@ -37,12 +38,6 @@ export interface TestServerOptions {
    */
   sessions?: 'off' | 'on' | 'hold';
 }
-
-/** U+0010: the first character of the session protocol's control frames. */
-const DLE = '\u0010';
-
-/** The query parameter of a client with `resume` on. */
-const SESSION_FLAG = 'heartsocket-session=1';
 
 /** A session the server keeps: what its client sent, what was sent to it (all of it: a test's worth). */
 interface KeptSession {

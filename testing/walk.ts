@@ -5,6 +5,7 @@
  * the socket must be in the path's state and the server must have seen what the path implies.
  */
 import type { ActorRefLike, AnyActorRef, InspectionEvent } from 'xstate';
+import { SESSION_FLAG } from '../adapters/controlFrames.js';
 import { resumable } from '../adapters/resume/index.js';
 import type { ResumeOption } from '../adapters/session.js';
 import type { PolicyOptions } from '../machine/settings.js';
@@ -134,9 +135,6 @@ function delaysOf({ settings, handshakeTimeout }: PathSnapshot['context']): Reco
  * (`sessionlessServer`): the client opens as a plain connection and hands it to the app.
  */
 const PLAIN_FIRST_FRAME = 'a plain server speaks first';
-
-/** The query parameter of a socket with `resume` on: on every request of those paths, on none of the others. */
-const SESSION_FLAG = 'heartsocket-session=1';
 
 /** For what a failed walk leaves behind: its failure is what the test reports. */
 function ignore(): void {}

@@ -1,17 +1,10 @@
 /**
- * The control frames of docs/protocol.md and the escaping of app text: pure functions, no state.
- * A control frame is a text frame that begins with U+0010 (DLE), then a name and fields; an app
- * text frame that begins with U+0010 travels with one more in front.
+ * The client's side of docs/protocol.md's frames (the rest is in ../controlFrames.ts): pure
+ * functions, no state. A control frame is a text frame that begins with U+0010 (DLE), then a name
+ * and fields; an app text frame that begins with U+0010 travels with one more in front.
  */
 
-/** U+0010, "data link escape": the first character of every control frame. */
-export const DLE = '\u0010';
-
-/** The version of the protocol this client speaks (the only one so far). */
-export const PROTOCOL_VERSION = 1;
-
-/** The query parameter that asks for a session. */
-export const SESSION_FLAG = 'heartsocket-session=1';
+import { DLE, SESSION_FLAG } from '../controlFrames.js';
 
 /** A control frame, split: its name and its fields. */
 export interface ControlFrame {
@@ -28,17 +21,6 @@ export function isControlFrame(data: unknown): data is string {
 export function parseControlFrame(frame: string): ControlFrame {
   const [name = '', ...fields] = frame.slice(1).split(' ');
   return { name, fields };
-}
-
-/** `␐name field …`. */
-export function controlFrame(name: string, ...fields: (string | number)[]): string {
-  return fields.length === 0 ? DLE + name : `${DLE}${name} ${fields.join(' ')}`;
-}
-
-/** A count field: a decimal integer ≥ 0, or `undefined` for anything else. */
-export function parseCount(field: string | undefined): number | undefined {
-  if (field === undefined || !/^\d{1,15}$/.test(field)) return undefined;
-  return Number(field);
 }
 
 /** An app message as it is written: text that begins with U+0010 gets one more. Binary is never touched. */

@@ -4,16 +4,8 @@ import type { ResumableSession, SessionInfo, SessionReporter, SessionSocket } fr
 import type { LinkHooks } from '../socketLink.js';
 import { DEFAULT_SETTINGS, HEARTBEAT_PING, type SocketSettings } from '../../machine/settings.js';
 import type { SessionEvent } from '../../machine/types.js';
-import {
-  controlFrame,
-  escapeAppData,
-  isControlFrame,
-  parseControlFrame,
-  parseCount,
-  PROTOCOL_VERSION,
-  unescapeAppData,
-  withSessionFlag,
-} from './frames.js';
+import { controlFrame, PROTOCOL_VERSION, readCount } from '../controlFrames.js';
+import { escapeAppData, isControlFrame, parseControlFrame, unescapeAppData, withSessionFlag } from './frames.js';
 import type { ResumeSettings } from './options.js';
 import { UnacknowledgedBuffer } from './unacknowledged.js';
 
@@ -135,7 +127,7 @@ export class Session implements ResumableSession {
     if (name === 'session' && fields[0] !== undefined && fields.length <= 2) {
       return this.#newSession(fields[0], fields[1] ?? null);
     }
-    const received = parseCount(fields[0]);
+    const received = readCount(fields[0]);
     if (name === 'resumed' && received !== undefined && this.#id !== null && this.#unacknowledged.acknowledge(received)) {
       return this.#settle({ resumed: true, reason: null, sessionId: this.#id });
     }
@@ -145,7 +137,7 @@ export class Session implements ResumableSession {
   /** The server's first frame: `hello` (answered with `start` or `resume`), or a plain server's message. */
   #first(data: unknown): HandshakeStep {
     const hello = isControlFrame(data) ? parseControlFrame(data) : null;
-    const version = parseCount(hello?.fields[0]);
+    const version = readCount(hello?.fields[0]);
     if (hello?.name !== 'hello' || version === undefined || version < PROTOCOL_VERSION) {
       this.#plain();
       this.#held = data;
@@ -218,7 +210,7 @@ export class Session implements ResumableSession {
     if (typeof data !== 'string' || data.charCodeAt(0) !== 0x10) return this.#counted(data);
     if (data.charCodeAt(1) === 0x10) return this.#counted(data.slice(1));
     const { name, fields } = parseControlFrame(data);
-    const count = parseCount(fields[0]);
+    const count = readCount(fields[0]);
     if ((name === 'ack' || name === 'pong') && count !== undefined) {
       if (!this.#unacknowledged.acknowledge(count)) throw new SessionProtocolError(`the server acknowledged ${count} of ${this.#unacknowledged.sent} messages`);
       return undefined;

@@ -1,29 +1,19 @@
 /**
- * The control frames of docs/protocol.md: text frames that begin with U+0010, a name and
- * space-separated fields; and the escaping of app text frames that begin with U+0010 too.
+ * The server's side of docs/protocol.md's frames (the rest is in ../../controlFrames.ts): text
+ * frames that begin with U+0010, a name and space-separated fields; and the escaping of app text
+ * frames that begin with U+0010 too.
  */
 
-/** U+0010 (DLE), the first character of every control frame. */
-export const DLE = '\u0010';
-/** The same, as the first byte of a UTF-8 text frame. */
+import { DLE, SESSION_FLAG } from '../../controlFrames.js';
+
+/** U+0010 (DLE, the first character of every control frame) as the first byte of a UTF-8 text frame. */
 const DLE_BYTE = 0x10;
-
-/** The protocol version this server speaks (the highest; `hello` announces it). */
-export const PROTOCOL_VERSION = '1';
-
-/** The query flag a client adds to its URL to ask for a session. */
-export const SESSION_FLAG = 'heartsocket-session';
 
 const FLAG_PATTERN = /[?&]heartsocket-session=1(?:&|#|$)/;
 
 /** Whether an upgrade request's URL carries `heartsocket-session=1` in its query. */
 export function asksForSession(url: string | undefined): boolean {
   return url !== undefined && url.includes(SESSION_FLAG) && FLAG_PATTERN.test(url);
-}
-
-/** A control frame: `␐<name> <field> <field>…`. */
-export function controlFrame(name: string, ...fields: (string | number)[]): string {
-  return fields.length === 0 ? DLE + name : `${DLE}${name} ${fields.join(' ')}`;
 }
 
 /** What an incoming text frame is: a control frame (its words), or an app frame (its data, unescaped). */
@@ -51,10 +41,4 @@ export function beginsWithDle(data: Buffer): boolean {
 export function escapeText<T extends string | Buffer>(data: T): T {
   if (typeof data === 'string') return (data.charCodeAt(0) === DLE_BYTE ? DLE + data : data) as T;
   return (data[0] === DLE_BYTE ? Buffer.concat([Buffer.of(DLE_BYTE), data]) : data) as T;
-}
-
-/** A count field: a decimal integer ≥ 0 (and a safe integer); undefined for anything else. */
-export function readCount(field: string | undefined): number | undefined {
-  if (field === undefined || !/^\d{1,15}$/.test(field)) return undefined;
-  return Number(field);
 }

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { RawData, WebSocket } from 'ws';
 import { describeValue } from '../../../machine/optionErrors.js';
 import { NONE } from '../connection.js';
-import { controlFrame, escapeText } from './frames.js';
+import { controlFrame } from '../../controlFrames.js';
+import { escapeText } from './frames.js';
 import { Outbox, type Written } from './outbox.js';
 
 /**

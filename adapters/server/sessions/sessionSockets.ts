@@ -13,7 +13,8 @@ import type { RawData, WebSocket } from 'ws';
 import { NONE } from '../connection.js';
 import type { ServerErrorHandler } from '../report.js';
 import { report } from '../report.js';
-import { controlFrame, PROTOCOL_VERSION, readCount, readText } from './frames.js';
+import { controlFrame, PROTOCOL_VERSION, readCount } from '../../controlFrames.js';
+import { readText } from './frames.js';
 import { isSessionId, newSessionId } from './ids.js';
 import type { SessionSettings } from './options.js';
 import { Session, type SessionEndReason, type Wire } from './session.js';
@@ -213,7 +214,7 @@ export function createSessionSockets(
   function handshake(link: SessionLink, words: string[]): void {
     const [name, version] = words;
     if (name !== 'start' && name !== 'resume') return protocolError(link, `expected start or resume, got ${name}`);
-    if (version !== PROTOCOL_VERSION) return protocolError(link, `unsupported protocol version ${version}`);
+    if (version !== String(PROTOCOL_VERSION)) return protocolError(link, `unsupported protocol version ${version}`);
     if (name === 'start') {
       if (words.length !== 2) return protocolError(link, 'malformed start');
       return newSession(link, undefined);
