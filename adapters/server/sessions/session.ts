@@ -208,8 +208,15 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   sendAck(): void {
     if (this.wire === null || this.received === this.ackSent) return;
+    this.wire.write(this.tellReceived('ack'), false);
+  }
+
+  /** `␐<name> <received>` (`ack`, `pong`, `resumed`): a frame that tells the client how many of its messages arrived.
+   * @internal
+   */
+  tellReceived(name: 'ack' | 'pong' | 'resumed'): string {
     this.ackSent = this.received;
-    this.wire.write(controlFrame('ack', this.received), false);
+    return controlFrame(name, this.received);
   }
 
   /** Whether `count` is a possible ack of the client: between what it acked before and what was sent.

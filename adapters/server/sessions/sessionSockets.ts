@@ -201,8 +201,7 @@ export function createSessionSockets(
       return newSession(link, 'mismatch');
     }
     resumed++;
-    link.write(controlFrame('resumed', session.received), false);
-    session.ackSent = session.received;
+    link.write(session.tellReceived('resumed'), false);
     settle(link, session, received);
     try {
       session.emit('resume', link.ws);
@@ -231,8 +230,7 @@ export function createSessionSockets(
       if (!session.canAck(count)) return protocolError(link, `${name} ${count} is more than the ${session.sent} sent`);
       session.outbox.ackUpTo(count);
       if (name === 'ack') return;
-      session.ackSent = session.received;
-      link.write(controlFrame('pong', session.received), false);
+      link.write(session.tellReceived('pong'), false);
       if (hooks.onPing === undefined) return;
       try {
         hooks.onPing(link.ws);
