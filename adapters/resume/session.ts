@@ -158,10 +158,7 @@ export class Session implements ResumableSession {
   #newSession(id: string, failure: string | null): HandshakeStep {
     const reason = failure ?? this.#endedFor;
     this.#endedFor = null;
-    this.#handBack(reason ?? 'unknown');
-    this.#id = id;
-    this.#received = 0;
-    this.#acknowledged = 0;
+    this.#restart(id, reason ?? 'unknown');
     return this.#settle({ resumed: false, reason, sessionId: id });
   }
 
@@ -174,11 +171,16 @@ export class Session implements ResumableSession {
   /** A server without sessions: the session is gone with it. */
   #plain(): void {
     this.#phase = 'plain';
-    this.#handBack('unsupported');
-    this.#id = null;
+    this.#restart(null, 'unsupported');
+    this.#lastResume = { resumed: false, reason: 'unsupported', sessionId: null };
+  }
+
+  /** The session so far is over (`reason`): its unacknowledged messages handed back, counts from 0 under `id`. */
+  #restart(id: string | null, reason: string): void {
+    this.#handBack(reason);
+    this.#id = id;
     this.#received = 0;
     this.#acknowledged = 0;
-    this.#lastResume = { resumed: false, reason: 'unsupported', sessionId: null };
   }
 
   #handBack(reason: string): void {
@@ -218,10 +220,7 @@ export class Session implements ResumableSession {
     if (name === 'end' && fields.length === 1) {
       // The server app ended the session; a close frame follows. The next socket begins a new one.
       this.#endedFor = fields[0]!;
-      this.#handBack(this.#endedFor);
-      this.#id = null;
-      this.#received = 0;
-      this.#acknowledged = 0;
+      this.#restart(null, this.#endedFor);
       return undefined;
     }
     throw new SessionProtocolError(`unknown control frame ${JSON.stringify(data)}`);
@@ -261,12 +260,9 @@ export class Session implements ResumableSession {
   }
 
   acknowledge(): void {
-    if (this.#phase === 'active' && this.#received !== this.#acknowledged) this.#socket!.send(this.#ackFrame());
-  }
-
-  #ackFrame(): string {
+    if (this.#phase !== 'active' || this.#received === this.#acknowledged) return;
     this.#acknowledged = this.#received;
-    return controlFrame('ack', this.#received);
+    this.#socket!.send(controlFrame('ack', this.#received));
   }
 
   get info(): SessionInfo {
