@@ -240,8 +240,12 @@ export const DEFAULT_SETTINGS: SocketSettings & { readonly reconnect: { readonly
  */
 export const MAX_DELAY = 2 ** 31 - 1;
 
-/** A duration in ms: ≥ 0 (or > 0 where zero would make no sense), and no longer than a timer can wait. */
-function duration(name: string, value: unknown, fallback: number, positive = false): number {
+/**
+ * A duration in ms: ≥ 0 (or > 0 where zero would make no sense), and no longer than a timer can
+ * wait; `fallback` when not given. For every duration option (heartsocket/resume's `timeout` too).
+ * @internal
+ */
+export function duration(name: string, value: unknown, fallback: number, positive = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw optionTypeError(name, 'a number of milliseconds', value);
   if (!(value >= 0 && value <= MAX_DELAY) || (positive && value === 0)) {

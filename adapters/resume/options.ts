@@ -1,5 +1,5 @@
 import { optionRangeError, optionTypeError } from '../../machine/optionErrors.js';
-import { rejectUnknownKeys } from '../../machine/settings.js';
+import { duration, rejectUnknownKeys } from '../../machine/settings.js';
 
 /**
  * The options of `resumable()`.
@@ -70,6 +70,7 @@ export function resolveResumeSettings(options: unknown): ResumeSettings {
     maxMessages: count('maxMessages', given.maxMessages ?? RESUME_DEFAULTS.maxMessages, true),
     maxBytes: count('maxBytes', given.maxBytes ?? RESUME_DEFAULTS.maxBytes, true),
     ackEvery: count('ackEvery', given.ackEvery ?? RESUME_DEFAULTS.ackEvery, false),
-    timeout: count('timeout', given.timeout ?? RESUME_DEFAULTS.timeout, false),
+    // A duration as every other: a timer cannot wait longer than MAX_DELAY (it would fire at once).
+    timeout: duration('resume.timeout', given.timeout, RESUME_DEFAULTS.timeout, true),
   };
 }

@@ -64,6 +64,11 @@ describe('resumable() options', () => {
     expect(() => resolveResumeSettings({ maxMessages: 0 })).toThrow(RangeError);
     expect(() => resolveResumeSettings({ maxMessages: 0 })).toThrow(/resume\.maxMessages.*got 0/);
     expect(() => resolveResumeSettings({ timeout: '1s' })).toThrow(TypeError);
+    // A timer cannot wait past 2³¹ − 1 ms: a longer handshake timeout would fire at once.
+    expect(() => resolveResumeSettings({ timeout: 2 ** 31 })).toThrow(RangeError);
+    expect(() => resolveResumeSettings({ timeout: 2 ** 31 })).toThrow(/options\.resume\.timeout .*≤ 2147483647.* got 2147483648/);
+    expect(() => resolveResumeSettings({ timeout: 0 })).toThrow(/options\.resume\.timeout/);
+    expect(resolveResumeSettings({ timeout: 2 ** 31 - 1 }).timeout).toBe(2 ** 31 - 1);
     expect(() => resolveResumeSettings({ ackEvery: Infinity })).toThrow(/resume\.ackEvery/);
     expect(() => resolveResumeSettings({ maxMesages: 1 })).toThrow(/unknown option resume\.maxMesages/);
     expect(() => resolveResumeSettings(5)).toThrow(TypeError);
